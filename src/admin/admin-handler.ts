@@ -1,0 +1,215 @@
+import type { Logger } from "pino";
+import type { Repos } from "../db/repos.ts";
+import type { Translate } from "../i18n.ts";
+import type { AdminHandler } from "../domain/conversation/context.ts";
+import type { ParsedChoice } from "../domain/conversation/choices.ts";
+import type { AdminCommand } from "../domain/conversation/commands.ts";
+import type { Turn } from "../domain/conversation/turn.ts";
+import { formatRupiah, parseRupiah } from "../domain/money.ts";
+import type { Notifier } from "../domain/notifier.ts";
+import type { PaymentService } from "../domain/payments.ts";
+import { isProductId, PRODUCT_IDS } from "../domain/products.ts";
+import { looksLikeRef } from "../domain/ref.ts";
+import { productLabel, txLine } from "../domain/render.ts";
+import { formatWib, startOfWibDay, startOfWibMonth } from "../domain/wib-time.ts";
+import { z } from "zod";
+import { resolveUserArg } from "./resolve-user.ts";
+import { openCount, paidStats } from "./stats.ts";
+
+const pendingTopup = z.object({ kind: z.literal("topup"), userId: z.number().int(), amount: z.number().int().positive(), note: z.string().nullable() });
+
+/** SPEC §7 admin commands. Only reached for admins; every action is audited. */
+export function createAdminHandler(deps: {
+  repos: Repos;
+  payments: PaymentService;
+  notifier: Notifier;
+  t: Translate;
+  now: () => number;
+  topupConfirmAbove: number;
+  log: Logger;
+}): AdminHandler {
+  const { repos, t } = deps;
+
+  function credit(turn: Turn, userId: number, amount: number, kind: "topup" | "correction", note: string | null): void {
+    const user = repos.users.findById(userId)!;
+    repos.ledger.post({ userId, amount, kind, actor: turn.actor, note: note ?? undefined, now: turn.now });
+    repos.audit.record(turn.actor, kind, { user: user.public_id, amount, note }, turn.now);
+    const balance = repos.ledger.balance(userId);
+    deps.notifier.toUser(userId, (locale) => ({
+      text: t(locale, kind === "topup" ? "admin.payer_topped_up" : "admin.payer_corrected", { amount: formatRupiah(amount), balance: formatRupiah(balance) }),
+    }));
+    turn.say(t(turn.locale, "admin.credited", { user: user.public_id, amount: formatRupiah(amount), balance: formatRupiah(balance) }));
+    deps.log.info({ actor: turn.actor, user: user.public_id, amount, kind }, "admin ledger entry");
+  }
+
+  function command(turn: Turn, name: AdminCommand, args: string[]): void {
+    const l = turn.locale;
+    switch (name) {
+      case "topup": {
+        const user = resolveUserArg(repos, args[0]);
+        const amount = args[1] === undefined ? null : parseRupiah(args[1]);
+        if (!user || amount === null) {
+          turn.say(t(l, user ? "admin.topup_usage" : args[0] === undefined ? "admin.topup_usage" : "admin.user_not_found"));
+          return;
+        }
+        const note = args.slice(2).join(" ") || null;
+        if (amount > deps.topupConfirmAbove) {
+          turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify({ kind: "topup", userId: user.id, amount, note }) };
+          turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(amount) }), [[
+            { id: "admin:yes", label: t(l, "admin.yes_button") },
+            { id: "admin:no", label: t(l, "admin.no_button") },
+          ]]);
+          return;
+        }
+        credit(turn, user.id, amount, "topup", note);
+        return;
+      }
+      case "correct": {
+        const user = resolveUserArg(repos, args[0]);
+        const amount = args[1] === undefined ? null : parseRupiah(args[1], { signed: true });
+        const note = args.slice(2).join(" ");
+        if (!user || amount === null || note.length === 0) {
+          turn.say(t(l, args[0] !== undefined && !user ? "admin.user_not_found" : "admin.correct_usage"));
+          return;
+        }
+        if (repos.ledger.balance(user.id) + amount < 0) {
+          turn.say(t(l, "admin.would_go_negative", { balance: formatRupiah(repos.ledger.balance(user.id)) }));
+          return;
+        }
+        credit(turn, user.id, amount, "correction", note);
+        return;
+      }
+      case "user": {
+        const user = resolveUserArg(repos, args[0]);
+        if (!user) {
+          turn.say(t(l, "admin.user_not_found"));
+          return;
+        }
+        const ids = repos.users.identitiesOf(user.id).map((i) => `${i.platform}:${i.external_id}`).join(", ");
+        turn.say(
+          t(l, "admin.user_info", {
+            id: user.public_id,
+            ids,
+            balance: formatRupiah(repos.ledger.balance(user.id)),
+            locale: user.locale ?? "-",
+            blocked: user.blocked ? "✓" : "-",
+            optOut: user.broadcast_opt_out ? "✓" : "-",
+            lastSeen: formatWib(user.last_seen_at),
+          }),
+        );
+        repos.audit.record(turn.actor, "view_user", { user: user.public_id }, turn.now);
+        return;
+      }
+      case "tx": {
+        const tx = args[0] !== undefined && looksLikeRef(args[0]) ? repos.transactions.get(args[0].toUpperCase()) : undefined;
+        if (!tx) {
+          turn.say(t(l, "admin.tx_not_found"));
+          return;
+        }
+        const owner = tx.user_id === null ? "operator" : (repos.users.findById(tx.user_id)?.public_id ?? "-");
+        turn.say(
+          t(l, "admin.tx_info", {
+            line: txLine(t, l, tx),
+            owner,
+            provider: tx.provider ?? "-",
+            trId: tx.provider_tr_id ?? "-",
+            providerRef: tx.provider_ref ?? "-",
+            reason: [tx.failure_reason, tx.failure_code, tx.failure_message, tx.review_reason].filter(Boolean).join(" / ") || "-",
+            checks: tx.check_attempts,
+          }),
+        );
+        repos.audit.record(turn.actor, "view_tx", { ref: tx.ref }, turn.now);
+        return;
+      }
+      case "pending": {
+        const rows = [...repos.transactions.withStatus("paying"), ...repos.transactions.withStatus("pending"), ...repos.transactions.withStatus("needs_review")];
+        turn.say(rows.length === 0 ? t(l, "admin.pending_none") : [t(l, "admin.pending_title", { count: rows.length }), ...rows.slice(0, 30).map((r) => txLine(t, l, r))].join("\n"));
+        return;
+      }
+      case "resolve": {
+        const ref = args[0]?.toUpperCase();
+        const verdict = args[1]?.toLowerCase();
+        if (ref === undefined || !looksLikeRef(ref) || (verdict !== "paid" && verdict !== "failed")) {
+          turn.say(t(l, "admin.resolve_usage"));
+          return;
+        }
+        const tx = repos.transactions.get(ref);
+        if (!tx || !["paying", "pending", "needs_review"].includes(tx.status)) {
+          turn.say(t(l, "admin.resolve_not_open", { status: tx ? t(l, `status.${tx.status}`) : "-" }));
+          return;
+        }
+        // The same settlement path as the reconciler: one refund at most, the payer told once.
+        const done =
+          verdict === "paid"
+            ? deps.payments.settle(ref, { kind: "paid", receipt: {} }, `admin:${turn.actor}`)
+            : deps.payments.settle(ref, { kind: "failed", reason: "manual" }, `admin:${turn.actor}`);
+        repos.audit.record(turn.actor, "resolve", { ref, verdict, applied: done }, turn.now);
+        turn.say(t(l, done ? "admin.resolved" : "admin.resolve_not_open", { ref, verdict, status: t(l, `status.${tx.status}`) }));
+        return;
+      }
+      case "stats": {
+        const today = paidStats(repos.db, startOfWibDay(turn.now));
+        const month = paidStats(repos.db, startOfWibMonth(turn.now));
+        turn.say(
+          t(l, "admin.stats", {
+            todayCount: today.count,
+            todayVolume: formatRupiah(today.volume),
+            todayMargin: formatRupiah(today.margin),
+            monthCount: month.count,
+            monthVolume: formatRupiah(month.volume),
+            monthMargin: formatRupiah(month.margin),
+            pending: openCount(repos.db),
+          }),
+        );
+        return;
+      }
+      case "product": {
+        const mode = args[0]?.toLowerCase();
+        const product = args[1]?.toLowerCase();
+        if ((mode !== "on" && mode !== "off") || product === undefined || !isProductId(product)) {
+          turn.say(t(l, "admin.product_usage", { products: PRODUCT_IDS.join(", ") }));
+          return;
+        }
+        repos.productSwitches.set(product, mode === "on", turn.actor, turn.now);
+        repos.audit.record(turn.actor, "product_switch", { product, enabled: mode === "on" }, turn.now);
+        turn.say(t(l, mode === "on" ? "admin.product_on" : "admin.product_off", { product: productLabel(t, l, product) }));
+        return;
+      }
+    }
+  }
+
+  function choice(turn: Turn, parsed: ParsedChoice): boolean {
+    const l = turn.locale;
+    if (parsed.kind === "admin_yes" || parsed.kind === "admin_no") {
+      const raw = turn.state.step === "admin_confirm" ? turn.state.pendingAction : undefined;
+      turn.state = { ...turn.state, step: "idle", pendingAction: undefined };
+      if (raw === undefined) return false;
+      if (parsed.kind === "admin_no") {
+        turn.say(t(l, "admin.cancelled"));
+        return true;
+      }
+      const action = pendingTopup.safeParse(JSON.parse(raw));
+      if (!action.success || !repos.users.findById(action.data.userId)) return false;
+      credit(turn, action.data.userId, action.data.amount, "topup", action.data.note);
+      return true;
+    }
+    if (parsed.kind === "topup_decision") {
+      const request = repos.topupRequests.get(parsed.id);
+      if (!request || !repos.topupRequests.decide(parsed.id, parsed.approve ? "approved" : "rejected", turn.actor, turn.now)) {
+        turn.say(t(l, "admin.request_already_decided"));
+        return true;
+      }
+      if (parsed.approve) {
+        credit(turn, request.user_id, request.amount, "topup", `request #${request.id}`);
+      } else {
+        repos.audit.record(turn.actor, "topup_request_rejected", { request: request.id }, turn.now);
+        deps.notifier.toUser(request.user_id, (locale) => ({ text: t(locale, "admin.payer_request_rejected", { amount: formatRupiah(request.amount) }) }));
+        turn.say(t(l, "admin.request_rejected"));
+      }
+      return true;
+    }
+    return false;
+  }
+
+  return { command, choice };
+}

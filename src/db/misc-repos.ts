@@ -1,0 +1,103 @@
+import type { Db } from "./open.ts";
+import type { Platform } from "../domain/messages.ts";
+import type { ProductId } from "../domain/products.ts";
+
+/** Platform update ids already handled (SPEC §5 Inbound). */
+export function createInboundRepo(db: Db) {
+  const insert = db.prepare<[string, string, number | null, number]>(
+    "INSERT OR IGNORE INTO inbound (platform, message_id, user_id, received_at) VALUES (?, ?, ?, ?)",
+  );
+  const seen = db.prepare<[string, string], { n: number }>("SELECT COUNT(*) AS n FROM inbound WHERE platform = ? AND message_id = ?");
+  return {
+    /** True when this id is new (and now recorded); false for a re-delivery. */
+    record: (platform: Platform, messageId: string, userId: number | null, now: number) => insert.run(platform, messageId, userId, now).changes === 1,
+    seen: (platform: Platform, messageId: string) => (seen.get(platform, messageId)?.n ?? 0) > 0,
+  };
+}
+
+export interface SessionRow {
+  user_id: number;
+  version: number;
+  state: string;
+  updated_at: number;
+}
+
+export function createSessionsRepo(db: Db) {
+  const get = db.prepare<[number], SessionRow>("SELECT * FROM sessions WHERE user_id = ?");
+  const upsert = db.prepare<[number, number, string, number]>(
+    `INSERT INTO sessions (user_id, version, state, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT(user_id) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at`,
+  );
+  const stepIs = db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE json_extract(state, '$.step') = ?");
+  return {
+    get: (userId: number) => get.get(userId),
+    save: (userId: number, version: number, state: string, now: number) => upsert.run(userId, version, state, now),
+    withStep: (step: string) => stepIs.all(step),
+  };
+}
+
+export interface SavedNumberRow {
+  id: number;
+  user_id: number;
+  product: ProductId;
+  number: string;
+  label: string;
+  created_at: number;
+}
+
+export function createSavedNumbersRepo(db: Db) {
+  const list = db.prepare<[number], SavedNumberRow>("SELECT * FROM saved_numbers WHERE user_id = ? ORDER BY id");
+  const listForProduct = db.prepare<[number, string], SavedNumberRow>(
+    "SELECT * FROM saved_numbers WHERE user_id = ? AND product = ? ORDER BY id LIMIT 8",
+  );
+  const get = db.prepare<[number, number], SavedNumberRow>("SELECT * FROM saved_numbers WHERE id = ? AND user_id = ?");
+  const upsert = db.prepare<[number, string, string, string, number]>(
+    `INSERT INTO saved_numbers (user_id, product, number, label, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(user_id, product, number) DO UPDATE SET label = excluded.label`,
+  );
+  const remove = db.prepare<[number, number]>("DELETE FROM saved_numbers WHERE id = ? AND user_id = ?");
+  const removeAll = db.prepare<[number]>("DELETE FROM saved_numbers WHERE user_id = ?");
+  const count = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM saved_numbers WHERE user_id = ?");
+  return {
+    list: (userId: number) => list.all(userId),
+    forProduct: (userId: number, product: ProductId) => listForProduct.all(userId, product),
+    get: (userId: number, id: number) => get.get(id, userId),
+    save: (userId: number, product: ProductId, number: string, label: string, now: number) => upsert.run(userId, product, number, label, now),
+    remove: (userId: number, id: number) => remove.run(id, userId).changes > 0,
+    removeAll: (userId: number) => removeAll.run(userId).changes,
+    count: (userId: number) => count.get(userId)?.n ?? 0,
+  };
+}
+
+export function createAuditRepo(db: Db) {
+  const insert = db.prepare<[string, string, string, number]>("INSERT INTO audit (actor, action, details, created_at) VALUES (?, ?, ?, ?)");
+  return {
+    record: (actor: string, action: string, details: Record<string, unknown>, now: number) => insert.run(actor, action, JSON.stringify(details), now),
+  };
+}
+
+export function createProductSwitchesRepo(db: Db) {
+  const disabled = db.prepare<[], { product: string }>("SELECT product FROM product_switches WHERE enabled = 0");
+  const set = db.prepare<[string, number, string, number]>(
+    `INSERT INTO product_switches (product, enabled, changed_by, changed_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT(product) DO UPDATE SET enabled = excluded.enabled, changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
+  );
+  return {
+    disabled: () => new Set(disabled.all().map((r) => r.product)),
+    set: (product: ProductId, enabled: boolean, by: string, now: number) => set.run(product, enabled ? 1 : 0, by, now),
+  };
+}
+
+export function createTopupRequestsRepo(db: Db) {
+  const insert = db.prepare<[number, number, number]>("INSERT INTO topup_requests (user_id, amount, status, created_at) VALUES (?, ?, 'pending', ?)");
+  const get = db.prepare<[number], { id: number; user_id: number; amount: number; status: string }>("SELECT * FROM topup_requests WHERE id = ?");
+  const decide = db.prepare<[string, string, number, number]>(
+    "UPDATE topup_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+  );
+  return {
+    create: (userId: number, amount: number, now: number) => Number(insert.run(userId, amount, now).lastInsertRowid),
+    get: (id: number) => get.get(id),
+    /** Compare-and-set: only one admin's tap decides a request. */
+    decide: (id: number, status: "approved" | "rejected", by: string, now: number) => decide.run(status, by, now, id).changes === 1,
+  };
+}

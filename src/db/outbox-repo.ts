@@ -1,0 +1,70 @@
+import type { Db } from "./open.ts";
+import type { OutboundMessage, Platform } from "../domain/messages.ts";
+
+export interface OutboxRow {
+  id: number;
+  platform: Platform;
+  address: string;
+  user_id: number | null;
+  priority: number;
+  payload: string;
+  created_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  sent_at: number | null;
+  failed_at: number | null;
+  last_error: string | null;
+  sent_message_id: string | null;
+}
+
+export function createOutboxRepo(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO outbox (platform, address, user_id, priority, payload, created_at, next_attempt_at)
+     VALUES (@platform, @address, @userId, @priority, @payload, @now, @now)`,
+  );
+  const due = db.prepare<[number, number], OutboxRow>(
+    "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
+  );
+  const nextForAddress = db.prepare<[string, string], OutboxRow>(
+    "SELECT * FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1",
+  );
+  const markSent = db.prepare<[number, string | null, number]>("UPDATE outbox SET sent_at = ?, sent_message_id = ? WHERE id = ?");
+  const markRetry = db.prepare<[number, string, number]>(
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+  );
+  const markFailed = db.prepare<[number, string, number]>("UPDATE outbox SET failed_at = ?, last_error = ? WHERE id = ?");
+  const lastSentWithTag = db.prepare<[string, string, string], { sent_message_id: string | null }>(
+    `SELECT sent_message_id FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NOT NULL
+       AND json_extract(payload, '$.tag') = ? ORDER BY id DESC LIMIT 1`,
+  );
+  const nextDueAt = db.prepare<[], { at: number | null }>(
+    "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+  );
+  const unsentCount = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL");
+
+  return {
+    /** Called inside the state change's transaction. */
+    enqueue(p: { platform: Platform; address: string; userId: number | null; message: OutboundMessage; priority?: number; now: number }): number {
+      return Number(
+        insert.run({
+          platform: p.platform,
+          address: p.address,
+          userId: p.userId,
+          priority: p.priority ?? 0,
+          payload: JSON.stringify(p.message),
+          now: p.now,
+        }).lastInsertRowid,
+      );
+    },
+    due: (now: number, limit: number) => due.all(now, limit),
+    nextForAddress: (platform: Platform, address: string) => nextForAddress.get(platform, address),
+    markSent: (id: number, now: number, messageId: string | null) => markSent.run(now, messageId, id),
+    markRetry: (id: number, nextAttemptAt: number, error: string) => markRetry.run(nextAttemptAt, error, id),
+    markFailed: (id: number, now: number, error: string) => markFailed.run(now, error, id),
+    lastSentMessageIdWithTag: (platform: Platform, address: string, tag: string) =>
+      lastSentWithTag.get(platform, address, tag)?.sent_message_id ?? null,
+    nextDueAt: () => nextDueAt.get()?.at ?? null,
+    unsentCount: () => unsentCount.get()?.n ?? 0,
+  };
+}
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

@@ -1,0 +1,62 @@
+import { PRODUCT_IDS, type ProductId } from "../products.ts";
+import { isLocale, type Locale } from "../../i18n.ts";
+
+/**
+ * Choice ids travel through the payer's client (Telegram callback data is user-controlled), so they
+ * are parsed strictly here and anything else is a forgery or a stale build: `null`.
+ */
+export type ParsedChoice =
+  | { kind: "product"; product: ProductId }
+  | { kind: "months"; months: number }
+  | { kind: "saved"; id: number }
+  | { kind: "pay"; ref: string }
+  | { kind: "pay_again"; ref: string }
+  | { kind: "cancel"; ref?: string }
+  | { kind: "recheck"; ref: string }
+  | { kind: "receipt"; ref: string }
+  | { kind: "save"; ref: string }
+  | { kind: "unsave"; id: number }
+  | { kind: "menu" }
+  | { kind: "language"; locale: Locale }
+  | { kind: "command"; name: "balance" | "history" | "language" | "help" | "saved" }
+  | { kind: "erase_confirm" }
+  | { kind: "admin_yes" }
+  | { kind: "admin_no" }
+  | { kind: "topup_decision"; id: number; approve: boolean };
+
+const REF = "(LK[0-9A-Z]{12})";
+const ID = "([1-9][0-9]{0,11})";
+
+const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
+  [/^product:([a-z-]+)$/, (m) => ((PRODUCT_IDS as readonly string[]).includes(m[1]!) ? { kind: "product", product: m[1] as ProductId } : null)],
+  [/^months:([1-9]|1[0-2])$/, (m) => ({ kind: "months", months: Number(m[1]) })],
+  [new RegExp(`^saved:${ID}$`), (m) => ({ kind: "saved", id: Number(m[1]) })],
+  [new RegExp(`^pay:${REF}$`), (m) => ({ kind: "pay", ref: m[1]! })],
+  [new RegExp(`^payagain:${REF}$`), (m) => ({ kind: "pay_again", ref: m[1]! })],
+  [new RegExp(`^cancel(?::${REF})?$`), (m) => (m[1] === undefined ? { kind: "cancel" } : { kind: "cancel", ref: m[1] })],
+  [new RegExp(`^recheck:${REF}$`), (m) => ({ kind: "recheck", ref: m[1]! })],
+  [new RegExp(`^receipt:${REF}$`), (m) => ({ kind: "receipt", ref: m[1]! })],
+  [new RegExp(`^save:${REF}$`), (m) => ({ kind: "save", ref: m[1]! })],
+  [new RegExp(`^unsave:${ID}$`), (m) => ({ kind: "unsave", id: Number(m[1]) })],
+  [/^menu$/, () => ({ kind: "menu" })],
+  [/^lang:(id|en)$/, (m) => (isLocale(m[1]!) ? { kind: "language", locale: m[1] } : null)],
+  [/^cmd:(balance|history|language|help|saved)$/, (m) => ({ kind: "command", name: m[1] as "balance" })],
+  [/^erase:yes$/, () => ({ kind: "erase_confirm" })],
+  [/^admin:yes$/, () => ({ kind: "admin_yes" })],
+  [/^admin:no$/, () => ({ kind: "admin_no" })],
+  [new RegExp(`^topup:(approve|reject):${ID}$`), (m) => ({ kind: "topup_decision", id: Number(m[2]), approve: m[1] === "approve" })],
+];
+
+export function parseChoice(id: string): ParsedChoice | null {
+  if (id.length > 64) return null;
+  for (const [re, build] of patterns) {
+    const m = re.exec(id);
+    if (m) return build(m);
+  }
+  return null;
+}
+
+/** Choices that name their own subject (a ref, a request id) are checked against the database, not the menu. */
+export function isSelfIdentifying(choice: ParsedChoice): boolean {
+  return ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu"].includes(choice.kind) && !(choice.kind === "cancel" && choice.ref === undefined);
+}

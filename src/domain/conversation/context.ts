@@ -1,0 +1,32 @@
+import type { Repos } from "../../db/repos.ts";
+import type { Locale, Translate } from "../../i18n.ts";
+import type { ProviderRouter } from "../../providers/router.ts";
+import type { Notifier } from "../notifier.ts";
+import type { PaymentService } from "../payments.ts";
+import type { Turn } from "./turn.ts";
+import type { AdminCommand } from "./commands.ts";
+import type { ParsedChoice } from "./choices.ts";
+
+export interface ConversationSettings {
+  sessionTtlMs: number;
+  inquiryLimitPerHour: number;
+  topupInstructions: string | null;
+  supportContact: string | null;
+  defaultLocale: Locale;
+}
+
+/** Admin commands plug in here (src/admin), so the payer flow does not depend on them. */
+export interface AdminHandler {
+  command(turn: Turn, name: AdminCommand, args: string[]): void;
+  choice(turn: Turn, choice: ParsedChoice): boolean;
+}
+
+export interface ConversationContext {
+  repos: Repos;
+  payments: PaymentService;
+  router: ProviderRouter;
+  notifier: Notifier;
+  t: Translate;
+  settings: ConversationSettings;
+  admin: AdminHandler | null;
+}

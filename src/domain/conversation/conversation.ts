@@ -1,0 +1,165 @@
+import type { ConversationContext } from "./context.ts";
+import { parseChoice, isSelfIdentifying, type ParsedChoice } from "./choices.ts";
+import { parseCommand } from "./commands.ts";
+import {
+  cancelFlow,
+  chooseMonths,
+  chooseProduct,
+  confirmPay,
+  enterNumber,
+  explainStaleRef,
+  numberChosen,
+  recheck,
+  reexplain,
+  showMainMenu,
+} from "./flow.ts";
+import { eraseMyData, runPayerCommand, setLanguage } from "./payer-commands.ts";
+import { freshSession } from "./session.ts";
+import type { Turn } from "./turn.ts";
+import { receiptText } from "../render.ts";
+
+const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
+
+/**
+ * The state machine of SPEC §3 for one inbound event. It only reads and writes through the turn
+ * and the repositories, inside the caller's transaction; provider calls are left as follow-ups.
+ */
+export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset: boolean; firstContact: boolean }): void {
+  const { t } = ctx;
+  const event = turn.event!;
+  const l = () => turn.locale;
+
+  if (opts.reset) turn.say(t(l(), "session.reset"));
+
+  // Inactivity: say so, and start over (a payment in flight is not a session to expire).
+  const idleFor = turn.now - turn.state.at;
+  if (turn.state.step !== "idle" && turn.state.step !== "paying" && idleFor > ctx.settings.sessionTtlMs) {
+    if (turn.state.ref !== undefined) ctx.repos.transactions.setStatusFrom(turn.state.ref, "inquired", "expired", turn.now);
+    turn.state = freshSession(turn.now, turn.state.nonce);
+    turn.say(t(l(), "session.expired"));
+  }
+
+  // Commands always run, whatever the state and even as a first message.
+  if (event.text !== undefined && event.choice === undefined) {
+    const command = parseCommand(event.text);
+    if (command) {
+      if (command.kind === "payer") return runPayerCommand(ctx, turn, command.name, command.args);
+      if (command.kind === "admin" && turn.isAdmin && ctx.admin) return ctx.admin.command(turn, command.name, command.args);
+      turn.say(t(l(), "errors.unknown_command"));
+      return;
+    }
+  }
+
+  // A tapped button, or a number typed against the last numbered menu.
+  let choiceId = event.choice?.id;
+  let nonce = event.choice?.nonce;
+  const text = event.text?.trim() ?? "";
+  if (choiceId === undefined && /^\d{1,2}$/.test(text)) {
+    const picked = turn.state.menu[Number(text) - 1];
+    if (picked !== undefined) {
+      choiceId = picked;
+      nonce = turn.state.nonce;
+    }
+  }
+  if (choiceId !== undefined) {
+    const choice = parseChoice(choiceId);
+    if (!choice) {
+      turn.say(t(l(), "errors.stale_button"));
+      return;
+    }
+    // Menu-bound choices are only good from the menu that offered them.
+    if (!isSelfIdentifying(choice) && (nonce === undefined || nonce !== turn.state.nonce || !turn.state.menu.includes(choiceId))) {
+      turn.say(t(l(), "errors.stale_button"));
+      reexplain(ctx, turn);
+      return;
+    }
+    return handleChoice(ctx, turn, choice);
+  }
+
+  if (text.toLowerCase() === "menu") return showMainMenu(ctx, turn);
+
+  switch (turn.state.step) {
+    case "idle":
+    case "choosing_product":
+    case "choosing_language":
+      return showMainMenu(ctx, turn, opts.firstContact || turn.state.step === "idle");
+    case "entering_number":
+      return enterNumber(ctx, turn, text);
+    case "confirming":
+      if (CONFIRM_WORDS.has(text.toLowerCase()) && turn.state.ref !== undefined) return confirmPay(ctx, turn, turn.state.ref, false);
+      return reexplain(ctx, turn);
+    case "naming_saved":
+      return saveNumber(ctx, turn, text);
+    default:
+      return reexplain(ctx, turn);
+  }
+}
+
+function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice): void {
+  const { t, repos } = ctx;
+  const l = turn.locale;
+  switch (choice.kind) {
+    case "product":
+      return chooseProduct(ctx, turn, choice.product);
+    case "months":
+      if (turn.state.step !== "choosing_months") return reexplain(ctx, turn);
+      return chooseMonths(ctx, turn, choice.months);
+    case "saved": {
+      const saved = repos.savedNumbers.get(turn.user.id, choice.id);
+      if (!saved || turn.state.step !== "entering_number" || saved.product !== turn.state.product) return reexplain(ctx, turn);
+      return numberChosen(ctx, turn, saved.number);
+    }
+    case "pay":
+      return confirmPay(ctx, turn, choice.ref, false);
+    case "pay_again":
+      return confirmPay(ctx, turn, choice.ref, true);
+    case "cancel":
+      return cancelFlow(ctx, turn, choice.ref);
+    case "recheck":
+      return recheck(ctx, turn, choice.ref);
+    case "receipt": {
+      const tx = repos.transactions.get(choice.ref);
+      if (!tx || tx.user_id !== turn.user.id || tx.status !== "paid") return explainStaleRef(ctx, turn, choice.ref);
+      turn.say(receiptText(t, l, tx));
+      return;
+    }
+    case "save": {
+      const tx = repos.transactions.get(choice.ref);
+      if (!tx || tx.user_id !== turn.user.id || tx.erased) return explainStaleRef(ctx, turn, choice.ref);
+      turn.state = { ...turn.state, step: "naming_saved", ref: tx.ref, product: tx.product, number: tx.customer_number };
+      turn.say(t(l, "saved.ask_label"), [[{ id: "cancel", label: t(l, "flow.cancel_button") }]]);
+      return;
+    }
+    case "unsave":
+      if (repos.savedNumbers.remove(turn.user.id, choice.id)) turn.say(t(l, "saved.deleted"));
+      return runPayerCommand(ctx, turn, "saved", []);
+    case "menu":
+      return showMainMenu(ctx, turn);
+    case "language":
+      return setLanguage(ctx, turn, choice.locale);
+    case "command":
+      return runPayerCommand(ctx, turn, choice.name === "saved" ? "saved" : choice.name, []);
+    case "erase_confirm":
+      return eraseMyData(ctx, turn);
+    case "admin_yes":
+    case "admin_no":
+    case "topup_decision":
+      if (turn.isAdmin && ctx.admin && ctx.admin.choice(turn, choice)) return;
+      turn.say(t(l, "errors.stale_button"));
+      return;
+  }
+}
+
+function saveNumber(ctx: ConversationContext, turn: Turn, text: string): void {
+  const label = text.replace(/\s+/g, " ").trim();
+  if (label.length === 0 || label.length > 32) {
+    turn.say(ctx.t(turn.locale, "saved.bad_label"));
+    return;
+  }
+  const { product, number } = turn.state;
+  if (product === undefined || number === undefined) return showMainMenu(ctx, turn);
+  ctx.repos.savedNumbers.save(turn.user.id, product, number, label, turn.now);
+  turn.state = { ...turn.state, step: "idle", ref: undefined };
+  turn.say(ctx.t(turn.locale, "saved.saved", { label }), [[{ id: "menu", label: ctx.t(turn.locale, "flow.menu_button") }]]);
+}
+

@@ -1,0 +1,137 @@
+import { isLocale, type Locale } from "../../i18n.ts";
+import { formatRupiah, parseRupiah } from "../money.ts";
+import { looksLikeRef } from "../ref.ts";
+import { displayNumber, productLabel, receiptText, txLine } from "../render.ts";
+import type { PayerCommand } from "./commands.ts";
+import type { ConversationContext } from "./context.ts";
+import { cancelFlow, showMainMenu } from "./flow.ts";
+import type { Turn } from "./turn.ts";
+
+/** SPEC §3 payer commands. Each runs in any state and leaves the pay flow where it was unless it says otherwise. */
+export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: PayerCommand, args: string[]): void {
+  const { t, repos } = ctx;
+  const l = turn.locale;
+  const menuButton = [{ id: "menu", label: t(l, "flow.menu_button") }];
+  switch (name) {
+    case "menu":
+      showMainMenu(ctx, turn, true);
+      return;
+    case "cancel":
+      cancelFlow(ctx, turn);
+      return;
+    case "balance": {
+      const balance = repos.ledger.balance(turn.user.id);
+      const instructions = ctx.settings.topupInstructions ?? t(l, "balance.default_instructions");
+      turn.say(t(l, "balance.text", { balance: formatRupiah(balance), instructions, id: turn.user.public_id }), [menuButton]);
+      return;
+    }
+    case "topup_request": {
+      const amount = args.length > 0 ? parseRupiah(args.join(" ")) : null;
+      if (amount === null || amount < 10_000 || amount > 100_000_000) {
+        turn.say(t(l, "topup_request.usage"));
+        return;
+      }
+      const id = repos.topupRequests.create(turn.user.id, amount, turn.now);
+      ctx.notifier.toAdmins((al) => ({
+        text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: turn.user.display_name ?? "-" }),
+        choices: [[
+          { id: `topup:approve:${id}`, label: t(al, "topup_request.approve_button") },
+          { id: `topup:reject:${id}`, label: t(al, "topup_request.reject_button") },
+        ]],
+      }));
+      turn.say(t(l, "topup_request.sent", { amount: formatRupiah(amount) }));
+      return;
+    }
+    case "history": {
+      const rows = repos.transactions.recentForUser(turn.user.id, 10);
+      if (rows.length === 0) {
+        turn.say(t(l, "history.empty"), [menuButton]);
+        return;
+      }
+      turn.say([t(l, "history.title"), ...rows.map((r) => txLine(t, l, r))].join("\n"), [menuButton]);
+      return;
+    }
+    case "status": {
+      const tx = findOwnTx(ctx, turn, args[0]);
+      if (!tx) {
+        turn.say(t(l, "status.usage"));
+        return;
+      }
+      turn.say(txLine(t, l, tx));
+      return;
+    }
+    case "receipt": {
+      const tx = args[0] === undefined ? repos.transactions.recentForUser(turn.user.id, 50).find((r) => r.status === "paid") : findOwnTx(ctx, turn, args[0]);
+      if (!tx || tx.status !== "paid") {
+        turn.say(t(l, tx ? "receipt.not_paid" : "receipt.usage", tx ? { line: txLine(t, l, tx) } : {}));
+        return;
+      }
+      turn.say(receiptText(t, l, tx));
+      return;
+    }
+    case "saved": {
+      const saved = repos.savedNumbers.list(turn.user.id);
+      if (saved.length === 0) {
+        turn.say(t(l, "saved.empty"), [menuButton]);
+        return;
+      }
+      const lines = saved.map((s) => t(l, "saved.line", { label: s.label, product: productLabel(t, l, s.product), number: displayNumber(s.product, s.number) }));
+      const choices = saved.map((s) => [{ id: `unsave:${s.id}`, label: t(l, "saved.delete_button", { label: s.label }) }]);
+      turn.say([t(l, "saved.title"), ...lines].join("\n"), [...choices, menuButton]);
+      return;
+    }
+    case "language": {
+      const wanted = args[0]?.toLowerCase();
+      if (wanted !== undefined && isLocale(wanted)) {
+        setLanguage(ctx, turn, wanted);
+        return;
+      }
+      turn.say(t(l, "language.choose"), [[
+        { id: "lang:id", label: "Bahasa Indonesia" },
+        { id: "lang:en", label: "English" },
+      ]]);
+      return;
+    }
+    case "id":
+      turn.say(t(l, "id.text", { id: turn.user.public_id, platformId: `${turn.user.platform === "telegram" ? "tg" : turn.user.platform === "whatsapp" ? "wa" : "console"}:${turn.event?.userId ?? ""}` }));
+      return;
+    case "opt_out":
+      repos.users.setBroadcastOptOut(turn.user.id, true);
+      turn.say(t(l, "broadcast.opted_out"));
+      return;
+    case "opt_in":
+      repos.users.setBroadcastOptOut(turn.user.id, false);
+      turn.say(t(l, "broadcast.opted_in"));
+      return;
+    case "erase":
+      turn.say(t(l, "erase.confirm"), [[{ id: "erase:yes", label: t(l, "erase.confirm_button") }], [{ id: "cancel", label: t(l, "flow.cancel_button") }]]);
+      return;
+    case "help":
+      turn.say(t(l, "help.text", { support: ctx.settings.supportContact ?? t(l, "help.default_support") }), [menuButton]);
+      return;
+  }
+}
+
+export function setLanguage(ctx: ConversationContext, turn: Turn, locale: Locale): void {
+  ctx.repos.users.setLocale(turn.user.id, locale);
+  turn.locale = locale;
+  turn.say(ctx.t(locale, "language.set"));
+  showMainMenu(ctx, turn);
+}
+
+export function eraseMyData(ctx: ConversationContext, turn: Turn): void {
+  const { repos } = ctx;
+  repos.savedNumbers.removeAll(turn.user.id);
+  const masked = repos.transactions.eraseForUser(turn.user.id, turn.now);
+  repos.users.erase(turn.user.id, turn.now);
+  repos.audit.record(turn.actor, "erase_personal_data", { user: turn.user.public_id, transactions: masked }, turn.now);
+  turn.say(ctx.t(turn.locale, "erase.done"));
+  showMainMenu(ctx, turn);
+}
+
+function findOwnTx(ctx: ConversationContext, turn: Turn, ref: string | undefined) {
+  if (ref === undefined || !looksLikeRef(ref)) return undefined;
+  const tx = ctx.repos.transactions.get(ref.toUpperCase());
+  // Someone else's ref answers exactly like a ref that does not exist.
+  return tx && tx.user_id === turn.user.id ? tx : undefined;
+}

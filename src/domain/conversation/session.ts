@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { PRODUCT_IDS } from "../products.ts";
+
+/** The persisted conversation state of one payer: a versioned JSON row (ENGINEERING.md §5). */
+export const SESSION_VERSION = 1;
+
+export const STEPS = [
+  "idle",
+  "choosing_product",
+  "entering_number",
+  "choosing_months",
+  "inquiring",
+  "confirming",
+  "confirming_again",
+  "paying",
+  "naming_saved",
+  "choosing_language",
+  "admin_confirm",
+] as const;
+export type Step = (typeof STEPS)[number];
+
+export const sessionSchema = z.object({
+  step: z.enum(STEPS),
+  /** Bumped with every menu: a button from an older menu is stale. */
+  nonce: z.number().int().nonnegative(),
+  /** Choice ids of the last menu, so "2" typed on WhatsApp or the console picks the second. */
+  menu: z.array(z.string()),
+  product: z.enum(PRODUCT_IDS).optional(),
+  number: z.string().optional(),
+  months: z.number().int().optional(),
+  ref: z.string().optional(),
+  /** A pending admin action waiting for "yes" (e.g. a large top-up), as JSON. */
+  pendingAction: z.string().optional(),
+  /** Last activity, for the inactivity timeout. */
+  at: z.number(),
+});
+export type SessionState = z.infer<typeof sessionSchema>;
+
+export function freshSession(now: number, nonce = 0): SessionState {
+  return { step: "idle", nonce, menu: [], at: now };
+}
+
+/** Reads a stored row; anything unreadable or of another version is "reset", not a crash. */
+export function readSession(row: { version: number; state: string } | undefined, now: number): { state: SessionState; reset: boolean } {
+  if (!row) return { state: freshSession(now), reset: false };
+  if (row.version !== SESSION_VERSION) return { state: freshSession(now), reset: true };
+  try {
+    const parsed = sessionSchema.safeParse(JSON.parse(row.state));
+    if (parsed.success) return { state: parsed.data, reset: false };
+  } catch {
+    // fall through
+  }
+  return { state: freshSession(now), reset: true };
+}

@@ -1,0 +1,42 @@
+import type { UserRow } from "../../db/users-repo.ts";
+import type { Locale } from "../../i18n.ts";
+import type { Choice, InboundEvent, OutboundMessage } from "../messages.ts";
+import type { SessionState } from "./session.ts";
+
+export type FollowUp = { kind: "inquire"; ref: string } | { kind: "pay"; ref: string };
+
+/**
+ * One step of one payer's conversation: what they said, their state, and what we will say.
+ * Everything here is written in the step's transaction.
+ */
+export class Turn {
+  readonly replies: OutboundMessage[] = [];
+  followUp: FollowUp | null = null;
+
+  constructor(
+    public user: UserRow,
+    public state: SessionState,
+    public locale: Locale,
+    readonly isAdmin: boolean,
+    readonly actor: string,
+    readonly now: number,
+    readonly event: InboundEvent | null,
+  ) {}
+
+  /** Makes `choices` the current menu (numbered replies map onto it) and returns its nonce. */
+  offer(choices: Choice[][]): number {
+    this.state.nonce += 1;
+    this.state.menu = choices.flat().map((c) => c.id);
+    return this.state.nonce;
+  }
+
+  say(text: string, choices?: Choice[][], tag?: string): void {
+    const message: OutboundMessage = { text };
+    if (choices && choices.length > 0) {
+      message.choices = choices;
+      message.nonce = this.offer(choices);
+    }
+    if (tag !== undefined) message.tag = tag;
+    this.replies.push(message);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Locale } from "../i18n.ts";
+
+export type Platform = "telegram" | "whatsapp" | "console";
+
+/** A choice the payer can pick: a button on Telegram, a numbered line on WhatsApp and the console. */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/**
+ * What the engine says. `text` is a small safe subset of HTML (<b>, <i>, <code>) with every
+ * user- or provider-supplied value escaped; adapters that cannot show HTML turn it into plain text.
+ */
+export interface OutboundMessage {
+  text: string;
+  /** Rows of choices. */
+  choices?: Choice[][];
+  /** The session nonce the choices belong to: buttons from an older menu are stale. */
+  nonce?: number;
+  /** Messages with the same tag replace each other where the platform can edit (Telegram). */
+  tag?: string;
+}
+
+/** One normalized inbound event from any platform. */
+export interface InboundEvent {
+  platform: Platform;
+  /** The platform's id of the person (Telegram user id, WhatsApp JID). */
+  userId: string;
+  /** Other ids the platform revealed for the same person (WhatsApp phone JID ↔ LID). */
+  aliases?: string[];
+  /** Where replies go (Telegram chat id, WhatsApp JID). */
+  address: string;
+  /** The platform's unique id of this update, for de-duplication. */
+  messageId: string;
+  text?: string;
+  /** A tapped button: its choice id and the nonce of the menu that offered it. */
+  choice?: { id: string; nonce?: number };
+  localeHint?: string;
+  displayName?: string;
+}
+
+export interface Recipient {
+  platform: Platform;
+  address: string;
+  locale: Locale;
+  userId: number | null;
+}

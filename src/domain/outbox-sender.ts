@@ -1,0 +1,152 @@
+import type { Logger } from "pino";
+import type { OutboxRepo, OutboxRow } from "../db/outbox-repo.ts";
+import type { OutboundMessage, Platform } from "./messages.ts";
+
+/** The recipient can never be reached (blocked the bot, deleted account): do not retry. */
+export class PermanentSendError extends Error {
+  constructor(
+    message: string,
+    readonly blocked = false,
+  ) {
+    super(message);
+    this.name = "PermanentSendError";
+  }
+}
+
+export interface MessageSender {
+  /**
+   * Delivers one message. `replaceMessageId` is the platform id of an earlier message with the
+   * same tag, which the sender may edit instead of sending a new one. Returns the platform id.
+   */
+  send(address: string, message: OutboundMessage, replaceMessageId: string | null): Promise<string | null>;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Sends the outbox: one chat's messages strictly in order, chats concurrently. A crash between a
+ * send and its `sent` mark means that one message goes out twice, never zero times (SPEC §5).
+ */
+export function createOutboxSender(deps: {
+  outbox: OutboxRepo;
+  senders: Partial<Record<Platform, MessageSender>>;
+  now: () => number;
+  log: Logger;
+  onBlocked?: (userId: number) => void;
+  maxChats?: number;
+}) {
+  const busy = new Set<string>();
+  const chains = new Set<Promise<void>>();
+  let scheduled = false;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const maxChats = deps.maxChats ?? 64;
+
+  async function sendRow(row: OutboxRow): Promise<boolean> {
+    const sender = deps.senders[row.platform];
+    if (!sender) {
+      // The platform is not running in this process (e.g. WhatsApp disabled): keep it for later.
+      deps.outbox.markRetry(row.id, deps.now() + 60_000, `no sender for ${row.platform}`);
+      return false;
+    }
+    const message = JSON.parse(row.payload) as OutboundMessage;
+    const replace = message.tag === undefined ? null : deps.outbox.lastSentMessageIdWithTag(row.platform, row.address, message.tag);
+    try {
+      const id = await sender.send(row.address, message, replace);
+      deps.outbox.markSent(row.id, deps.now(), id);
+      return true;
+    } catch (err) {
+      if (err instanceof PermanentSendError || row.attempts + 1 >= MAX_ATTEMPTS) {
+        deps.outbox.markFailed(row.id, deps.now(), String(err instanceof Error ? err.message : err));
+        if (err instanceof PermanentSendError && err.blocked && row.user_id !== null) deps.onBlocked?.(row.user_id);
+        deps.log.warn({ err, outboxId: row.id, platform: row.platform }, "message given up");
+        return true; // the next message of the chat may still go
+      }
+      const delay = Math.min(60_000, 1_000 * 2 ** row.attempts);
+      deps.outbox.markRetry(row.id, deps.now() + delay, String(err instanceof Error ? err.message : err));
+      deps.log.warn({ err, outboxId: row.id, platform: row.platform, attempt: row.attempts + 1 }, "send failed; will retry");
+      return false;
+    }
+  }
+
+  function startChain(platform: Platform, address: string) {
+    const key = `${platform}\u0000${address}`;
+    if (busy.has(key)) return;
+    busy.add(key);
+    const chain = (async () => {
+      try {
+        for (;;) {
+          const row = deps.outbox.nextForAddress(platform, address);
+          if (!row || row.next_attempt_at > deps.now()) break;
+          if (!(await sendRow(row))) break;
+        }
+      } finally {
+        busy.delete(key);
+      }
+    })();
+    chains.add(chain);
+    void chain.finally(() => {
+      chains.delete(chain);
+      if (rescan) kick();
+    });
+  }
+
+  let rescan = false;
+  function drain() {
+    scheduled = false;
+    if (stopped) return;
+    rescan = false;
+    const due = deps.outbox.due(deps.now(), 500);
+    for (const row of due) {
+      if (busy.size >= maxChats) {
+        rescan = true;
+        break;
+      }
+      const key = `${row.platform}\u0000${row.address}`;
+      if (busy.has(key)) {
+        rescan = true; // a running chain will pick it up, but make sure by looking again
+        continue;
+      }
+      startChain(row.platform, row.address);
+    }
+    armTimer();
+  }
+
+  function armTimer() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (stopped) return;
+    const next = deps.outbox.nextDueAt();
+    if (next === null) return;
+    timer = setTimeout(kick, Math.max(10, next - deps.now()));
+    timer.unref();
+  }
+
+  function kick() {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+
+  return {
+    kick,
+    /** Resolves when nothing due is left to send (what can be sent now has been). */
+    async flush(): Promise<void> {
+      for (let i = 0; i < 1000; i++) {
+        drain();
+        if (chains.size === 0) {
+          const due = deps.outbox.due(deps.now(), 1);
+          if (due.length === 0 || busy.size > 0) return;
+          continue;
+        }
+        await Promise.all([...chains]);
+      }
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await Promise.all([...chains]);
+    },
+  };
+}
+export type OutboxSender = ReturnType<typeof createOutboxSender>;

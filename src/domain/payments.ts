@@ -1,0 +1,249 @@
+import type { Logger } from "pino";
+import type { Repos } from "../db/repos.ts";
+import type { TxRow } from "../db/transactions-repo.ts";
+import type { Locale, Translate } from "../i18n.ts";
+import type { OutboundMessage } from "./messages.ts";
+import type { InquiryOutcome, PayOutcome, Receipt, RejectReason } from "../providers/port.ts";
+import type { ProviderRouter } from "../providers/router.ts";
+import { formatRupiah } from "./money.ts";
+import type { Notifier } from "./notifier.ts";
+import type { ProductId } from "./products.ts";
+import { mintRef } from "./ref.ts";
+import { reasonText, receiptText, displayNumber } from "./render.ts";
+import { endOfWibDay } from "./wib-time.ts";
+
+export const FIRST_CHECK_DELAY_MS = 5_000;
+
+export type ConfirmResult =
+  | { ok: true; tx: TxRow }
+  | { ok: false; why: "not_found" | "expired" | "already_paid" | "in_progress" | "settled" | "not_payable" | "insufficient" | "open_payment"; tx?: TxRow; balance?: number };
+
+/** Lets the interactive path attach its next menu to the settlement notice. */
+export type Decorate = (locale: Locale) => Pick<OutboundMessage, "choices" | "nonce">;
+
+export type Settlement =
+  | { kind: "paid"; receipt: Receipt }
+  | { kind: "failed"; reason: RejectReason | "not_received" | "manual"; code?: string; message?: string };
+
+/**
+ * The money model (SPEC §4, §5): inquiries mint refs, confirming holds the balance with a
+ * compare-and-set, a pay request is sent at most once per inquiry, and every outcome settles
+ * through `settle`, whoever learns it (the pay call, the reconciler, an admin).
+ * Methods without `async` run inside the caller's transaction.
+ */
+export function createPaymentService(deps: {
+  repos: Repos;
+  router: ProviderRouter;
+  notifier: Notifier;
+  t: Translate;
+  now: () => number;
+  fees: Readonly<Record<ProductId, number>>;
+  inquiryTtlMs: number;
+  lowDepositAlert: number;
+  log: Logger;
+}) {
+  const { repos, notifier, t } = deps;
+
+  function beginInquiry(p: { userId: number | null; product: ProductId; number: string; months: number | null }): string {
+    const ref = mintRef();
+    repos.transactions.insertInquiry({
+      ref,
+      userId: p.userId,
+      account: p.userId === null ? "operator" : "payer",
+      product: p.product,
+      number: p.number,
+      months: p.months,
+      fee: p.userId === null ? 0 : deps.fees[p.product],
+      now: deps.now(),
+    });
+    return ref;
+  }
+
+  async function runInquiry(ref: string): Promise<{ provider: string | null; outcome: InquiryOutcome }> {
+    const tx = repos.transactions.get(ref);
+    if (!tx) throw new Error(`unknown transaction ${ref}`);
+    return deps.router.inquire({
+      ref,
+      product: tx.product,
+      customerNumber: tx.customer_number,
+      ...(tx.months === null ? {} : { months: tx.months }),
+    });
+  }
+
+  function finishInquiry(ref: string, provider: string | null, outcome: InquiryOutcome): TxRow {
+    const now = deps.now();
+    if (outcome.status === "success") {
+      const tx = repos.transactions.get(ref)!;
+      const statusKey = provider === null ? null : (deps.router.get(provider)?.statusKeyBeforePay(ref) ?? null);
+      // SPEC §3: valid for the TTL, and never past 24:00 WIB (IAK refuses a pay on a later day).
+      const expiresAt = Math.min(now + deps.inquiryTtlMs, endOfWibDay(tx.created_at));
+      repos.transactions.recordInquirySuccess({ ref, provider: provider!, bill: outcome.bill, total: outcome.bill.price + tx.fee, statusKey, expiresAt, now });
+    } else if (outcome.status === "rejected") {
+      repos.transactions.recordInquiryFailure({ ref, provider, reason: outcome.reason, code: outcome.code, message: outcome.message, now });
+    } else {
+      repos.transactions.recordInquiryFailure({ ref, provider, reason: `unavailable_${outcome.fault}`, code: outcome.code, message: outcome.message, now });
+    }
+    return repos.transactions.get(ref)!;
+  }
+
+  /**
+   * The confirm step (run it `durably`): compare-and-set inquired → paying and the balance hold,
+   * in one transaction. Anything that is not a fresh, unexpired, affordable inquiry says why.
+   */
+  function confirm(ref: string, userId: number | null, actor: string): ConfirmResult {
+    const now = deps.now();
+    const tx = repos.transactions.get(ref);
+    if (!tx || tx.user_id !== userId) return { ok: false, why: "not_found" };
+    if (tx.status === "paid") return { ok: false, why: "already_paid", tx };
+    if (tx.status === "paying" || tx.status === "pending" || tx.status === "needs_review") return { ok: false, why: "in_progress", tx };
+    if (tx.status === "failed") return { ok: false, why: "settled", tx };
+    if (tx.status !== "inquired") return { ok: false, why: "not_payable", tx };
+    if (tx.expires_at === null || tx.expires_at <= now) {
+      repos.transactions.setStatusFrom(ref, "inquired", "expired", now);
+      return { ok: false, why: "expired", tx };
+    }
+    const open = repos.transactions.openForBill(tx.product, tx.customer_number);
+    if (open) return { ok: false, why: "open_payment", tx: open };
+    const provider = deps.router.get(tx.provider ?? "");
+    if (!provider) return { ok: false, why: "not_payable", tx };
+    const total = tx.total ?? 0;
+    if (userId !== null) {
+      const balance = repos.ledger.balance(userId);
+      if (balance < total) return { ok: false, why: "insufficient", tx, balance };
+    }
+    if (!repos.transactions.startPay(ref, now, provider.payTimeoutMs)) return { ok: false, why: "not_payable", tx };
+    // Checked above; should a race still overdraw, post() throws and the whole step rolls back.
+    repos.ledger.post({ userId, amount: -total, kind: userId === null ? "operator_payment" : "hold", txRef: ref, actor, note: "payment hold", now });
+    return { ok: true, tx: repos.transactions.get(ref)! };
+  }
+
+  /** The one and only pay request of an inquiry. Only called right after a committed `confirm`. */
+  async function executePay(ref: string): Promise<PayOutcome> {
+    const tx = repos.transactions.get(ref);
+    if (!tx || tx.status !== "paying" || tx.pay_token === null) throw new Error(`transaction ${ref} is not paying`);
+    const provider = deps.router.get(tx.provider ?? "");
+    if (!provider) throw new Error(`provider ${tx.provider} is not configured`);
+    deps.log.info({ ref, provider: provider.name, product: tx.product }, "pay request");
+    try {
+      return await provider.pay({
+        ref,
+        product: tx.product,
+        customerNumber: tx.customer_number,
+        ...(tx.months === null ? {} : { months: tx.months }),
+        payToken: tx.pay_token,
+      });
+    } catch (err) {
+      // A client must fold faults into outcomes; if one slips through, nothing is known: pending.
+      deps.log.error({ err, ref }, "pay call threw; treating as pending");
+      return { status: "pending", statusKey: tx.status_key, fault: "network" };
+    }
+  }
+
+  /** Records what the pay call said. */
+  function applyPayOutcome(ref: string, outcome: PayOutcome, decorate?: Decorate): TxRow {
+    const now = deps.now();
+    if (outcome.status === "success") {
+      settle(ref, { kind: "paid", receipt: outcome.receipt }, "pay", decorate);
+    } else if (outcome.status === "rejected") {
+      settle(ref, { kind: "failed", reason: outcome.reason, code: outcome.code, message: outcome.message }, "pay", decorate);
+    } else {
+      const tx = repos.transactions.get(ref)!;
+      const statusKey = outcome.statusKey ?? tx.status_key;
+      repos.transactions.markPending({ ref, statusKey, nextCheckAt: now + FIRST_CHECK_DELAY_MS, code: outcome.code, message: outcome.message, now });
+      if (statusKey === null) {
+        markNeedsReview(ref, "no_status_key");
+      } else if (tx.user_id !== null) {
+        notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.pending", { ref }), tag: `pay:${ref}`, ...decorate?.(locale) }));
+      }
+    }
+    return repos.transactions.get(ref)!;
+  }
+
+  function markNeedsReview(ref: string, reason: string) {
+    const now = deps.now();
+    if (!repos.transactions.markNeedsReview(ref, reason, now)) return;
+    const tx = repos.transactions.get(ref)!;
+    deps.log.warn({ ref, reason }, "payment needs review");
+    if (tx.user_id !== null) notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.needs_review", { ref }) }));
+    notifier.toAdmins((locale) => ({ text: t(locale, "alerts.needs_review", { ref, reason, provider: tx.provider ?? "-", product: tx.product }) }));
+  }
+
+  /**
+   * Settles an open payment once: paid (receipt, price drift booked) or failed (one refund).
+   * Idempotent: a second settlement of the same ref changes nothing and returns false.
+   */
+  function settle(ref: string, result: Settlement, by: string, decorate?: Decorate): boolean {
+    const now = deps.now();
+    const tx = repos.transactions.get(ref);
+    if (!tx) return false;
+    if (result.kind === "paid") {
+      const paidPrice = result.receipt.price ?? tx.price ?? 0;
+      if (!repos.transactions.markPaid({ ref, receipt: result.receipt, paidPrice, by, now })) return false;
+      bookPriceDrift(tx, paidPrice, now);
+      checkDeposit(result.receipt.depositBalance);
+      if (tx.user_id !== null) {
+        const settled = repos.transactions.get(ref)!;
+        notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, settled), tag: `pay:${ref}`, ...decorate?.(locale) }));
+      }
+      return true;
+    }
+    if (!repos.transactions.markFailed({ ref, reason: result.reason, code: result.code, message: result.message, by, now })) return false;
+    const total = tx.total ?? 0;
+    if (total > 0 && !repos.ledger.hasRefund(ref)) {
+      repos.ledger.post({ userId: tx.user_id, amount: total, kind: "refund", txRef: ref, actor: by, note: result.reason, now });
+    }
+    if (result.reason === "operator_deposit_low" || result.reason === "config_error") {
+      notifier.toAdmins((locale) => ({ text: t(locale, `alerts.${result.reason}`, { ref, provider: tx.provider ?? "-" }) }));
+    }
+    if (tx.user_id !== null) {
+      const userId = tx.user_id;
+      notifier.toUser(userId, (locale) => ({
+        text: t(locale, "pay.failed", {
+          ref,
+          reason: reasonText(t, locale, result.reason, result.message),
+          amount: formatRupiah(total),
+          balance: formatRupiah(repos.ledger.balance(userId)),
+        }),
+        tag: `pay:${ref}`,
+        ...decorate?.(locale),
+      }));
+    }
+    return true;
+  }
+
+  /** SPEC §4: a price that moved between inquiry and payment is settled by one adjustment row. */
+  function bookPriceDrift(tx: TxRow, paidPrice: number, now: number) {
+    const inquired = tx.price ?? paidPrice;
+    const drift = inquired - paidPrice; // positive: the payer gets money back
+    if (drift === 0) return;
+    let booked = drift;
+    if (tx.user_id !== null && drift < 0) {
+      // Never below zero: take what there is and tell the admins about the rest.
+      booked = -Math.min(-drift, repos.ledger.balance(tx.user_id));
+    }
+    if (booked !== 0) {
+      repos.ledger.post({ userId: tx.user_id, amount: booked, kind: "adjustment", txRef: tx.ref, actor: "system", note: `price ${inquired} → ${paidPrice}`, now });
+    }
+    notifier.toAdmins((locale) => ({
+      text: t(locale, "alerts.price_drift", {
+        ref: tx.ref,
+        inquired: formatRupiah(inquired),
+        paid: formatRupiah(paidPrice),
+        shortfall: formatRupiah(booked - drift),
+      }),
+    }));
+  }
+
+  function checkDeposit(balance: number | undefined) {
+    if (balance === undefined || balance >= deps.lowDepositAlert) return;
+    const now = deps.now();
+    const last = repos.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'low_deposit_alerted_at'").get();
+    // One alert an hour is enough: every payment below the threshold would otherwise page the admins.
+    if (last && now - Number(last.value) < 3_600_000) return;
+    repos.db.prepare("INSERT INTO meta (key, value) VALUES ('low_deposit_alerted_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(now));
+    notifier.toAdmins((locale) => ({ text: t(locale, "alerts.low_deposit", { balance: formatRupiah(balance), threshold: formatRupiah(deps.lowDepositAlert) }) }));
+  }
+
+  return { beginInquiry, runInquiry, finishInquiry, confirm, executePay, applyPayOutcome, settle, markNeedsReview, displayNumber };
+}
+export type PaymentService = ReturnType<typeof createPaymentService>;

@@ -1,0 +1,137 @@
+import type { Logger } from "pino";
+import { inTransaction } from "../db/open.ts";
+import type { Repos } from "../db/repos.ts";
+import type { TxRow } from "../db/transactions-repo.ts";
+import type { StatusOutcome } from "../providers/port.ts";
+import type { ProviderRouter } from "../providers/router.ts";
+import type { PaymentService } from "./payments.ts";
+import { NOT_RECEIVED_GRACE_MS, REVIEW_AFTER_MS, nextCheckDelayMs } from "./retry-policy.ts";
+
+/**
+ * Asks providers about pending payments until each is final (SPEC §5), and settles them through
+ * the same PaymentService.settle every other path uses.
+ */
+export function createReconciler(deps: {
+  repos: Repos;
+  router: ProviderRouter;
+  payments: PaymentService;
+  now: () => number;
+  log: Logger;
+  /** How often to look when nothing is due sooner. */
+  idleIntervalMs?: number;
+}) {
+  const { repos, payments } = deps;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let stopped = true;
+
+  /** Rows left in `paying` by a crash: the pay may or may not have left. Never re-paid: asked about. */
+  function recoverAfterRestart(): number {
+    const stuck = repos.transactions.withStatus("paying");
+    if (stuck.length === 0) return 0;
+    inTransaction(repos.db, () => {
+      for (const tx of stuck) {
+        repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: deps.now(), code: "restart", now: deps.now() });
+        if (tx.status_key === null) payments.markNeedsReview(tx.ref, "no_status_key");
+      }
+    });
+    deps.log.warn({ count: stuck.length }, "payments left in paying at start-up are now pending");
+    return stuck.length;
+  }
+
+  function decide(tx: TxRow, outcome: StatusOutcome) {
+    const now = deps.now();
+    const current = repos.transactions.get(tx.ref);
+    if (!current || current.status !== "pending") return;
+    const startedAt = current.pay_started_at ?? current.created_at;
+    switch (outcome.status) {
+      case "success":
+        payments.settle(tx.ref, { kind: "paid", receipt: outcome.receipt }, "reconciler");
+        return;
+      case "failed":
+        payments.settle(tx.ref, { kind: "failed", reason: outcome.reason, code: outcome.code, message: outcome.message }, "reconciler");
+        return;
+      case "not_received":
+        if (now >= startedAt + (current.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS) {
+          payments.settle(tx.ref, { kind: "failed", reason: "not_received" }, "reconciler");
+          return;
+        }
+        break;
+      case "pending":
+        break;
+    }
+    if (now - startedAt >= REVIEW_AFTER_MS) {
+      payments.markNeedsReview(tx.ref, "no_final_answer_24h");
+      return;
+    }
+    repos.transactions.reschedule(tx.ref, now + nextCheckDelayMs(current.check_attempts), now);
+  }
+
+  async function checkOne(tx: TxRow): Promise<void> {
+    const provider = deps.router.get(tx.provider ?? "");
+    if (!provider || tx.status_key === null) {
+      inTransaction(repos.db, () => payments.markNeedsReview(tx.ref, provider ? "no_status_key" : "provider_not_configured"));
+      return;
+    }
+    let outcome: StatusOutcome;
+    try {
+      outcome = await provider.status({ ref: tx.ref, product: tx.product, customerNumber: tx.customer_number, statusKey: tx.status_key });
+    } catch (err) {
+      deps.log.warn({ err, ref: tx.ref }, "status call threw; will ask again");
+      outcome = { status: "pending", fault: "network" };
+    }
+    deps.log.info({ ref: tx.ref, outcome: outcome.status }, "status checked");
+    inTransaction(repos.db, () => decide(tx, outcome));
+  }
+
+  /** Checks every due row once. Returns how many were checked. */
+  async function runDue(): Promise<number> {
+    if (running) return running;
+    running = (async () => {
+      let checked = 0;
+      try {
+        const due = repos.transactions.due(deps.now(), 50);
+        await Promise.all(due.map((tx) => checkOne(tx).catch((err: unknown) => deps.log.error({ err, ref: tx.ref }, "reconcile failed"))));
+        checked = due.length;
+      } finally {
+        running = null;
+      }
+      return checked;
+    })();
+    return running;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    const next = repos.transactions.nextDueAt();
+    const idle = deps.idleIntervalMs ?? 30_000;
+    const delay = next === null ? idle : Math.max(0, Math.min(idle, next - deps.now()));
+    timer = setTimeout(() => {
+      void runDue().finally(schedule);
+    }, delay);
+    timer.unref();
+  }
+
+  return {
+    recoverAfterRestart,
+    runDue,
+    start() {
+      stopped = false;
+      recoverAfterRestart();
+      schedule();
+    },
+    /** Something new became pending: look again soon rather than at the idle interval. */
+    poke() {
+      if (stopped) return;
+      if (timer) clearTimeout(timer);
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (running) await running;
+    },
+  };
+}
+export type Reconciler = ReturnType<typeof createReconciler>;

@@ -1,0 +1,70 @@
+import { mkdirSync, openSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { pino } from "pino";
+import { createApp } from "./app.ts";
+import { ConfigError, loadEnv, parseConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
+
+/** Composition root: config → database → providers → engine → transports, and one shutdown. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(loadEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  // In the console chat the terminal belongs to the conversation; logs go to a file beside the database.
+  let log;
+  if (config.console) {
+    const logPath = config.databasePath === ":memory:" ? "./data/loket.log" : resolve(dirname(config.databasePath), "loket.log");
+    mkdirSync(dirname(logPath), { recursive: true });
+    log = createLogger(config.logLevel, pino.destination({ fd: openSync(logPath, "a") }));
+  } else {
+    log = createLogger(config.logLevel);
+  }
+
+  const app = await createApp(config, { log });
+  const transports: { stop(): Promise<void> }[] = [];
+  let closing = false;
+  const shutdown = async (code: number) => {
+    if (closing) return;
+    closing = true;
+    log.info("shutting down");
+    for (const t of transports) await t.stop();
+    await app.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  if (config.telegram) log.warn("TELEGRAM_BOT_TOKEN is set, but the Telegram transport is not built yet");
+  if (config.whatsapp.enabled) log.warn("WHATSAPP_ENABLED is set, but the WhatsApp transport is not built yet");
+
+  if (config.console) {
+    app.senders.console = createConsoleSender(process.stdout);
+    app.start();
+    if (process.stdin.isTTY) {
+      process.stdout.write("Loket — console chat. Type a message, a number from a menu, or /bantuan. Ctrl+D to quit.\n");
+    }
+    await runConsoleChat({
+      engine: app.engine,
+      outbox: app.outbox,
+      input: process.stdin,
+      output: process.stdout,
+      // A piped script ends before pending payments settle; give the reconciler a moment.
+      settle: () => app.engine.idle(),
+    });
+    await shutdown(0);
+    return;
+  }
+  app.start();
+  log.info({ providers: config.providers }, "loket started");
+}
+
+await main();

@@ -1,0 +1,88 @@
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import type { Engine } from "../../domain/engine.ts";
+import type { OutboundMessage } from "../../domain/messages.ts";
+import type { MessageSender, OutboxSender } from "../../domain/outbox-sender.ts";
+import { htmlToPlain, numberedChoices } from "../plain-text.ts";
+
+export const CONSOLE_USER_ID = "console";
+const PLAIN = { bold: ["", ""], italic: ["", ""], code: ["", ""] } as { bold: [string, string]; italic: [string, string]; code: [string, string] };
+
+export function renderConsole(message: OutboundMessage): string {
+  const lines = [htmlToPlain(message.text, PLAIN)];
+  const choices = numberedChoices(message);
+  if (choices.length > 0) lines.push("", ...choices.map((c) => `  ${c}`));
+  return lines.join("\n");
+}
+
+/** The console's half of the outbox: messages are printed. */
+export function createConsoleSender(output: Writable): MessageSender {
+  let n = 0;
+  return {
+    async send(_address, message) {
+      output.write(`\n${renderConsole(message)}\n`);
+      return String(++n);
+    },
+  };
+}
+
+/**
+ * A terminal chat with the engine (SPEC §6 Console). One line is one message; a piped stdin works
+ * the same, so a whole payment can be scripted. At the end of input it waits for every answer.
+ */
+export function runConsoleChat(deps: {
+  engine: Engine;
+  outbox: OutboxSender;
+  input: Readable;
+  output: Writable;
+  locale?: string;
+  /** Waits for in-flight work (payments, settlements) before closing on end of input. */
+  settle?: () => Promise<void>;
+}): Promise<void> {
+  const interactive = (deps.input as { isTTY?: boolean }).isTTY === true;
+  const rl = createInterface({ input: deps.input, terminal: false });
+  const session = Date.now().toString(36);
+  let seq = 0;
+  const prompt = () => {
+    if (interactive) deps.output.write("> ");
+  };
+
+  return new Promise((resolve, reject) => {
+    let queue = Promise.resolve();
+    rl.on("line", (line) => {
+      const text = line.trim();
+      queue = queue.then(async () => {
+        if (text.length === 0) return prompt();
+        if (!interactive) deps.output.write(`> ${text}\n`);
+        await deps.engine.handle({
+          platform: "console",
+          userId: CONSOLE_USER_ID,
+          address: CONSOLE_USER_ID,
+          messageId: `${session}-${++seq}`,
+          text,
+          ...(deps.locale === undefined ? {} : { localeHint: deps.locale }),
+          displayName: "Console",
+        });
+        await deps.outbox.flush();
+        prompt();
+      });
+    });
+    rl.on("close", () => {
+      queue
+        .then(async () => {
+          await deps.settle?.();
+          await deps.outbox.flush();
+          resolve();
+        })
+        .catch(reject);
+    });
+    // First words, so a newcomer sees the menu without typing anything.
+    queue = queue.then(async () => {
+      if (interactive) {
+        await deps.engine.handle({ platform: "console", userId: CONSOLE_USER_ID, address: CONSOLE_USER_ID, messageId: `${session}-0`, text: "/start" });
+        await deps.outbox.flush();
+        prompt();
+      }
+    });
+  });
+}
