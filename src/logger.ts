@@ -1,4 +1,4 @@
-import { pino, type Logger, type DestinationStream } from "pino";
+import pino, { type Logger, type DestinationStream } from "pino";
 
 /** Field names that never reach a log line in clear (SPEC §9: secrets never appear in logs). */
 export const REDACT_PATHS = [
@@ -24,4 +24,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 export function silentLogger(): Logger {
   return pino({ level: "silent" });
+}
+
+/** A fast append-only file destination (the console chat keeps the terminal for the conversation). */
+export function fileDestination(fd: number): DestinationStream {
+  return pino.destination({ fd });
 }

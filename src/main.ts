@@ -1,9 +1,8 @@
 import { mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { pino } from "pino";
 import { createApp } from "./app.ts";
 import { ConfigError, loadEnv, parseConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, fileDestination } from "./logger.ts";
 import { createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
 
 /** Composition root: config → database → providers → engine → transports, and one shutdown. */
@@ -24,7 +23,7 @@ async function main(): Promise<void> {
   if (config.console) {
     const logPath = config.databasePath === ":memory:" ? "./data/loket.log" : resolve(dirname(config.databasePath), "loket.log");
     mkdirSync(dirname(logPath), { recursive: true });
-    log = createLogger(config.logLevel, pino.destination({ fd: openSync(logPath, "a") }));
+    log = createLogger(config.logLevel, fileDestination(openSync(logPath, "a")));
   } else {
     log = createLogger(config.logLevel);
   }
