@@ -1,0 +1,20 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { checkInvariants, setupApp, type Harness } from "../helpers/app-harness.ts";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe("a full payment through the engine", () => {
+  it("pays BPJS Kesehatan by taps and shows a receipt", async () => {
+    h = await setupApp();
+    const p = h.payer("1001");
+    expect(await p.say("/start")).toContain("Loket");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    const bill = await p.tap("months:2");
+    expect(bill).toContain("Total");
+    const receipt = await p.tapLike("pay:");
+    expect(receipt).toContain("struk");
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+});
