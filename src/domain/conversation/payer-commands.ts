@@ -14,7 +14,8 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
   const menuButton = [{ id: "menu", label: t(l, "flow.menu_button") }];
   switch (name) {
     case "menu":
-      showMainMenu(ctx, turn, true);
+      // "/start" greets; "menu" just shows the menu.
+      showMainMenu(ctx, turn, turn.event?.text?.trim().toLowerCase().replace(/^\//, "").startsWith("start") === true);
       return;
     case "cancel":
       cancelFlow(ctx, turn);

@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
+  await p.say("/start");
+  await p.tap("product:bpjs-kesehatan");
+  await p.say(number);
+  await p.tap("months:1");
+  await p.tapLike("pay:");
+  return p.messages().at(-1)!.text.match(/LK[0-9A-Z]{12}/)![0];
+}
+
+describe("payer commands", () => {
+  it("commands run in any state, even as the very first message", async () => {
+    h = await setupApp();
+    const p = h.payer("6001");
+    expect(await p.say("/saldo")).toContain("Rp1.000.000");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    expect(await p.say("/id")).toContain("ID Anda");
+    // The flow is where it was: a number still goes on to the months.
+    expect(await p.say("8801234560000")).toContain("berapa bulan");
+  });
+
+  it("a bad number gets a clear answer, the step asked again, and no provider call", async () => {
+    h = await setupApp();
+    const p = h.payer("6002");
+    await p.say("/start");
+    await p.tap("product:bpjs-ketenagakerjaan");
+    const text = await p.say("810205101127000");
+    expect(text).toContain("tepat 16 angka");
+    expect(text).toContain("NIK");
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM transactions").get()).toEqual({ n: 0 });
+  });
+
+  it("history, status and receipt show the payer's own transactions only", async () => {
+    h = await setupApp();
+    const p = h.payer("6003");
+    const ref = await pay(p);
+    expect(await p.say("/riwayat")).toContain(ref);
+    expect(await p.say(`/status ${ref}`)).toContain("lunas");
+    expect(await p.say(`/struk ${ref}`)).toContain("Pembayaran berhasil");
+    expect(await p.say("/struk")).toContain(ref);
+    const stranger = h.payer("6004");
+    expect(await stranger.say(`/status ${ref}`)).not.toContain(ref);
+    expect(await stranger.say(`/struk ${ref}`)).not.toContain("Pembayaran berhasil");
+  });
+
+  it("/bahasa switches every later message, and /bahasa alone offers a chooser", async () => {
+    h = await setupApp();
+    const p = h.payer("6005");
+    expect(await p.say("/bahasa")).toContain("Choose a language");
+    await p.tap("lang:en");
+    expect(await p.say("/saldo")).toContain("Your balance");
+    await p.say("/bahasa id");
+    expect(await p.say("/saldo")).toContain("Saldo Anda");
+  });
+
+  it("takes the platform's language as the first guess", async () => {
+    h = await setupApp();
+    await h.app.engine.handle({ platform: "telegram", userId: "6006", address: "6006", messageId: "x1", text: "/saldo", localeHint: "en-GB" });
+    await h.settle();
+    expect(h.sent.at(-1)!.message.text).toContain("Your balance");
+  });
+
+  it("saves a number after paying and offers it next time; /simpan deletes it", async () => {
+    h = await setupApp();
+    const p = h.payer("6007");
+    await pay(p);
+    await p.tapLike("save:");
+    expect(await p.say("Ibu")).toContain("Ibu");
+    await p.say("/start");
+    const ask = await p.tap("product:bpjs-kesehatan");
+    expect(ask).toContain("Ketik nomor");
+    const saved = p.last().choices!.flat().find((c) => c.id.startsWith("saved:"))!;
+    expect(saved.label).toContain("Ibu");
+    expect(await p.tap(saved.id, { nonce: p.last().nonce })).toContain("berapa bulan");
+    await p.say("/simpan");
+    await p.tapLike("unsave:");
+    expect(await p.say("/simpan")).toContain("Belum ada nomor tersimpan");
+  });
+
+  it("cancel anywhere; 'menu' returns to the main menu", async () => {
+    h = await setupApp();
+    const p = h.payer("6008");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    await p.tap("months:1");
+    expect(await p.say("batal")).toContain("Dibatalkan");
+    const tx = h.app.db.prepare("SELECT status FROM transactions").get() as { status: string };
+    expect(tx.status).toBe("cancelled");
+    expect(await p.say("menu")).toContain("Menu utama");
+  });
+
+  it("unknown input re-explains the current step", async () => {
+    h = await setupApp();
+    const p = h.payer("6009");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    expect(await p.say("hmm?")).toContain("belum mengerti");
+    expect(p.last().choices!.flat().some((c) => c.id.startsWith("months:"))).toBe(true);
+  });
+
+  it("the session expires after inactivity and says so", async () => {
+    h = await setupApp();
+    const p = h.payer("6010");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    h.clock.advance(31 * 60_000);
+    const text = await p.say("8801234560000");
+    expect(text).toContain("Sesi sebelumnya berakhir");
+  });
+
+  it("a stale menu button is refused politely and changes nothing", async () => {
+    h = await setupApp();
+    const p = h.payer("6011");
+    await p.say("/start");
+    const oldNonce = p.last().nonce!;
+    await p.tap("product:bpjs-kesehatan");
+    const text = await p.tap("product:bpjs-denda", { nonce: oldNonce });
+    expect(text).toContain("tidak berlaku");
+  });
+
+  it("/hapus erases saved numbers and masks personal data, keeping the money", async () => {
+    h = await setupApp();
+    const p = h.payer("6012");
+    await pay(p);
+    await p.tapLike("save:");
+    await p.say("Kantor");
+    await p.say("/hapus");
+    await p.tap("erase:yes", { nonce: p.last().nonce });
+    const row = h.app.db.prepare("SELECT customer_number, name FROM transactions").get() as { customer_number: string; name: string | null };
+    expect(row.customer_number).toBe("*********0000");
+    expect(row.name).toBeNull();
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM saved_numbers").get()).toEqual({ n: 0 });
+    expect(await p.say("/saldo")).toContain("Rp");
+  });
+
+  it("inquiries are limited per payer per hour", async () => {
+    h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "2" });
+    const p = h.payer("6013");
+    for (let i = 0; i < 2; i++) {
+      await p.say("/start");
+      await p.tap("product:bpjs-denda");
+      expect(await p.say("099994301101")).toContain("BPJS Denda");
+      await p.say("batal");
+    }
+    await p.say("/start");
+    await p.tap("product:bpjs-denda");
+    expect(await p.say("099994301109")).toContain("terlalu sering");
+  });
+
+  it("a flood of messages gets one polite answer", async () => {
+    h = await setupApp();
+    const p = h.payer("6014");
+    const answers: string[] = [];
+    for (let i = 0; i < 40; i++) answers.push(await p.say("/saldo"));
+    expect(answers.filter((a) => a.includes("terlalu banyak"))).toHaveLength(1);
+    expect(answers.slice(31).every((a) => a === "")).toBe(true);
+  });
+
+  it("/isi sends a top-up request the admins approve with one tap", async () => {
+    h = await setupApp();
+    const p = h.payer("6015");
+    expect(await p.say("/isi 50rb")).toContain("Rp50.000");
+    const admin = h.payer("9000");
+    const notice = h.sent.find((s) => s.address === "9000" && s.message.text.includes("Rp50.000"))!;
+    const approve = notice.message.choices!.flat().find((c) => c.id.startsWith("topup:approve:"))!;
+    await admin.tap(approve.id);
+    expect(p.lastText()).toContain("Rp1.050.000");
+    // A second tap (or the other admin) cannot credit twice.
+    expect(await admin.tap(approve.id)).toContain("sudah diputuskan");
+    expect(await p.say("/saldo")).toContain("Rp1.050.000");
+  });
+});

@@ -1,0 +1,219 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { durably, inTransaction } from "../../src/db/open.ts";
+import { checkInvariants, fakeClock, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+
+const open: Harness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close().catch(() => undefined);
+});
+
+async function start(env: Record<string, string> = {}, opts: Parameters<typeof setupApp>[1] = {}): Promise<Harness> {
+  const h = await setupApp(env, opts);
+  open.push(h);
+  return h;
+}
+
+async function toBill(p: PayerDriver, number = "8801234560000"): Promise<string> {
+  await p.say("/start");
+  await p.tap("product:bpjs-kesehatan");
+  await p.say(number);
+  return p.tap("months:1");
+}
+
+function payCount(h: Harness): number {
+  return h.app.simulator!.payCalls().reduce((n, c) => n + c.payCount, 0);
+}
+
+function balanceOf(h: Harness, id: string): number {
+  return h.app.repos.ledger.balance(h.app.repos.users.findByIdentity("telegram", id)!.id);
+}
+
+describe("double confirms", () => {
+  it("a second tap on Pay after paying says it is paid and does not pay again", async () => {
+    const h = await start();
+    const p = h.payer("4001");
+    await toBill(p);
+    const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    const nonce = p.last().nonce!;
+    await p.tap(pay.id, { nonce });
+    const second = await p.tap(pay.id, { nonce });
+    expect(second).toContain("sudah dibayar");
+    expect(payCount(h)).toBe(1);
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("a re-delivered confirm (same update id) has no effect at all", async () => {
+    const h = await start();
+    const p = h.payer("4002");
+    await toBill(p);
+    const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    const nonce = p.last().nonce!;
+    await p.tap(pay.id, { nonce, messageId: "upd-77" });
+    const again = await p.tap(pay.id, { nonce, messageId: "upd-77" });
+    expect(again).toBe("");
+    expect(payCount(h)).toBe(1);
+  });
+
+  it("two confirms at once (two devices) make one pay call", async () => {
+    const h = await start();
+    const p = h.payer("4003");
+    await toBill(p);
+    const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    const nonce = p.last().nonce!;
+    const ev = (id: string) => ({ platform: "telegram" as const, userId: "4003", address: "4003", messageId: id, choice: { id: pay.id, nonce } });
+    await Promise.all([h.app.engine.handle(ev("a")), h.app.engine.handle(ev("b")), h.app.engine.handle(ev("c"))]);
+    await h.settle();
+    expect(payCount(h)).toBe(1);
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("a stale confirm after the inquiry expired pays nothing and says so", async () => {
+    const h = await start();
+    const p = h.payer("4004");
+    await toBill(p);
+    h.clock.advance(11 * 60_000);
+    const text = await p.tapLike("pay:");
+    expect(text).toContain("sudah habis");
+    expect(payCount(h)).toBe(0);
+    expect(balanceOf(h, "4004")).toBe(1_000_000);
+  });
+
+  it("validity never passes 24:00 WIB: a bill checked at 23:55 WIB expires at midnight", async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 22, 16, 55)); // 23:55 WIB
+    const h = await start({}, { clock });
+    const p = h.payer("4005");
+    await toBill(p);
+    clock.advance(6 * 60_000); // 00:01 WIB, within the 10-minute TTL
+    expect(await p.tapLike("pay:")).toContain("sudah habis");
+    expect(payCount(h)).toBe(0);
+  });
+
+  it("one open payment per bill: a second payer cannot start on a bill being paid", async () => {
+    const h = await start();
+    const a = h.payer("4006");
+    const b = h.payer("4007");
+    await toBill(a, "8801234561039");
+    await a.tapLike("pay:");
+    const text = await toBill(b, "8801234561039");
+    expect(text).toContain("sedang dalam proses pembayaran");
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("a bill already paid today needs an extra confirm", async () => {
+    const h = await start();
+    const p = h.payer("4008");
+    await toBill(p);
+    await p.tapLike("pay:");
+    await toBill(p);
+    const warn = await p.tapLike("pay:");
+    expect(warn).toContain("sudah dibayar hari ini");
+    expect(payCount(h)).toBe(1);
+    expect(await p.tapLike("payagain:")).toContain("Pembayaran berhasil");
+    expect(payCount(h)).toBe(2);
+  });
+
+  it("cannot pay with too little balance; nothing is held", async () => {
+    const h = await start({ DEMO_BALANCE: "1000" });
+    const p = h.payer("4009");
+    const bill = await toBill(p);
+    expect(bill).toContain("belum cukup");
+    expect(p.last().choices!.flat().some((c) => c.id.startsWith("pay:"))).toBe(false);
+    expect(payCount(h)).toBe(0);
+  });
+});
+
+describe("restarts at every step", () => {
+  function files() {
+    const dir = mkdtempSync(join(tmpdir(), "loket-restart-"));
+    return { databasePath: join(dir, "loket.db"), simulatorDbPath: join(dir, "sim.db") };
+  }
+
+  it("mid-flow: a new engine on the same file resumes the conversation", async () => {
+    const f = files();
+    const clock = fakeClock();
+    const h1 = await start({}, { ...f, clock });
+    const p1 = h1.payer("5001");
+    await p1.say("/start");
+    await p1.tap("product:bpjs-kesehatan");
+    const h2 = await start({}, { ...f, clock });
+    const p2 = h2.payer("5001");
+    const text = await p2.say("8801234560000");
+    expect(text).toContain("berapa bulan");
+  });
+
+  it("between the hold and the pay call: never re-paid; refunded once the provider says it never arrived", async () => {
+    const f = files();
+    const clock = fakeClock();
+    const h1 = await start({}, { ...f, clock });
+    const p = h1.payer("5002");
+    await toBill(p);
+    const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    // The confirm commits (hold + paying), then the process dies before the request leaves.
+    durably(h1.app.db, () => h1.app.payments.confirm(ref, h1.app.repos.users.findByIdentity("telegram", "5002")!.id, "test"));
+    const h2 = await start({}, { ...f, clock });
+    h2.app.reconciler.recoverAfterRestart();
+    await h2.app.reconciler.runDue();
+    await h2.settle();
+    expect(h2.app.repos.transactions.get(ref)!.status).toBe("pending"); // "never received" is not trusted yet
+    clock.advance(120_000);
+    await h2.app.reconciler.runDue();
+    await h2.settle();
+    expect(h2.app.repos.transactions.get(ref)!.status).toBe("failed");
+    expect(payCount(h2)).toBe(0);
+    expect(balanceOf(h2, "5002")).toBe(1_000_000);
+    expect(h2.sent.some((s) => s.address === "5002" && s.message.text.includes("gagal"))).toBe(true);
+    expect(checkInvariants(h2.app)).toEqual([]);
+  });
+
+  it("between the pay call and recording its result: settled as paid, receipt sent, no second pay", async () => {
+    const f = files();
+    const clock = fakeClock();
+    const h1 = await start({}, { ...f, clock });
+    const p = h1.payer("5003");
+    await toBill(p);
+    const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    durably(h1.app.db, () => h1.app.payments.confirm(ref, h1.app.repos.users.findByIdentity("telegram", "5003")!.id, "test"));
+    await h1.app.payments.executePay(ref); // the answer is lost with the process
+    const h2 = await start({}, { ...f, clock });
+    h2.app.reconciler.recoverAfterRestart();
+    await h2.app.reconciler.runDue();
+    await h2.settle();
+    expect(h2.app.repos.transactions.get(ref)!.status).toBe("paid");
+    expect(payCount(h2)).toBe(1);
+    expect(h2.sent.filter((s) => s.address === "5003" && s.message.text.includes("Pembayaran berhasil"))).toHaveLength(1);
+    expect(checkInvariants(h2.app)).toEqual([]);
+  });
+
+  it("an inquiry interrupted by a crash is closed and the payer told", async () => {
+    const f = files();
+    const clock = fakeClock();
+    const h1 = await start({}, { ...f, clock });
+    const p = h1.payer("5004");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    // Simulate: the inquiry row and "checking…" were committed, then the process died.
+    const userId = h1.app.repos.users.findByIdentity("telegram", "5004")!.id;
+    const ref = inTransaction(h1.app.db, () => h1.app.payments.beginInquiry({ userId, product: "bpjs-kesehatan", number: "8801234560000", months: 1 }));
+    const session = JSON.parse(h1.app.repos.sessions.get(userId)!.state) as Record<string, unknown>;
+    h1.app.repos.sessions.save(userId, 1, JSON.stringify({ ...session, step: "inquiring", ref }), clock.now());
+    const h2 = await start({}, { ...f, clock });
+    expect(h2.app.engine.recoverInterruptedInquiries()).toBe(1);
+    await h2.settle();
+    expect(h2.sent.some((s) => s.address === "5004" && s.message.text.includes("coba lagi"))).toBe(true);
+  });
+
+  it("an unsent notice in the outbox is sent after a restart", async () => {
+    const f = files();
+    const clock = fakeClock();
+    const h1 = await start({}, { ...f, clock });
+    const userId = inTransaction(h1.app.db, () => h1.app.repos.users.create({ platform: "telegram", externalId: "5005", address: "5005", locale: "id", now: clock.now() }).id);
+    h1.app.repos.outbox.enqueue({ platform: "telegram", address: "5005", userId, message: { text: "halo" }, now: clock.now() });
+    const h2 = await start({}, { ...f, clock });
+    await h2.app.outbox.flush();
+    expect(h2.sent.map((s) => s.message.text)).toContain("halo");
+  });
+});
