@@ -100,33 +100,71 @@ export function createEngine(deps: EngineDeps) {
 
   async function handle(ev: InboundEvent): Promise<HandleResult> {
     return lock.run(`${ev.platform}:${ev.userId}`, async () => {
-      const now = deps.now();
-      // The commit that precedes a pay request must be durable; only a confirming payer can cause one.
-      const known = repos.users.findByIdentity(ev.platform, ev.userId);
-      const step = known ? readSession(repos.sessions.get(known.id), now).state.step : "idle";
-      const write = step === "confirming" || step === "confirming_again" ? durably : inTransaction;
-      const result = write(repos.db, () => {
-        if (!repos.inbound.record(ev.platform, ev.messageId, known?.id ?? null, now)) return { kind: "duplicate" as const };
-        const { user, created } = resolveUser(ev, now);
-        const { turn, reset } = loadTurn(user, now, ev);
-        if (!limiter.allow(`${ev.platform}:${ev.userId}`)) {
-          if (limiter.firstRefusal(`${ev.platform}:${ev.userId}`)) turn.say(t(turn.locale, "errors.slow_down"));
-          commit(turn, false);
-          return { kind: "rate_limited" as const };
-        }
-        handleEvent(ctx, turn, { reset, firstContact: created });
-        commit(turn, true);
-        return { kind: "handled" as const, followUp: turn.followUp, userId: user.id };
-      });
+      let result: StepResult;
+      try {
+        result = step(ev);
+      } catch (err) {
+        // A bug must not leave the payer without an answer, nor make the platform re-deliver forever.
+        deps.log.error({ err, platform: ev.platform, messageId: ev.messageId }, "handling a message failed");
+        apologise(ev);
+        return "handled";
+      }
       if (result.kind !== "handled") return result.kind;
-      if (result.followUp) await runFollowUp(result.userId, result.followUp, ev);
+      if (result.followUp) {
+        try {
+          await runFollowUp(result.userId, result.followUp, ev);
+        } catch (err) {
+          deps.log.error({ err, ref: result.followUp.ref }, "follow-up failed");
+          apologise(ev);
+        }
+      }
       return "handled";
     });
   }
 
+  type StepResult = { kind: "duplicate" | "rate_limited" } | { kind: "handled"; followUp: FollowUp | null; userId: number };
+
+  function step(ev: InboundEvent): StepResult {
+    const now = deps.now();
+    // The commit that precedes a pay request must be durable; only a confirming payer can cause one.
+    const known = repos.users.findByIdentity(ev.platform, ev.userId);
+    const current = known ? readSession(repos.sessions.get(known.id), now).state.step : "idle";
+    const write = current === "confirming" || current === "confirming_again" ? durably : inTransaction;
+    return write(repos.db, (): StepResult => {
+      if (!repos.inbound.record(ev.platform, ev.messageId, known?.id ?? null, now)) return { kind: "duplicate" };
+      const { user, created } = resolveUser(ev, now);
+      const { turn, reset } = loadTurn(user, now, ev);
+      const key = `${ev.platform}:${ev.userId}`;
+      if (!limiter.allow(key)) {
+        if (limiter.firstRefusal(key)) turn.say(t(turn.locale, "errors.slow_down"));
+        commit(turn, false);
+        return { kind: "rate_limited" };
+      }
+      handleEvent(ctx, turn, { reset, firstContact: created });
+      commit(turn, true);
+      return { kind: "handled", followUp: turn.followUp, userId: user.id };
+    });
+  }
+
+  function apologise(ev: InboundEvent): void {
+    try {
+      inTransaction(repos.db, () => {
+        repos.inbound.record(ev.platform, ev.messageId, null, deps.now());
+        const user = repos.users.findByIdentity(ev.platform, ev.userId);
+        const locale = user?.locale && isLocale(user.locale) ? user.locale : deps.settings.defaultLocale;
+        deps.notifier.toAddress(ev.platform, ev.address, user?.id ?? null, { text: t(locale, "errors.internal") });
+      });
+    } catch (err) {
+      deps.log.error({ err }, "could not even apologise");
+    }
+  }
+
   async function runFollowUp(userId: number, followUp: FollowUp, ev: InboundEvent): Promise<void> {
     if (followUp.kind === "inquire") {
-      const { provider, outcome } = await deps.payments.runInquiry(followUp.ref);
+      const { provider, outcome } = await deps.payments.runInquiry(followUp.ref).catch((err: unknown) => {
+        deps.log.error({ err, ref: followUp.ref }, "inquiry threw; treating the provider as unavailable");
+        return { provider: null, outcome: { status: "unavailable" as const, fault: "network" as const } };
+      });
       inTransaction(repos.db, () => {
         const tx = deps.payments.finishInquiry(followUp.ref, provider, outcome);
         const user = repos.users.findById(userId)!;

@@ -111,7 +111,13 @@ export function createPaymentService(deps: {
       const balance = repos.ledger.balance(userId);
       if (balance < total) return { ok: false, why: "insufficient", tx, balance };
     }
-    if (!repos.transactions.startPay(ref, now, provider.payTimeoutMs)) return { ok: false, why: "not_payable", tx };
+    try {
+      if (!repos.transactions.startPay(ref, now, provider.payTimeoutMs)) return { ok: false, why: "not_payable", tx };
+    } catch (err) {
+      // Another process opened a payment for this bill between our check and our write.
+      if (String(err).includes("UNIQUE")) return { ok: false, why: "open_payment", tx };
+      throw err;
+    }
     // Checked above; should a race still overdraw, post() throws and the whole step rolls back.
     repos.ledger.post({ userId, amount: -total, kind: userId === null ? "operator_payment" : "hold", txRef: ref, actor, note: "payment hold", now });
     return { ok: true, tx: repos.transactions.get(ref)! };

@@ -39,6 +39,25 @@ export function createReconciler(deps: {
     return stuck.length;
   }
 
+  /**
+   * A row still `paying` long after its pay request must have ended was orphaned (its result could
+   * not be written): treat it as pending rather than leave it until the next restart.
+   */
+  function adoptAbandonedPayments(): void {
+    const now = deps.now();
+    const orphans = repos.transactions
+      .withStatus("paying")
+      .filter((tx) => (tx.pay_started_at ?? now) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS < now);
+    if (orphans.length === 0) return;
+    inTransaction(repos.db, () => {
+      for (const tx of orphans) {
+        repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: now, code: "orphaned", now });
+        if (tx.status_key === null) payments.markNeedsReview(tx.ref, "no_status_key");
+      }
+    });
+    deps.log.warn({ count: orphans.length }, "orphaned paying rows adopted by the reconciler");
+  }
+
   function decide(tx: TxRow, outcome: StatusOutcome) {
     const now = deps.now();
     const current = repos.transactions.get(tx.ref);
@@ -90,6 +109,7 @@ export function createReconciler(deps: {
     running = (async () => {
       let checked = 0;
       try {
+        adoptAbandonedPayments();
         const due = repos.transactions.due(deps.now(), 50);
         await Promise.all(due.map((tx) => checkOne(tx).catch((err: unknown) => deps.log.error({ err, ref: tx.ref }, "reconcile failed"))));
         checked = due.length;

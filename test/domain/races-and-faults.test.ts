@@ -217,3 +217,42 @@ describe("restarts at every step", () => {
     expect(h2.sent.map((s) => s.message.text)).toContain("halo");
   });
 });
+
+describe("faults inside the bot", () => {
+  it("an inquiry that throws is answered as 'provider unavailable', never left hanging", async () => {
+    const h = await start();
+    h.app.router.inquire = async () => {
+      throw new Error("boom");
+    };
+    const p = h.payer("5101");
+    expect(await toBill(p)).toContain("coba lagi");
+    expect(h.app.db.prepare("SELECT status FROM transactions").get()).toEqual({ status: "inquiry_failed" });
+  });
+
+  it("a bug in a step still gets an apology, and the update is not re-processed", async () => {
+    const h = await start();
+    const p = h.payer("5102");
+    await p.say("/start");
+    const original = h.app.repos.sessions.save;
+    h.app.repos.sessions.save = () => {
+      throw new Error("disk on fire");
+    };
+    expect(await p.say("/saldo", "boom-1")).toContain("gangguan");
+    h.app.repos.sessions.save = original;
+    expect(await p.say("/saldo", "boom-1")).toBe("");
+  });
+
+  it("a payment orphaned in 'paying' is adopted by the reconciler", async () => {
+    const h = await start();
+    const p = h.payer("5103");
+    await toBill(p);
+    const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    durably(h.app.db, () => h.app.payments.confirm(ref, h.app.repos.users.findByIdentity("telegram", "5103")!.id, "test"));
+    h.clock.advance(5 * 60_000);
+    await h.app.reconciler.runDue();
+    await h.app.reconciler.runDue();
+    expect(h.app.repos.transactions.get(ref)!.status).toBe("failed");
+    expect(balanceOf(h, "5103")).toBe(1_000_000);
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+});
