@@ -19,6 +19,10 @@ import { createProviderRouter, type ProviderRouter } from "./providers/router.ts
 import { SIMULATOR_CREDENTIALS } from "./providers/simulator/credentials.ts";
 import { startSimulator, type Simulator } from "./providers/simulator/server.ts";
 import { isWhatsappAdmin } from "./admin/admin-ids.ts";
+import { createBroadcastRepo } from "./admin/broadcast/broadcast-repo.ts";
+import { createBroadcastRunner, type BroadcastRunner } from "./admin/broadcast/runner.ts";
+import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts";
+import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
 
 export interface App {
   config: Config;
@@ -34,6 +38,9 @@ export interface App {
   log: Logger;
   /** Transports plug their sender in here once they run. */
   senders: Partial<Record<Platform, MessageSender>>;
+  /** …and their broadcast channel (paced delivery of announcements). */
+  broadcastChannels: Partial<Record<Platform, BroadcastChannel>>;
+  broadcastRunner: BroadcastRunner;
   isAdmin(platform: Platform, externalId: string): boolean;
   start(): void;
   close(): Promise<void>;
@@ -117,7 +124,21 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     return isWhatsappAdmin(config.admins.whatsapp, externalId);
   };
 
-  const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log });
+  const broadcastChannels: Partial<Record<Platform, BroadcastChannel>> = {};
+  const broadcasts = createBroadcastRepo(db);
+  const broadcastRunner = createBroadcastRunner({
+    db,
+    broadcasts,
+    users: repos.users,
+    channels: broadcastChannels,
+    notifier,
+    t,
+    now,
+    log,
+    defaultLocale: config.defaultLocale,
+  });
+  const broadcast = createBroadcastCommands({ repos, broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
+  const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast });
   const engine = createEngine({
     repos,
     payments,
@@ -152,14 +173,18 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     simulator,
     log,
     senders,
+    broadcastChannels,
+    broadcastRunner,
     isAdmin,
     start() {
       engine.recoverInterruptedInquiries();
       reconciler.start();
+      broadcastRunner.start();
       outbox.kick();
     },
     async close() {
       await engine.idle();
+      await broadcastRunner.stop();
       await reconciler.stop();
       await outbox.flush();
       await outbox.stop();

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { createApp } from "./app.ts";
 import { ConfigError, loadEnv, parseConfig } from "./config.ts";
 import { createLogger, fileDestination } from "./logger.ts";
-import { createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
+import { createConsoleBroadcastChannel, createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
 
 /** Composition root: config → database → providers → engine → transports, and one shutdown. */
 async function main(): Promise<void> {
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
 
   if (config.console) {
     app.senders.console = createConsoleSender(process.stdout);
+    app.broadcastChannels.console = createConsoleBroadcastChannel(process.stdout);
     app.start();
     if (process.stdin.isTTY) {
       process.stdout.write("Loket — console chat. Type a message, a number from a menu, or /bantuan. Ctrl+D to quit.\n");

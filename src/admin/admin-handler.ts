@@ -15,8 +15,12 @@ import { formatWib, startOfWibDay, startOfWibMonth } from "../domain/wib-time.ts
 import { z } from "zod";
 import { resolveUserArg } from "./resolve-user.ts";
 import { openCount, paidStats } from "./stats.ts";
+import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 
-const pendingTopup = z.object({ kind: z.literal("topup"), userId: z.number().int(), amount: z.number().int().positive(), note: z.string().nullable() });
+const pendingAction = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("topup"), userId: z.number().int(), amount: z.number().int().positive(), note: z.string().nullable() }),
+  z.object({ kind: z.literal("broadcast"), id: z.number().int() }),
+]);
 
 /** SPEC §7 admin commands. Only reached for admins; every action is audited. */
 export function createAdminHandler(deps: {
@@ -27,6 +31,7 @@ export function createAdminHandler(deps: {
   now: () => number;
   topupConfirmAbove: number;
   log: Logger;
+  broadcast: BroadcastCommands;
 }): AdminHandler {
   const { repos, t } = deps;
 
@@ -42,9 +47,18 @@ export function createAdminHandler(deps: {
     deps.log.info({ actor: turn.actor, user: user.public_id, amount, kind }, "admin ledger entry");
   }
 
-  function command(turn: Turn, name: AdminCommand, args: string[]): void {
+  function command(turn: Turn, name: AdminCommand, args: string[], rest: string): void {
     const l = turn.locale;
     switch (name) {
+      case "broadcast":
+        deps.broadcast.draft(turn, rest);
+        return;
+      case "broadcast_status":
+      case "broadcast_pause":
+      case "broadcast_resume":
+      case "broadcast_cancel":
+        deps.broadcast.control(turn, name.slice("broadcast_".length) as "status");
+        return;
       case "topup": {
         const user = resolveUserArg(repos, args[0]);
         const amount = args[1] === undefined ? null : parseRupiah(args[1]);
@@ -188,8 +202,13 @@ export function createAdminHandler(deps: {
         turn.say(t(l, "admin.cancelled"));
         return true;
       }
-      const action = pendingTopup.safeParse(JSON.parse(raw));
-      if (!action.success || !repos.users.findById(action.data.userId)) return false;
+      const action = pendingAction.safeParse(JSON.parse(raw));
+      if (!action.success) return false;
+      if (action.data.kind === "broadcast") {
+        deps.broadcast.confirm(turn, action.data.id);
+        return true;
+      }
+      if (!repos.users.findById(action.data.userId)) return false;
       credit(turn, action.data.userId, action.data.amount, "topup", action.data.note);
       return true;
     }

@@ -26,6 +26,11 @@ export const ADMIN_COMMANDS = {
   resolve: ["resolve"],
   stats: ["stats"],
   product: ["produk", "product"],
+  broadcast: ["broadcast"],
+  broadcast_status: ["broadcast_status"],
+  broadcast_pause: ["broadcast_pause"],
+  broadcast_resume: ["broadcast_resume"],
+  broadcast_cancel: ["broadcast_cancel"],
 } as const;
 
 export type PayerCommand = keyof typeof PAYER_COMMANDS;
@@ -33,7 +38,8 @@ export type AdminCommand = keyof typeof ADMIN_COMMANDS;
 
 export type ParsedCommand =
   | { kind: "payer"; name: PayerCommand; args: string[]; slash: boolean }
-  | { kind: "admin"; name: AdminCommand; args: string[]; slash: boolean }
+  /** `rest` is the raw text after the command word, newlines kept (a broadcast's message). */
+  | { kind: "admin"; name: AdminCommand; args: string[]; rest: string; slash: boolean }
   | { kind: "unknown"; word: string; slash: boolean };
 
 const payerByWord = new Map<string, PayerCommand>();
@@ -61,6 +67,6 @@ export function parseCommand(text: string): ParsedCommand | null {
   }
   if (!slash) return null;
   const admin = adminByWord.get(word);
-  if (admin) return { kind: "admin", name: admin, args, slash };
+  if (admin) return { kind: "admin", name: admin, args, rest: trimmed.slice(1 + head.length).trim(), slash };
   return { kind: "unknown", word, slash };
 }

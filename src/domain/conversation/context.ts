@@ -17,7 +17,7 @@ export interface ConversationSettings {
 
 /** Admin commands plug in here (src/admin), so the payer flow does not depend on them. */
 export interface AdminHandler {
-  command(turn: Turn, name: AdminCommand, args: string[]): void;
+  command(turn: Turn, name: AdminCommand, args: string[], rest: string): void;
   choice(turn: Turn, choice: ParsedChoice): boolean;
 }
 

@@ -44,7 +44,7 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
     const command = parseCommand(event.text);
     if (command) {
       if (command.kind === "payer") return runPayerCommand(ctx, turn, command.name, command.args);
-      if (command.kind === "admin" && turn.isAdmin && ctx.admin) return ctx.admin.command(turn, command.name, command.args);
+      if (command.kind === "admin" && turn.isAdmin && ctx.admin) return ctx.admin.command(turn, command.name, command.args, command.rest);
       turn.say(t(l(), "errors.unknown_command"));
       return;
     }

@@ -4,6 +4,7 @@ import type { Engine } from "../../domain/engine.ts";
 import type { OutboundMessage } from "../../domain/messages.ts";
 import type { MessageSender, OutboxSender } from "../../domain/outbox-sender.ts";
 import { htmlToPlain, numberedChoices } from "../plain-text.ts";
+import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
 
 export const CONSOLE_USER_ID = "console";
 const PLAIN = { bold: ["", ""], italic: ["", ""], code: ["", ""] } as { bold: [string, string]; italic: [string, string]; code: [string, string] };
@@ -22,6 +23,16 @@ export function createConsoleSender(output: Writable): MessageSender {
     async send(_address, message) {
       output.write(`\n${renderConsole(message)}\n`);
       return String(++n);
+    },
+  };
+}
+
+/** Broadcasts reach the console user too (the operator testing an announcement on themselves). */
+export function createConsoleBroadcastChannel(output: Writable): BroadcastChannel {
+  return {
+    inFlight: 4,
+    async send(_address, html) {
+      output.write(`\n${renderConsole({ text: html })}\n`);
     },
   };
 }

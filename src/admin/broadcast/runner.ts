@@ -1,0 +1,167 @@
+import type { Logger } from "pino";
+import { inTransaction, type Db } from "../../db/open.ts";
+import type { UsersRepo } from "../../db/users-repo.ts";
+import { escapeHtml } from "../../domain/html.ts";
+import type { Platform } from "../../domain/messages.ts";
+import type { Notifier } from "../../domain/notifier.ts";
+import { startOfWibDay } from "../../domain/wib-time.ts";
+import { isLocale, type Locale, type Translate } from "../../i18n.ts";
+import type { BroadcastRepo, RecipientRow } from "./broadcast-repo.ts";
+import { RecipientBlockedError, RetryLaterError, StopBroadcastError, type BroadcastChannel } from "./channel.ts";
+
+type Outcome = { state: "sent" } | { state: "failed"; error: string } | { state: "blocked" } | { state: "pending"; retryAfterMs: number } | { state: "stop"; error: string };
+
+/**
+ * Delivers broadcasts in the background, one lane per platform, a page at a time. Each recipient
+ * is claimed (`sending`) in SQLite before its message leaves, so a crash loses at most the sends in
+ * flight and never repeats one (SPEC §8).
+ */
+export function createBroadcastRunner(deps: {
+  db: Db;
+  broadcasts: BroadcastRepo;
+  users: UsersRepo;
+  channels: Partial<Record<Platform, BroadcastChannel>>;
+  notifier: Notifier;
+  t: Translate;
+  now: () => number;
+  log: Logger;
+  defaultLocale: Locale;
+  progressEveryMs?: number;
+  tickMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}) {
+  const { broadcasts } = deps;
+  const active = new Map<number, Promise<void>>();
+  const lastReport = new Map<number, number>();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  function message(row: RecipientRow, text: string): string {
+    const locale = row.locale !== null && isLocale(row.locale) ? row.locale : deps.defaultLocale;
+    return `${escapeHtml(text)}\n\n<i>${deps.t(locale, "broadcast.footer")}</i>`;
+  }
+
+  async function deliver(channel: BroadcastChannel, row: RecipientRow, text: string): Promise<Outcome> {
+    try {
+      await channel.send(row.address, message(row, text));
+      return { state: "sent" };
+    } catch (err) {
+      if (err instanceof RecipientBlockedError) return { state: "blocked" };
+      if (err instanceof RetryLaterError) return { state: "pending", retryAfterMs: err.afterMs };
+      if (err instanceof StopBroadcastError) return { state: "stop", error: err.message };
+      return { state: "failed", error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async function runLane(id: number, platform: Platform): Promise<"drained" | "waiting" | "stopped"> {
+    for (;;) {
+      const b = broadcasts.get(id);
+      if (!b || b.status !== "running" || stopped) return "stopped";
+      const channel = deps.channels[platform];
+      if (!channel) return "waiting";
+      if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())))) return "waiting";
+      const page = broadcasts.page(id, platform, channel.inFlight);
+      if (page.length === 0) return "drained";
+      const claimed = inTransaction(deps.db, () => page.filter((r) => broadcasts.claim(id, r.user_id, deps.now())));
+      const outcomes = await Promise.all(claimed.map((r) => deliver(channel, r, b.text)));
+      let retryAfter = 0;
+      let stop: string | null = null;
+      inTransaction(deps.db, () => {
+        claimed.forEach((r, i) => {
+          const o = outcomes[i]!;
+          const now = deps.now();
+          if (o.state === "pending") retryAfter = Math.max(retryAfter, o.retryAfterMs);
+          if (o.state === "stop") stop = o.error;
+          const state = o.state === "stop" ? "pending" : o.state;
+          broadcasts.finish(id, r.user_id, state, "error" in o ? o.error : null, now);
+          if (o.state === "blocked") deps.users.setBlocked(r.user_id, true);
+        });
+      });
+      report(id, false);
+      if (stop !== null) {
+        broadcasts.setStatus(id, "running", "paused", deps.now(), stop);
+        report(id, true);
+        deps.log.warn({ broadcast: id, platform, reason: stop }, "broadcast paused by the platform");
+        return "stopped";
+      }
+      if (retryAfter > 0) await sleep(retryAfter);
+    }
+  }
+
+  async function run(id: number): Promise<void> {
+    const lanes = broadcasts.pendingLanes(id);
+    const results = await Promise.all(lanes.map((platform) => runLane(id, platform)));
+    const b = broadcasts.get(id);
+    if (b?.status === "running" && results.every((r) => r === "drained") && broadcasts.pendingLanes(id).length === 0) {
+      broadcasts.setStatus(id, "running", "done", deps.now());
+      report(id, true);
+      deps.log.info({ broadcast: id, counts: broadcasts.counts(id) }, "broadcast done");
+    }
+  }
+
+  /** One progress message per broadcast, edited in place where the platform can (Telegram). */
+  function report(id: number, force: boolean): void {
+    const now = deps.now();
+    if (!force && now - (lastReport.get(id) ?? 0) < (deps.progressEveryMs ?? 5_000)) return;
+    lastReport.set(id, now);
+    const b = broadcasts.get(id);
+    if (!b) return;
+    const c = broadcasts.counts(id);
+    inTransaction(deps.db, () =>
+      deps.notifier.toAddress(b.admin_platform, b.admin_address, b.admin_user_id, {
+        text: deps.t(deps.notifier.localeOf(b.admin_user_id), "admin.broadcast_progress", {
+          id,
+          status: deps.t(deps.notifier.localeOf(b.admin_user_id), `admin.broadcast_status_${b.status}`),
+          sent: c.sent,
+          total: b.total,
+          failed: c.failed,
+          blocked: c.blocked,
+          skipped: c.skipped,
+          pending: c.pending + c.sending,
+        }),
+        tag: `broadcast:${id}`,
+      }),
+    );
+  }
+
+  function kick(id?: number): void {
+    if (stopped) return;
+    const ids = id === undefined ? broadcasts.running().map((b) => b.id) : [id];
+    for (const bid of ids) {
+      if (active.has(bid)) continue;
+      const job = run(bid)
+        .catch((err: unknown) => deps.log.error({ err, broadcast: bid }, "broadcast lane failed"))
+        .finally(() => active.delete(bid));
+      active.set(bid, job);
+    }
+  }
+
+  return {
+    kick,
+    report,
+    start(): void {
+      stopped = false;
+      const orphans = broadcasts.failOrphans(deps.now());
+      if (orphans > 0) deps.log.warn({ orphans }, "broadcast sends interrupted by a restart were not repeated");
+      kick();
+      // Lanes that waited (daily cap, platform down) are looked at again now and then.
+      timer = setInterval(() => kick(), deps.tickMs ?? 60_000);
+      timer.unref();
+    },
+    /** Resolves when every running lane has stopped or drained. */
+    async idle(): Promise<void> {
+      while (active.size > 0) await Promise.all([...active.values()]);
+    },
+    /** Stops taking new pages; waits a little for sends in flight (a hung send must not block shutdown). */
+    async stop(graceMs = 5_000): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      let t: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (t = setTimeout(r, graceMs)));
+      await Promise.race([Promise.all([...active.values()]), grace]);
+      clearTimeout(t);
+    },
+  };
+}
+export type BroadcastRunner = ReturnType<typeof createBroadcastRunner>;
