@@ -23,6 +23,7 @@ import { createBroadcastRepo } from "./admin/broadcast/broadcast-repo.ts";
 import { createBroadcastRunner, type BroadcastRunner } from "./admin/broadcast/runner.ts";
 import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts";
 import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
+import { createBackupScheduler } from "./admin/backups.ts";
 
 export interface App {
   config: Config;
@@ -117,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     log,
   });
   const reconciler = createReconciler({ repos, router, payments, now, log });
+  const backups = createBackupScheduler({ db, dir: config.backup.dir, keep: config.backup.keep, now, log });
 
   const isAdmin = (platform: Platform, externalId: string): boolean => {
     if (platform === "console") return config.console;
@@ -180,11 +182,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       engine.recoverInterruptedInquiries();
       reconciler.start();
       broadcastRunner.start();
+      if (config.databasePath !== ":memory:") backups.start();
       outbox.kick();
     },
     async close() {
       await engine.idle();
       await broadcastRunner.stop();
+      await backups.stop();
       await reconciler.stop();
       await outbox.flush();
       await outbox.stop();
