@@ -29,10 +29,16 @@ export function createSessionsRepo(db: Db) {
      ON CONFLICT(user_id) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at`,
   );
   const stepIs = db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE json_extract(state, '$.step') = ?");
+  const stepOf = db.prepare<[string, string], { step: string | null }>(
+    `SELECT json_extract(s.state, '$.step') AS step FROM user_identities i JOIN sessions s ON s.user_id = i.user_id
+     WHERE i.platform = ? AND i.external_id = ?`,
+  );
   return {
     get: (userId: number) => get.get(userId),
     save: (userId: number, version: number, state: string, now: number) => upsert.run(userId, version, state, now),
     withStep: (step: string) => stepIs.all(step),
+    /** The step a person's session is at, without reading the whole state (decides a commit's durability). */
+    stepOf: (platform: Platform, externalId: string) => stepOf.get(platform, externalId)?.step ?? null,
   };
 }
 
@@ -82,9 +88,18 @@ export function createProductSwitchesRepo(db: Db) {
     `INSERT INTO product_switches (product, enabled, changed_by, changed_at) VALUES (?, ?, ?, ?)
      ON CONFLICT(product) DO UPDATE SET enabled = excluded.enabled, changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
   );
+  // Read on every menu; cached briefly so a switch made by another process still shows within seconds.
+  let cache: { at: number; set: Set<string> } | null = null;
   return {
-    disabled: () => new Set(disabled.all().map((r) => r.product)),
-    set: (product: ProductId, enabled: boolean, by: string, now: number) => set.run(product, enabled ? 1 : 0, by, now),
+    disabled(): Set<string> {
+      const now = Date.now();
+      if (!cache || now - cache.at > 5_000) cache = { at: now, set: new Set(disabled.all().map((r) => r.product)) };
+      return cache.set;
+    },
+    set(product: ProductId, enabled: boolean, by: string, now: number) {
+      cache = null;
+      return set.run(product, enabled ? 1 : 0, by, now);
+    },
   };
 }
 

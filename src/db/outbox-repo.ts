@@ -8,6 +8,7 @@ export interface OutboxRow {
   user_id: number | null;
   priority: number;
   payload: string;
+  tag: string | null;
   created_at: number;
   next_attempt_at: number;
   attempts: number;
@@ -19,8 +20,8 @@ export interface OutboxRow {
 
 export function createOutboxRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO outbox (platform, address, user_id, priority, payload, created_at, next_attempt_at)
-     VALUES (@platform, @address, @userId, @priority, @payload, @now, @now)`,
+    `INSERT INTO outbox (platform, address, user_id, priority, payload, tag, created_at, next_attempt_at)
+     VALUES (@platform, @address, @userId, @priority, @payload, @tag, @now, @now)`,
   );
   const due = db.prepare<[number, number], OutboxRow>(
     "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
@@ -34,8 +35,8 @@ export function createOutboxRepo(db: Db) {
   );
   const markFailed = db.prepare<[number, string, number]>("UPDATE outbox SET failed_at = ?, last_error = ? WHERE id = ?");
   const lastSentWithTag = db.prepare<[string, string, string], { sent_message_id: string | null }>(
-    `SELECT sent_message_id FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NOT NULL
-       AND json_extract(payload, '$.tag') = ? ORDER BY id DESC LIMIT 1`,
+    `SELECT sent_message_id FROM outbox WHERE platform = ? AND address = ? AND tag = ? AND sent_at IS NOT NULL
+     ORDER BY id DESC LIMIT 1`,
   );
   const nextDueAt = db.prepare<[], { at: number | null }>(
     "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
@@ -52,6 +53,7 @@ export function createOutboxRepo(db: Db) {
           userId: p.userId,
           priority: p.priority ?? 0,
           payload: JSON.stringify(p.message),
+          tag: p.message.tag ?? null,
           now: p.now,
         }).lastInsertRowid,
       );

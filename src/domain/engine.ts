@@ -67,8 +67,10 @@ export function createEngine(deps: EngineDeps) {
   function resolveUser(ev: InboundEvent, now: number): { user: UserRow; created: boolean } {
     const ids = [ev.userId, ...(ev.aliases ?? [])];
     let user: UserRow | undefined;
+    let matched: string | undefined;
     for (const id of ids) {
       user = repos.users.findByIdentity(ev.platform, id);
+      matched = id;
       if (user) break;
     }
     let created = false;
@@ -80,8 +82,9 @@ export function createEngine(deps: EngineDeps) {
       }
     }
     // One person, one balance: every id the platform revealed points at the same user.
-    for (const id of ids) repos.users.addIdentity(ev.platform, id, user.id);
-    repos.users.touch(user.id, ev.address, now);
+    if (ids.length > 1 || matched !== ev.userId) for (const id of ids) if (id !== matched) repos.users.addIdentity(ev.platform, id, user.id);
+    // Written only when something changed (or once a minute), not on every message.
+    if (created || user.address !== ev.address || now - user.last_seen_at > 60_000) repos.users.touch(user.id, ev.address, now);
     return { user: { ...user, address: ev.address }, created };
   }
 
@@ -127,11 +130,10 @@ export function createEngine(deps: EngineDeps) {
   function step(ev: InboundEvent): StepResult {
     const now = deps.now();
     // The commit that precedes a pay request must be durable; only a confirming payer can cause one.
-    const known = repos.users.findByIdentity(ev.platform, ev.userId);
-    const current = known ? readSession(repos.sessions.get(known.id), now).state.step : "idle";
+    const current = repos.sessions.stepOf(ev.platform, ev.userId);
     const write = current === "confirming" || current === "confirming_again" ? durably : inTransaction;
     return write(repos.db, (): StepResult => {
-      if (!repos.inbound.record(ev.platform, ev.messageId, known?.id ?? null, now)) return { kind: "duplicate" };
+      if (!repos.inbound.record(ev.platform, ev.messageId, null, now)) return { kind: "duplicate" };
       const { user, created } = resolveUser(ev, now);
       const { turn, reset } = loadTurn(user, now, ev);
       const key = `${ev.platform}:${ev.userId}`;

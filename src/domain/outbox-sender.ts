@@ -36,6 +36,7 @@ export function createOutboxSender(deps: {
   maxChats?: number;
 }) {
   const busy = new Set<string>();
+  const drainWaiters = new Map<string, (() => void)[]>();
   const chains = new Set<Promise<void>>();
   let scheduled = false;
   let timer: NodeJS.Timeout | null = null;
@@ -82,6 +83,11 @@ export function createOutboxSender(deps: {
         }
       } finally {
         busy.delete(key);
+        const waiters = drainWaiters.get(key);
+        if (waiters && !deps.outbox.nextForAddress(platform, address)) {
+          drainWaiters.delete(key);
+          for (const w of waiters) w();
+        }
       }
     })();
     chains.add(chain);
@@ -130,6 +136,17 @@ export function createOutboxSender(deps: {
 
   return {
     kick,
+    /** Resolves once this chat has nothing left to send (what it had has gone out or been given up). */
+    whenDrained(platform: Platform, address: string): Promise<void> {
+      const key = `${platform}\u0000${address}`;
+      if (!busy.has(key) && !deps.outbox.nextForAddress(platform, address)) return Promise.resolve();
+      return new Promise((resolve) => {
+        const list = drainWaiters.get(key) ?? [];
+        list.push(resolve);
+        drainWaiters.set(key, list);
+        kick();
+      });
+    },
     /** Resolves when nothing due is left to send (what can be sent now has been). */
     async flush(): Promise<void> {
       for (let i = 0; i < 1000; i++) {

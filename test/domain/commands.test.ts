@@ -178,3 +178,16 @@ describe("payer commands", () => {
     expect(await p.say("/saldo")).toContain("Rp1.050.000");
   });
 });
+
+describe("identity", () => {
+  it("a person seen by one id and then by another (an alias) keeps one balance", async () => {
+    h = await setupApp();
+    await h.app.engine.handle({ platform: "whatsapp", userId: "123@lid", address: "123@lid", messageId: "w1", text: "/saldo" });
+    await h.app.engine.handle({ platform: "whatsapp", userId: "6281234@s.whatsapp.net", aliases: ["123@lid"], address: "6281234@s.whatsapp.net", messageId: "w2", text: "/saldo" });
+    await h.app.engine.handle({ platform: "whatsapp", userId: "6281234@s.whatsapp.net", address: "6281234@s.whatsapp.net", messageId: "w3", text: "/saldo" });
+    await h.settle();
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM users").get()).toEqual({ n: 1 });
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM user_identities").get()).toEqual({ n: 2 });
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE kind = 'demo'").get()).toEqual({ n: 1 });
+  });
+});

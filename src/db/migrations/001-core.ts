@@ -117,6 +117,7 @@ CREATE TABLE outbox (
   user_id INTEGER,
   priority INTEGER NOT NULL DEFAULT 0,
   payload TEXT NOT NULL,
+  tag TEXT,
   created_at INTEGER NOT NULL,
   next_attempt_at INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
@@ -126,7 +127,8 @@ CREATE TABLE outbox (
   sent_message_id TEXT
 );
 CREATE INDEX outbox_unsent ON outbox(next_attempt_at, priority, id) WHERE sent_at IS NULL AND failed_at IS NULL;
-CREATE INDEX outbox_address ON outbox(platform, address, id);
+CREATE INDEX outbox_address ON outbox(platform, address, id) WHERE sent_at IS NULL AND failed_at IS NULL;
+CREATE INDEX outbox_tag ON outbox(platform, address, tag, id) WHERE tag IS NOT NULL AND sent_at IS NOT NULL;
 
 CREATE TABLE audit (
   id INTEGER PRIMARY KEY,

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { inTransaction } from "../src/db/open.ts";
+import type { InboundEvent, OutboundMessage } from "../src/domain/messages.ts";
+import { silentLogger } from "../src/logger.ts";
+import { SIMULATOR_CREDENTIALS } from "../src/providers/simulator/credentials.ts";
+import { startSimulatorProcess } from "./simulator-process.ts";
+import { percentile, round } from "./stats.ts";
+
+export interface EngineFigures {
+  payers: number;
+  flows: number;
+  messages_per_s: number;
+  payments_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, "0");
+
+/** A customer number per (payer, flow) that the simulator answers with "success". */
+function numberFor(product: string, payer: number, flow: number): string {
+  if (product === "bpjs-kesehatan") return `88${pad(payer, 6)}${flow}2222`;
+  if (product === "bpjs-ketenagakerjaan") return `81${pad(payer, 6)}${flow}0002222`;
+  return `0999${pad(payer, 6)}${flow}2`;
+}
+
+/**
+ * N concurrent payers each doing full pay flows through the engine, SQLite on disk, the simulator
+ * in its own process over loopback. Latency: from an inbound message to the last outbound message
+ * it causes (provider round trips included).
+ */
+export async function benchEngine(opts: { payers: number; flowsPerPayer: number }): Promise<EngineFigures> {
+  const dir = mkdtempSync(join(tmpdir(), "loket-bench-"));
+  const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
+  const config = parseConfig({
+    DATABASE_PATH: join(dir, "loket.db"),
+    PROVIDERS: "iak",
+    IAK_BASE_URL: sim.url,
+    IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username,
+    IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey,
+    CONSOLE: "false",
+    LOG_LEVEL: "silent",
+    INQUIRY_LIMIT_PER_HOUR: "1000",
+  });
+  const app = await createApp(config, { log: silentLogger() });
+  const lastSent = new Map<string, number>();
+  const received = new Map<string, OutboundMessage[]>();
+  app.senders.telegram = {
+    async send(address, message) {
+      lastSent.set(address, performance.now());
+      const list = received.get(address) ?? [];
+      list.push(message);
+      received.set(address, list);
+      return String(list.length);
+    },
+  };
+  // Real providers mean no demo balance: give every payer money the way an admin would.
+  inTransaction(app.db, () => {
+    for (let i = 0; i < opts.payers; i++) {
+      const u = app.repos.users.create({ platform: "telegram", externalId: String(10_000 + i), address: String(10_000 + i), locale: "id", now: Date.now() });
+      app.repos.ledger.post({ userId: u.id, amount: 50_000_000, kind: "topup", actor: "bench", now: Date.now() });
+    }
+  });
+
+  const latencies: number[] = [];
+  let messages = 0;
+  let seq = 0;
+
+  async function send(payer: number, ev: Omit<InboundEvent, "platform" | "userId" | "address" | "messageId">): Promise<OutboundMessage> {
+    const id = String(10_000 + payer);
+    const t0 = performance.now();
+    await app.engine.handle({ platform: "telegram", userId: id, address: id, messageId: `b${++seq}`, ...ev });
+    await app.outbox.whenDrained("telegram", id);
+    latencies.push((lastSent.get(id) ?? performance.now()) - t0);
+    messages++;
+    return received.get(id)!.at(-1)!;
+  }
+
+  const products = ["bpjs-kesehatan", "bpjs-ketenagakerjaan", "bpjs-denda"] as const;
+  async function payerLoop(payer: number): Promise<number> {
+    let paid = 0;
+    for (let flow = 0; flow < opts.flowsPerPayer; flow++) {
+      const product = products[(payer + flow) % 3]!;
+      let m = await send(payer, { text: "/start" });
+      m = await send(payer, { choice: { id: `product:${product}`, nonce: m.nonce } });
+      m = await send(payer, { text: numberFor(product, payer, flow) });
+      if (product !== "bpjs-denda") m = await send(payer, { choice: { id: "months:1", nonce: m.nonce } });
+      const pay = m.choices?.flat().find((c) => c.id.startsWith("pay:"));
+      if (!pay) throw new Error(`no bill for payer ${payer}: ${m.text}`);
+      m = await send(payer, { choice: { id: pay.id, nonce: m.nonce } });
+      if (m.text.includes("berhasil")) paid++;
+    }
+    return paid;
+  }
+
+  app.outbox.kick();
+  const t0 = performance.now();
+  const paid = (await Promise.all(Array.from({ length: opts.payers }, (_, i) => payerLoop(i)))).reduce((a, b) => a + b, 0);
+  const seconds = (performance.now() - t0) / 1000;
+  await app.close();
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  return {
+    payers: opts.payers,
+    flows: opts.payers * opts.flowsPerPayer,
+    messages_per_s: round(messages / seconds, 1),
+    payments_per_s: round(paid / seconds, 1),
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+  };
+}
