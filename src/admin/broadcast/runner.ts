@@ -54,38 +54,63 @@ export function createBroadcastRunner(deps: {
     }
   }
 
+  /** Writes what became of a batch; runs inside the caller's transaction. */
+  function record(id: number, claimed: RecipientRow[], outcomes: Outcome[]): { retryAfter: number; stop: string | null } {
+    let retryAfter = 0;
+    let stop: string | null = null;
+    const now = deps.now();
+    claimed.forEach((r, i) => {
+      const o = outcomes[i]!;
+      if (o.state === "pending") retryAfter = Math.max(retryAfter, o.retryAfterMs);
+      if (o.state === "stop") stop = o.error;
+      broadcasts.finish(id, r.user_id, o.state === "stop" ? "pending" : o.state, "error" in o ? o.error : null, now);
+      if (o.state === "blocked") deps.users.setBlocked(r.user_id, true);
+    });
+    return { retryAfter, stop };
+  }
+
   async function runLane(id: number, platform: Platform): Promise<"drained" | "waiting" | "stopped"> {
-    for (;;) {
-      const b = broadcasts.get(id);
-      if (!b || b.status !== "running" || stopped) return "stopped";
-      const channel = deps.channels[platform];
-      if (!channel) return "waiting";
-      if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())))) return "waiting";
-      const page = broadcasts.page(id, platform, channel.inFlight);
-      if (page.length === 0) return "drained";
-      const claimed = inTransaction(deps.db, () => page.filter((r) => broadcasts.claim(id, r.user_id, deps.now())));
-      const outcomes = await Promise.all(claimed.map((r) => deliver(channel, r, b.text)));
-      let retryAfter = 0;
-      let stop: string | null = null;
-      inTransaction(deps.db, () => {
-        claimed.forEach((r, i) => {
-          const o = outcomes[i]!;
-          const now = deps.now();
-          if (o.state === "pending") retryAfter = Math.max(retryAfter, o.retryAfterMs);
-          if (o.state === "stop") stop = o.error;
-          const state = o.state === "stop" ? "pending" : o.state;
-          broadcasts.finish(id, r.user_id, state, "error" in o ? o.error : null, now);
-          if (o.state === "blocked") deps.users.setBlocked(r.user_id, true);
+    // The previous batch's results are written in the same transaction that claims the next batch:
+    // one commit per batch, and still nothing leaves before its row says `sending`.
+    let done: { claimed: RecipientRow[]; outcomes: Outcome[] } | null = null;
+    const flush = () => {
+      if (done) inTransaction(deps.db, () => record(id, done!.claimed, done!.outcomes));
+      done = null;
+    };
+    try {
+      for (;;) {
+        const b = broadcasts.get(id);
+        if (!b || b.status !== "running" || stopped) return "stopped";
+        const channel = deps.channels[platform];
+        if (!channel) return "waiting";
+        if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())) + (done?.claimed.length ?? 0))) return "waiting";
+        const previous: { claimed: RecipientRow[]; outcomes: Outcome[] } | null = done;
+        done = null;
+        type Step = { claimed: RecipientRow[]; result: { retryAfter: number; stop: string | null } };
+        const { claimed, result } = inTransaction(deps.db, (): Step => {
+          const result = previous ? record(id, previous.claimed, previous.outcomes) : { retryAfter: 0, stop: null };
+          if (result.stop !== null || result.retryAfter > 0) return { claimed: [], result };
+          const page = broadcasts.page(id, platform, channel.inFlight);
+          return { claimed: page.filter((r) => broadcasts.claim(id, r.user_id, deps.now())), result };
         });
-      });
-      report(id, false);
-      if (stop !== null) {
-        broadcasts.setStatus(id, "running", "paused", deps.now(), stop);
-        report(id, true);
-        deps.log.warn({ broadcast: id, platform, reason: stop }, "broadcast paused by the platform");
-        return "stopped";
+        report(id, false);
+        if (result.stop !== null) {
+          broadcasts.setStatus(id, "running", "paused", deps.now(), result.stop);
+          report(id, true);
+          deps.log.warn({ broadcast: id, platform, reason: result.stop }, "broadcast paused by the platform");
+          return "stopped";
+        }
+        if (result.retryAfter > 0) {
+          await sleep(result.retryAfter);
+          continue;
+        }
+        if (claimed.length === 0) return "drained";
+        done = { claimed, outcomes: await Promise.all(claimed.map((r) => deliver(channel, r, b.text))) };
+        // Let payer traffic and timers in between batches, even when a channel answers instantly.
+        await new Promise<void>((r) => setImmediate(r));
       }
-      if (retryAfter > 0) await sleep(retryAfter);
+    } finally {
+      flush();
     }
   }
 
