@@ -25,8 +25,11 @@ const httpUrl = z
   }, "must be an http:// or https:// URL")
   .transform((v) => v.replace(/\/+$/, ""));
 
-/** Base URLs are scheme + host only: a path would silently double up with the client's own paths. */
-const baseUrl = httpUrl.refine((v) => new URL(v).pathname === "/" || new URL(v).pathname === "", "must be scheme + host, without a path");
+/** Base URLs are scheme + host only: a path, query or fragment would be glued onto the client's own paths. */
+const baseUrl = httpUrl.refine((v) => {
+  const u = new URL(v);
+  return (u.pathname === "/" || u.pathname === "") && u.search === "" && u.hash === "" && !v.includes("?") && !v.includes("#");
+}, "must be scheme + host only (no path, query or fragment)");
 
 const rupiah = z
   .string()
@@ -149,6 +152,36 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Rules between variables, checked on the raw strings so they are reported even when some field
+ * is malformed.
+ */
+function crossFieldProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const providers = (env.PROVIDERS ?? "simulator").split(",").map((p) => p.trim()).filter(Boolean);
+  const need = (names: string[], why: string) => {
+    for (const n of names) if (env[n] === undefined) problems.push(`${n}: required ${why}`);
+  };
+  if (providers.includes("iak")) need(["IAK_USERNAME", "IAK_API_KEY"], "when PROVIDERS lists iak");
+  if (providers.includes("espay")) {
+    need(["ESPAY_SENDER_ID", "ESPAY_PASSWORD", "ESPAY_SIGNATURE_KEY", "ESPAY_BASIC_USER", "ESPAY_BASIC_PASSWORD"], "when PROVIDERS lists espay");
+  }
+  const simulatorOnly = providers.length === 1 && providers[0] === "simulator";
+  if (!simulatorOnly && env.DEMO_BALANCE !== undefined) {
+    problems.push("DEMO_BALANCE: only allowed when PROVIDERS is exactly simulator (real money is configured)");
+  }
+  if (env.TELEGRAM_WEBHOOK_URL !== undefined && env.TELEGRAM_BOT_TOKEN === undefined) problems.push("TELEGRAM_WEBHOOK_URL: needs TELEGRAM_BOT_TOKEN");
+  if (env.TELEGRAM_WEBHOOK_URL !== undefined && env.TELEGRAM_WEBHOOK_SECRET === undefined) {
+    problems.push("TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so forged webhook calls are refused");
+  }
+  const min = Number(env.WHATSAPP_BROADCAST_MIN_DELAY_MS ?? 3000);
+  const max = Number(env.WHATSAPP_BROADCAST_MAX_DELAY_MS ?? 6000);
+  if (Number.isFinite(min) && Number.isFinite(max) && min > max) {
+    problems.push("WHATSAPP_BROADCAST_MIN_DELAY_MS: must not exceed WHATSAPP_BROADCAST_MAX_DELAY_MS");
+  }
+  return problems;
+}
+
 /** Empty strings mean "not set": `.env` files often carry `FOO=` lines. */
 function dropEmpty(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -159,36 +192,10 @@ function dropEmpty(env: Record<string, string | undefined>): Record<string, stri
 export function parseConfig(rawEnv: Record<string, string | undefined>): Config {
   const env = dropEmpty(rawEnv);
   const parsed = envSchema.safeParse(env);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push(`${issue.path.join(".") || "environment"}: ${issue.message}`);
-    }
-    throw new ConfigError(problems);
-  }
+  // Field problems and cross-field problems are reported together: one start, one list to fix.
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`)), ...crossFieldProblems(env)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const need = (names: (keyof Env)[], why: string) => {
-    for (const n of names) if (e[n] === undefined) problems.push(`${n}: required ${why}`);
-  };
-  if (e.PROVIDERS.includes("iak")) need(["IAK_USERNAME", "IAK_API_KEY"], "when PROVIDERS lists iak");
-  if (e.PROVIDERS.includes("espay")) {
-    need(["ESPAY_SENDER_ID", "ESPAY_PASSWORD", "ESPAY_SIGNATURE_KEY", "ESPAY_BASIC_USER", "ESPAY_BASIC_PASSWORD"], "when PROVIDERS lists espay");
-  }
-  const simulatorOnly = e.PROVIDERS.length === 1 && e.PROVIDERS[0] === "simulator";
-  if (!simulatorOnly && e.DEMO_BALANCE !== undefined) {
-    problems.push("DEMO_BALANCE: only allowed when PROVIDERS is exactly simulator (real money is configured)");
-  }
-  if (e.TELEGRAM_WEBHOOK_URL !== undefined && e.TELEGRAM_BOT_TOKEN === undefined) {
-    problems.push("TELEGRAM_WEBHOOK_URL: needs TELEGRAM_BOT_TOKEN");
-  }
-  if (e.TELEGRAM_WEBHOOK_URL !== undefined && e.TELEGRAM_WEBHOOK_SECRET === undefined) {
-    problems.push("TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so forged webhook calls are refused");
-  }
-  if (e.WHATSAPP_BROADCAST_MIN_DELAY_MS > e.WHATSAPP_BROADCAST_MAX_DELAY_MS) {
-    problems.push("WHATSAPP_BROADCAST_MIN_DELAY_MS: must not exceed WHATSAPP_BROADCAST_MAX_DELAY_MS");
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const otherPlatform = e.TELEGRAM_BOT_TOKEN !== undefined || e.WHATSAPP_ENABLED;
   return {
     databasePath: e.DATABASE_PATH,
@@ -231,7 +238,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
       "bpjs-ketenagakerjaan": e.FEE_BPJS_KETENAGAKERJAAN,
       "bpjs-denda": e.FEE_BPJS_DENDA,
     },
-    demoBalance: simulatorOnly ? (e.DEMO_BALANCE ?? 1_000_000) : 0,
+    demoBalance: e.PROVIDERS.length === 1 && e.PROVIDERS[0] === "simulator" ? (e.DEMO_BALANCE ?? 1_000_000) : 0,
     topupConfirmAbove: e.TOPUP_CONFIRM_ABOVE,
     lowDepositAlert: e.LOW_DEPOSIT_ALERT,
     topupInstructions: e.TOPUP_INSTRUCTIONS ?? null,

@@ -80,8 +80,8 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    ["IAK_BASE_URL", "https://testpostpaid.mobilepulsa.net/api/v1", "must be scheme + host, without a path"],
-    ["ESPAY_BASE_URL", "https://sandbox-api.espay.id/rest", "must be scheme + host, without a path"],
+    ["IAK_BASE_URL", "https://testpostpaid.mobilepulsa.net/api/v1", "must be scheme + host only (no path, query or fragment)"],
+    ["ESPAY_BASE_URL", "https://sandbox-api.espay.id/rest", "must be scheme + host only (no path, query or fragment)"],
     ["IAK_BASE_URL", "ftp://example.com", "must be an http:// or https:// URL"],
     ["TELEGRAM_API_ROOT", "not a url", "must be an http:// or https:// URL"],
   ])("refuses %s=%s", (name, value, message) => {
@@ -199,5 +199,25 @@ describe("parseConfig", () => {
       whatsapp: ["6281234567890", "1234@lid"],
     });
     expect(problems({ ADMIN_TELEGRAM_IDS: "1,@bob" })).toEqual(["ADMIN_TELEGRAM_IDS.1: must be numeric Telegram user ids"]);
+  });
+});
+
+describe("config: every problem at once", () => {
+  it("reports a bad field and a missing credential together", () => {
+    let caught: unknown;
+    try {
+      parseConfig({ PROVIDERS: "iak", PORT: "abc" });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join("\n");
+    expect(problems).toContain("PORT");
+    expect(problems).toContain("IAK_USERNAME");
+    expect(problems).toContain("IAK_API_KEY");
+  });
+
+  it.each(["https://x.com/?a=1", "https://x.com#frag", "https://x.com/api"])("refuses the base URL %s", (url) => {
+    expect(() => parseConfig({ IAK_BASE_URL: url })).toThrow(ConfigError);
   });
 });
