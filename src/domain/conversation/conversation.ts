@@ -82,7 +82,9 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
     case "idle":
     case "choosing_product":
     case "choosing_language":
-      return showMainMenu(ctx, turn, opts.firstContact || turn.state.step === "idle");
+      // A customer number typed at the menu: say what is missing rather than just repeating the menu.
+      if (!opts.firstContact && /^[\d\s-]{6,}$/.test(text)) turn.say(t(l(), "flow.choose_product_first"));
+      return showMainMenu(ctx, turn, opts.firstContact || (turn.state.step === "idle" && !/^[\d\s-]{6,}$/.test(text)));
     case "entering_number":
       return enterNumber(ctx, turn, text);
     case "confirming":
