@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { createApp } from "./app.ts";
 import { ConfigError, loadEnv, parseConfig } from "./config.ts";
 import { createLogger, fileDestination } from "./logger.ts";
+import { startWhatsapp } from "./transports/whatsapp/start-whatsapp.ts";
 import { createConsoleBroadcastChannel, createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
 
 /** Composition root: config → database → providers → engine → transports, and one shutdown. */
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
 
   if (config.telegram) log.warn("TELEGRAM_BOT_TOKEN is set, but the Telegram transport is not built yet");
-  if (config.whatsapp.enabled) log.warn("WHATSAPP_ENABLED is set, but the WhatsApp transport is not built yet");
+  // WhatsApp connects in the background; the rest of the bot works while it is down.
+  if (config.whatsapp.enabled) transports.push(await startWhatsapp(app));
 
   if (config.console) {
     app.senders.console = createConsoleSender(process.stdout);

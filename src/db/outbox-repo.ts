@@ -33,6 +33,10 @@ export function createOutboxRepo(db: Db) {
   const markRetry = db.prepare<[number, string, number]>(
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
   );
+  const wakePlatform = db.prepare<[number, string, number]>(
+    "UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at > ?",
+  );
+  const postpone = db.prepare<[number, string, number]>("UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?");
   const markFailed = db.prepare<[number, string, number]>("UPDATE outbox SET failed_at = ?, last_error = ? WHERE id = ?");
   const lastSentWithTag = db.prepare<[string, string, string], { sent_message_id: string | null }>(
     `SELECT sent_message_id FROM outbox WHERE platform = ? AND address = ? AND tag = ? AND sent_at IS NOT NULL
@@ -63,6 +67,10 @@ export function createOutboxRepo(db: Db) {
     markSent: (id: number, now: number, messageId: string | null) => markSent.run(now, messageId, id),
     markRetry: (id: number, nextAttemptAt: number, error: string) => markRetry.run(nextAttemptAt, error, id),
     markFailed: (id: number, now: number, error: string) => markFailed.run(now, error, id),
+    /** A platform came back: what waited for it is due now. */
+    wakePlatform: (platform: Platform, now: number) => wakePlatform.run(now, platform, now).changes,
+    /** Later, without using up an attempt (the platform was down, nothing was sent). */
+    postpone: (id: number, nextAttemptAt: number, error: string) => postpone.run(nextAttemptAt, error, id),
     lastSentMessageIdWithTag: (platform: Platform, address: string, tag: string) =>
       lastSentWithTag.get(platform, address, tag)?.sent_message_id ?? null,
     nextDueAt: () => nextDueAt.get()?.at ?? null,

@@ -70,13 +70,16 @@ export function createEngine(deps: EngineDeps) {
     let matched: string | undefined;
     for (const id of ids) {
       user = repos.users.findByIdentity(ev.platform, id);
-      matched = id;
-      if (user) break;
+      if (user) {
+        matched = id;
+        break;
+      }
     }
     let created = false;
     if (!user) {
       user = repos.users.create({ platform: ev.platform, externalId: ev.userId, address: ev.address, displayName: ev.displayName, locale: guessLocale(ev.localeHint), now });
       created = true;
+      matched = ev.userId;
       if (deps.demoBalance > 0) {
         repos.ledger.post({ userId: user.id, amount: deps.demoBalance, kind: "demo", actor: "system", note: "demo balance (simulator)", now });
       }

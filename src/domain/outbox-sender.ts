@@ -13,6 +13,20 @@ export class PermanentSendError extends Error {
   }
 }
 
+/**
+ * The platform is down for now (not connected, rate limited): nothing was sent. Retried every
+ * `retryAfterMs` without counting as an attempt, so a long outage delays notices but never drops one.
+ */
+export class PlatformUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs = 30_000,
+  ) {
+    super(message);
+    this.name = "PlatformUnavailableError";
+  }
+}
+
 export interface MessageSender {
   /**
    * Delivers one message. `replaceMessageId` is the platform id of an earlier message with the
@@ -57,6 +71,10 @@ export function createOutboxSender(deps: {
       deps.outbox.markSent(row.id, deps.now(), id);
       return true;
     } catch (err) {
+      if (err instanceof PlatformUnavailableError) {
+        deps.outbox.postpone(row.id, deps.now() + err.retryAfterMs, err.message);
+        return false;
+      }
       if (err instanceof PermanentSendError || row.attempts + 1 >= MAX_ATTEMPTS) {
         deps.outbox.markFailed(row.id, deps.now(), String(err instanceof Error ? err.message : err));
         if (err instanceof PermanentSendError && err.blocked && row.user_id !== null) deps.onBlocked?.(row.user_id);
@@ -136,6 +154,11 @@ export function createOutboxSender(deps: {
 
   return {
     kick,
+    /** The platform is reachable again (e.g. WhatsApp reconnected): send what waited for it now. */
+    platformUp(platform: Platform): void {
+      deps.outbox.wakePlatform(platform, deps.now());
+      kick();
+    },
     /** Resolves once this chat has nothing left to send (what it had has gone out or been given up). */
     whenDrained(platform: Platform, address: string): Promise<void> {
       const key = `${platform}\u0000${address}`;
