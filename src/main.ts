@@ -4,6 +4,7 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadEnv, parseConfig } from "./config.ts";
 import { createLogger, fileDestination } from "./logger.ts";
 import { startWhatsapp } from "./transports/whatsapp/start-whatsapp.ts";
+import { startTelegram } from "./transports/telegram/start-telegram.ts";
 import { createConsoleBroadcastChannel, createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
 
 /** Composition root: config → database → providers → engine → transports, and one shutdown. */
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
-  if (config.telegram) log.warn("TELEGRAM_BOT_TOKEN is set, but the Telegram transport is not built yet");
+  if (config.telegram) transports.push(await startTelegram(app));
   // WhatsApp connects in the background; the rest of the bot works while it is down.
   if (config.whatsapp.enabled) transports.push(await startWhatsapp(app));
 

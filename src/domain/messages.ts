@@ -5,6 +5,7 @@ export type Platform = "telegram" | "whatsapp" | "console";
 /** A choice the payer can pick: a button on Telegram, a numbered line on WhatsApp and the console. */
 export interface Choice {
   id: string;
+  /** Plain text (buttons and numbered lines show it verbatim): never HTML, never escaped. */
   label: string;
 }
 

@@ -159,7 +159,7 @@ export function createPaymentService(deps: {
       if (statusKey === null) {
         markNeedsReview(ref, "no_status_key");
       } else if (tx.user_id !== null) {
-        notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.pending", { ref }), tag: `pay:${ref}`, ...decorate?.(locale) }));
+        notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.pending", { ref }), tag: `bill:${ref}`, ...decorate?.(locale) }));
       }
     }
     return repos.transactions.get(ref)!;
@@ -180,6 +180,9 @@ export function createPaymentService(deps: {
    */
   function settle(ref: string, result: Settlement, by: string, decorate?: Decorate): boolean {
     const now = deps.now();
+    // Answering the payer's own tap, the bill message turns into its outcome; a settlement learnt
+    // later is a new message, so the payer's phone notifies them (an edit would be silent).
+    const tag = by === "pay" ? `bill:${ref}` : undefined;
     const tx = repos.transactions.get(ref);
     if (!tx) return false;
     if (result.kind === "paid") {
@@ -189,7 +192,7 @@ export function createPaymentService(deps: {
       checkDeposit(result.receipt.depositBalance);
       if (tx.user_id !== null) {
         const settled = repos.transactions.get(ref)!;
-        notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, settled), tag: `pay:${ref}`, ...decorate?.(locale) }));
+        notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, settled), ...(tag ? { tag } : {}), ...decorate?.(locale) }));
       }
       return true;
     }
@@ -210,7 +213,7 @@ export function createPaymentService(deps: {
           amount: formatRupiah(total),
           balance: formatRupiah(repos.ledger.balance(userId)),
         }),
-        tag: `pay:${ref}`,
+        ...(tag ? { tag } : {}),
         ...decorate?.(locale),
       }));
     }

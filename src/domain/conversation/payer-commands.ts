@@ -77,7 +77,7 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
         return;
       }
       const lines = saved.map((s) => t(l, "saved.line", { label: s.label, product: productLabel(t, l, s.product), number: displayNumber(s.product, s.number) }));
-      const choices = saved.map((s) => [{ id: `unsave:${s.id}`, label: t(l, "saved.delete_button", { label: s.label }) }]);
+      const choices = saved.map((s) => [{ id: `unsave:${s.id}`, label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) }]);
       turn.say([t(l, "saved.title"), ...lines].join("\n"), [...choices, menuButton]);
       return;
     }

@@ -1,0 +1,85 @@
+import type { Transformer } from "grammy";
+import { currentPriority, type TelegramApiLimiter } from "./api-limiter.ts";
+
+export interface CappedRetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** A 429 asking for a longer wait than this is not waited out here: the caller retries later. */
+  maxRetryAfterMs: number;
+  /** First back-off after a 5xx or a network error; doubles per attempt. */
+  baseDelayMs: number;
+  /** Milliseconds per second of `retry_after` (1000; tests shrink it so a storm passes quickly). */
+  retryAfterUnitMs: number;
+}
+
+export const DEFAULT_RETRY: CappedRetryOptions = { maxAttempts: 3, maxRetryAfterMs: 30_000, baseDelayMs: 500, retryAfterUnitMs: 1000 };
+
+/** What one attempt came to, as far as retrying is concerned. */
+export type AttemptOutcome =
+  | { kind: "ok" }
+  | { kind: "api_error"; code: number; retryAfterSeconds?: number }
+  | { kind: "network" };
+
+export type RetryDecision = { retry: false; pauseMs: number } | { retry: true; delayMs: number; pauseMs: number };
+
+/**
+ * The retry policy, pure (ENGINEERING.md §4): 429 → pause every sender for `retry_after` (capped)
+ * and try again through the limiter; 5xx and network errors → back off and try again, unless the
+ * call must not be repeated (`mayRepeat` false: a 5xx or a lost connection may hide a delivered
+ * message, and broadcasts promise at most once per recipient); anything else (400, 403, …) is an
+ * answer, not a fault. Never more than `maxAttempts` attempts.
+ */
+export function decideRetry(outcome: AttemptOutcome, attempt: number, options: CappedRetryOptions, mayRepeat = true): RetryDecision {
+  const more = attempt < options.maxAttempts;
+  if (outcome.kind === "ok") return { retry: false, pauseMs: 0 };
+  if (outcome.kind === "api_error" && outcome.code === 429) {
+    const wanted = Math.max(1, outcome.retryAfterSeconds ?? 1) * options.retryAfterUnitMs;
+    const pauseMs = Math.min(wanted, options.maxRetryAfterMs);
+    // The limiter's pause does the waiting, so the retry itself goes at once and queues behind it.
+    if (more && wanted <= options.maxRetryAfterMs) return { retry: true, delayMs: 0, pauseMs };
+    return { retry: false, pauseMs };
+  }
+  const transient = outcome.kind === "network" || outcome.code >= 500;
+  if (transient && more && mayRepeat) return { retry: true, delayMs: options.baseDelayMs * 2 ** (attempt - 1), pauseMs: 0 };
+  return { retry: false, pauseMs: 0 };
+}
+
+/**
+ * grammY API transformer applying decideRetry. Install it after the limiter transformer, so it is
+ * the outer one and every attempt waits for its own slot. getUpdates is left to the poller, which
+ * has its own back-off and must not block for half a minute inside one call.
+ */
+export function cappedRetryTransformer(limiter: TelegramApiLimiter, partial: Partial<CappedRetryOptions> = {}, sleep: (ms: number) => Promise<void> = defaultSleep): Transformer {
+  const options = { ...DEFAULT_RETRY, ...partial };
+  return async (prev, method, payload, signal) => {
+    if (method === "getUpdates") return prev(method, payload, signal);
+    for (let attempt = 1; ; attempt++) {
+      let outcome: AttemptOutcome;
+      let result: Awaited<ReturnType<typeof prev>> | undefined;
+      let thrown: unknown;
+      try {
+        result = await prev(method, payload, signal);
+        outcome = result.ok ? { kind: "ok" } : { kind: "api_error", code: result.error_code, ...retryAfterOf(result.parameters) };
+      } catch (err) {
+        thrown = err;
+        outcome = { kind: "network" };
+      }
+      // Payer messages come from the outbox, which already promises "twice rather than never".
+      const decision = decideRetry(outcome, attempt, options, currentPriority() !== "broadcast");
+      if (decision.pauseMs > 0) limiter.pauseFor(decision.pauseMs);
+      if (!decision.retry || signal?.aborted === true) {
+        if (result !== undefined) return result;
+        throw thrown;
+      }
+      if (decision.delayMs > 0) await sleep(decision.delayMs);
+    }
+  };
+}
+
+function retryAfterOf(parameters: { retry_after?: number } | undefined): { retryAfterSeconds?: number } {
+  return parameters?.retry_after === undefined ? {} : { retryAfterSeconds: parameters.retry_after };
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

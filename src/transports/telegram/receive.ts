@@ -1,0 +1,59 @@
+import type { Api } from "grammy";
+import type { Update } from "grammy/types";
+import type { Logger } from "pino";
+import type { TelegramInbox } from "./inbox.ts";
+import { createPoller } from "./poller.ts";
+import { ALLOWED_UPDATES } from "./updates.ts";
+import { startWebhookServer } from "./webhook.ts";
+
+export interface Receiving {
+  mode: "polling" | "webhook";
+  webhookPort: number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * How updates reach the inbox (SPEC §6): a webhook when TELEGRAM_WEBHOOK_URL is set (server first,
+ * then setWebhook, so Telegram never posts to a closed port), long polling otherwise (after
+ * deleteWebhook, since Telegram refuses getUpdates while a webhook is set).
+ */
+export async function startReceiving(opts: {
+  api: Api;
+  inbox: TelegramInbox;
+  onStored: (updates: Update[]) => void;
+  log: Logger;
+  webhook: { url: string; secret: string | undefined; host: string; port: number } | null;
+  pollTimeoutSeconds: number;
+  pollBackoff?: { firstMs: number; maxMs: number };
+}): Promise<Receiving> {
+  const { api, inbox, onStored, log } = opts;
+  if (opts.webhook !== null) {
+    const { url, secret } = opts.webhook;
+    if (secret === undefined) throw new Error("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL");
+    const server = await startWebhookServer({ inbox, onStored, secret, path: new URL(url).pathname, host: opts.webhook.host, port: opts.webhook.port, log });
+    try {
+      await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+    // The webhook stays registered across a stop: Telegram keeps the updates until we are back.
+    return { mode: "webhook", webhookPort: server.address.port, stop: () => server.close() };
+  }
+
+  try {
+    await api.deleteWebhook({ drop_pending_updates: false });
+  } catch (err) {
+    log.warn({ err }, "deleteWebhook failed; getUpdates may be refused while a webhook is set");
+  }
+  const poller = createPoller({
+    api,
+    inbox,
+    onStored,
+    log,
+    timeoutSeconds: opts.pollTimeoutSeconds,
+    ...(opts.pollBackoff === undefined ? {} : { backoff: opts.pollBackoff }),
+  });
+  poller.start();
+  return { mode: "polling", webhookPort: null, stop: () => poller.stop() };
+}

@@ -1,0 +1,113 @@
+import { GrammyError, HttpError, type Api } from "grammy";
+import type { Logger } from "pino";
+import type { OutboundMessage } from "../../domain/messages.ts";
+import { PermanentSendError, PlatformUnavailableError, type MessageSender } from "../../domain/outbox-sender.ts";
+import { withPriority, type TrafficPriority } from "./api-limiter.ts";
+import { CallbackDataTooLongError, plainText, renderMessage, type RenderedMessage } from "./render.ts";
+
+/** A chat id as Telegram wants it: numbers for numeric ids (all private chats). */
+export function chatIdOf(address: string): number | string {
+  return /^-?\d{1,16}$/.test(address) ? Number(address) : address;
+}
+
+function description(err: unknown): string {
+  return err instanceof GrammyError ? err.description : err instanceof Error ? err.message : String(err);
+}
+
+const isApiError = (err: unknown, code: number, pattern?: RegExp): err is GrammyError =>
+  err instanceof GrammyError && err.error_code === code && (pattern === undefined || pattern.test(err.description));
+
+const BLOCKED = /blocked by the user|user is deactivated|can't initiate conversation|bot can't send messages to bots/i;
+const CANT_PARSE = /can't parse entities|unsupported start tag|can't find end tag/i;
+const NOT_MODIFIED = /message is not modified/i;
+
+/** Telegram still said 429 after the capped retries: nothing was sent. */
+export class TelegramRateLimitedError extends PlatformUnavailableError {
+  override name = "TelegramRateLimitedError";
+}
+
+/** How long the outbox waits before trying again while Telegram cannot be reached. */
+export const UNREACHABLE_RETRY_MS = 15_000;
+
+/**
+ * The outbox's Telegram half (SPEC §6). Edits the message a tagged reply replaces (the bill that
+ * becomes "processing…" loses its Pay button that way), falling back to a new message when the old
+ * one is gone or no longer editable. Errors become what the outbox acts on: PermanentSendError for
+ * answers that will never change (blocked → the user is marked blocked); PlatformUnavailableError
+ * when Telegram is out of reach or still says 429 after the capped retries, so an outage postpones
+ * notices without using up their attempts (never dropped); anything else is retried as usual.
+ */
+export function createTelegramSender(deps: { api: Api; log: Logger; priority?: TrafficPriority }): MessageSender {
+  const { api, log } = deps;
+  const priority = deps.priority ?? "payer";
+
+  async function sendNew(chatId: number | string, rendered: RenderedMessage): Promise<string> {
+    try {
+      const sent = await api.sendMessage(chatId, rendered.text, {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(rendered.reply_markup === undefined ? {} : { reply_markup: rendered.reply_markup }),
+      });
+      return String(sent.message_id);
+    } catch (err) {
+      if (!isApiError(err, 400, CANT_PARSE)) throw err;
+      // The engine only writes well-formed HTML; should that ever fail, plain words beat silence.
+      log.error({ err: description(err) }, "telegram refused the HTML; sending plain text");
+      const sent = await api.sendMessage(chatId, plainText(rendered.text), {
+        link_preview_options: { is_disabled: true },
+        ...(rendered.reply_markup === undefined ? {} : { reply_markup: rendered.reply_markup }),
+      });
+      return String(sent.message_id);
+    }
+  }
+
+  async function edit(chatId: number | string, messageId: number, rendered: RenderedMessage): Promise<"edited" | "gone"> {
+    try {
+      await api.editMessageText(chatId, messageId, rendered.text, {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(rendered.reply_markup === undefined ? {} : { reply_markup: rendered.reply_markup }),
+      });
+      return "edited";
+    } catch (err) {
+      // Same text and buttons: the payer already sees exactly this (a notice re-sent after a crash).
+      if (isApiError(err, 400, NOT_MODIFIED)) return "edited";
+      // Deleted, too old to edit, not ours, …: say it in a new message instead.
+      if (isApiError(err, 400)) return "gone";
+      throw err;
+    }
+  }
+
+  async function deliver(address: string, message: OutboundMessage, replaceMessageId: string | null): Promise<string> {
+    let rendered: RenderedMessage;
+    try {
+      rendered = renderMessage(message);
+    } catch (err) {
+      if (err instanceof CallbackDataTooLongError) throw new PermanentSendError(err.message);
+      throw err;
+    }
+    const chatId = chatIdOf(address);
+    if (replaceMessageId !== null && /^\d+$/.test(replaceMessageId)) {
+      if ((await edit(chatId, Number(replaceMessageId), rendered)) === "edited") return replaceMessageId;
+    }
+    return sendNew(chatId, rendered);
+  }
+
+  return {
+    async send(address, message, replaceMessageId) {
+      try {
+        return await withPriority(priority, () => deliver(address, message, replaceMessageId));
+      } catch (err) {
+        if (err instanceof PermanentSendError) throw err;
+        if (isApiError(err, 403)) throw new PermanentSendError(err.description, BLOCKED.test(err.description));
+        // A bad request stays bad however often it is repeated (chat not found, text too long, …).
+        if (isApiError(err, 400)) throw new PermanentSendError(err.description);
+        if (isApiError(err, 429)) throw new TelegramRateLimitedError(err.description, Math.max(1, err.parameters.retry_after ?? 1) * 1000);
+        if (err instanceof HttpError || (err instanceof GrammyError && err.error_code >= 500)) {
+          throw new PlatformUnavailableError(`telegram unreachable: ${description(err)}`, UNREACHABLE_RETRY_MS);
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { Bot } from "grammy";
+import type { CallbackQuery, Update, User } from "grammy/types";
+import type { Logger } from "pino";
+import type { App } from "../../app.ts";
+import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import type { MessageSender } from "../../domain/outbox-sender.ts";
+import { isLocale, type Locale } from "../../i18n.ts";
+import { createTelegramApiLimiter, limiterTransformer, type TelegramApiLimiter } from "./api-limiter.ts";
+import { registerBotCommands } from "./bot-commands.ts";
+import { createTelegramBroadcastChannel } from "./broadcast-channel.ts";
+import { cappedRetryTransformer, type CappedRetryOptions } from "./capped-retry.ts";
+import { createTelegramInbox, type InboxRow } from "./inbox.ts";
+import { startReceiving, type Receiving } from "./receive.ts";
+import { plainText } from "./render.ts";
+import { createTelegramSender } from "./sender.ts";
+import { blockedFlagOf, callbackToEvent, chatKeyOf, messageToEvent, parseUpdateJson } from "./updates.ts";
+import { createUpdateWorker } from "./update-worker.ts";
+
+export interface StartTelegramDeps {
+  /** Share a limiter (e.g. with a broadcast sender built elsewhere); one is made from the config otherwise. */
+  limiter?: TelegramApiLimiter;
+  retry?: Partial<CappedRetryOptions>;
+  /** Long-poll timeout in seconds; default 30. */
+  pollTimeoutSeconds?: number;
+  pollBackoff?: { firstMs: number; maxMs: number };
+  /** Where the webhook server listens; default 0.0.0.0 and PORT. */
+  webhookHost?: string;
+  webhookPort?: number;
+  /** false: receive and store updates but do not handle them (crash tests). Default true. */
+  processUpdates?: boolean;
+  /** Called after each stored update was handled (or set aside). */
+  onProcessed?: (updateId: number) => void;
+  log?: Logger;
+}
+
+export interface TelegramTransport {
+  mode: "polling" | "webhook";
+  /** The port the webhook server listens on (webhook mode only). */
+  webhookPort: number | null;
+  botUsername: string;
+  /** The one limiter all Telegram calls pass (SPEC §8). */
+  limiter: TelegramApiLimiter;
+  /** What app.senders.telegram is set to: payer priority. */
+  sender: MessageSender;
+  /** What app.broadcastChannels.telegram is set to: the same sender at broadcast priority. */
+  broadcastChannel: BroadcastChannel;
+  /** Resolves when stored updates are handled and the outbox has sent what is due. */
+  idle(): Promise<void>;
+  /** Stops receiving, finishes updates in flight and drains the outbox. */
+  stop(): Promise<void>;
+}
+
+const PRUNE_AFTER_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The Telegram transport (SPEC §6, issue 4): grammY for the Bot API, our own inbox between
+ * receiving and handling, the outbox's Telegram sender and the broadcast channel. Call before
+ * app.start(), so the outbox and the broadcast runner find them when they first look.
+ */
+export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Promise<TelegramTransport> {
+  const config = app.config.telegram;
+  if (config === null) throw new Error("startTelegram needs TELEGRAM_BOT_TOKEN");
+  const log = deps.log ?? app.log.child({ transport: "telegram" });
+  const pollTimeout = deps.pollTimeoutSeconds ?? 30;
+  const limiter = deps.limiter ?? createTelegramApiLimiter({ ratePerSecond: app.config.broadcast.telegramRate });
+
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, timeoutSeconds: Math.max(60, pollTimeout + 20) } });
+  // The retry transformer goes last, so it is the outer one: every attempt takes its own slot.
+  bot.api.config.use(limiterTransformer(limiter));
+  bot.api.config.use(cappedRetryTransformer(limiter, deps.retry));
+  await bot.init();
+
+  const sender = createTelegramSender({ api: bot.api, log, priority: "payer" });
+  const broadcastChannel = createTelegramBroadcastChannel({
+    sender: createTelegramSender({ api: bot.api, log, priority: "broadcast" }),
+    inFlight: app.config.broadcast.inFlight,
+  });
+  app.senders.telegram = sender;
+  app.broadcastChannels.telegram = broadcastChannel;
+
+  const localeOf = (from: User): Locale => {
+    const stored = app.repos.users.findByIdentity("telegram", String(from.id))?.locale;
+    if (stored && isLocale(stored)) return stored;
+    const hint = from.language_code?.slice(0, 2).toLowerCase();
+    return hint !== undefined && isLocale(hint) ? hint : app.config.defaultLocale;
+  };
+
+  // Query ids answered (or being answered), so each spinner is stopped once.
+  const answered = new Set<string>();
+  const answerOnce = async (query: CallbackQuery): Promise<void> => {
+    if (answered.has(query.id)) return;
+    answered.add(query.id);
+    // Data that is not ours gets a polite word and nothing else; the engine judges everything else.
+    const forged = callbackToEvent(0, query).kind === "forged";
+    try {
+      await bot.api.answerCallbackQuery(query.id, forged ? { text: plainText(app.t(localeOf(query.from), "telegram.callback_refused")) } : {});
+    } catch (err) {
+      // Too old (e.g. handled again after a restart): the payer's spinner has long stopped.
+      log.debug({ err }, "answerCallbackQuery failed");
+    }
+  };
+
+  bot.on("callback_query", async (ctx) => {
+    const query = ctx.callbackQuery;
+    try {
+      // Answered before the engine runs: an inquiry or a payment can take seconds.
+      await answerOnce(query);
+      const route = callbackToEvent(ctx.update.update_id, query);
+      if (route.kind === "forged") {
+        log.warn({ updateId: ctx.update.update_id, userId: query.from.id }, "refused callback data");
+        return;
+      }
+      await app.engine.handle(route.event);
+    } finally {
+      answered.delete(query.id);
+    }
+  });
+  bot.on("message", async (ctx) => {
+    const event = messageToEvent(ctx.update.update_id, ctx.message);
+    if (event !== null) await app.engine.handle(event);
+  });
+  bot.on("my_chat_member", (ctx) => {
+    const change = ctx.myChatMember;
+    if (change.chat.type !== "private") return;
+    const blocked = blockedFlagOf(change.new_chat_member.status);
+    const user = app.repos.users.findByIdentity("telegram", String(change.from.id));
+    if (blocked !== null && user) app.repos.users.setBlocked(user.id, blocked);
+  });
+
+  const inbox = createTelegramInbox(app.db);
+  inbox.pruneProcessedBefore(Date.now() - PRUNE_AFTER_MS);
+  const pruneTimer = setInterval(() => inbox.pruneProcessedBefore(Date.now() - PRUNE_AFTER_MS), 24 * 3_600_000);
+  pruneTimer.unref();
+
+  const worker = createUpdateWorker({
+    inbox,
+    log,
+    async process(row: InboxRow) {
+      const update = parseUpdateJson(row.payload);
+      if (update === null) {
+        log.warn({ updateId: row.update_id }, "stored telegram update is unreadable; skipped");
+        return;
+      }
+      await bot.handleUpdate(update);
+    },
+    ...(deps.onProcessed === undefined ? {} : { onProcessed: deps.onProcessed }),
+  });
+  const processUpdates = deps.processUpdates ?? true;
+  const onStored = (updates: Update[]): void => {
+    if (!processUpdates) return;
+    const earlier = new Set<string>();
+    for (const update of updates) {
+      const key = chatKeyOf(update);
+      if (key === null) continue;
+      // A tap in a chat still busy with an earlier update (a payment in flight) would wait behind
+      // it with its spinner turning: answer it now. In an idle chat the handler answers it first.
+      if (update.callback_query !== undefined && (earlier.has(key) || worker.isBusy(key))) void answerOnce(update.callback_query);
+      earlier.add(key);
+    }
+    worker.kick();
+  };
+  // Whatever a previous run stored but did not finish goes first (per chat, before anything new).
+  if (processUpdates) worker.kick();
+
+  let receiving: Receiving;
+  try {
+    await registerBotCommands(bot.api, app.t, log);
+    receiving = await startReceiving({
+      api: bot.api,
+      inbox,
+      onStored,
+      log,
+      webhook:
+        config.webhookUrl === undefined
+          ? null
+          : { url: config.webhookUrl, secret: config.webhookSecret, host: deps.webhookHost ?? "0.0.0.0", port: deps.webhookPort ?? config.port },
+      pollTimeoutSeconds: pollTimeout,
+      ...(deps.pollBackoff === undefined ? {} : { pollBackoff: deps.pollBackoff }),
+    });
+  } catch (err) {
+    clearInterval(pruneTimer);
+    await worker.stop();
+    throw err;
+  }
+  log.info({ bot: bot.botInfo.username, mode: receiving.mode, port: receiving.webhookPort }, "telegram transport started");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    mode: receiving.mode,
+    webhookPort: receiving.webhookPort,
+    botUsername: bot.botInfo.username,
+    limiter,
+    sender,
+    broadcastChannel,
+    async idle() {
+      if (processUpdates) await worker.idle();
+      await app.engine.idle();
+      await app.outbox.flush();
+      await limiter.idle();
+    },
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(pruneTimer);
+        await receiving.stop();
+        await worker.stop();
+        await app.engine.idle();
+        await app.outbox.flush();
+        await limiter.idle();
+        log.info("telegram transport stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { RecipientBlockedError, RetryLaterError } from "../../../src/admin/broadcast/channel.ts";
+import { PermanentSendError } from "../../../src/domain/outbox-sender.ts";
+import { startTelegramHarness, type TelegramHarness } from "./harness.ts";
+
+let th: TelegramHarness | undefined;
+afterEach(async () => {
+  await th?.close();
+  th = undefined;
+});
+
+describe("telegram sender", () => {
+  it("edits the replaced message, treats 'not modified' as done, and sends anew when the old one is gone", async () => {
+    th = await startTelegramHarness();
+    const s = th.transport.sender;
+    const id = await s.send("5001", { text: "<b>one</b>", nonce: 1, choices: [[{ id: "menu", label: "Menu" }]] }, null);
+    expect(await s.send("5001", { text: "<b>two</b>" }, id)).toBe(id);
+    expect(th.fake.botMessages(5001)).toMatchObject([{ message_id: Number(id), text: "two", buttons: [], edits: 1 }]);
+    expect(await s.send("5001", { text: "<b>two</b>" }, id)).toBe(id);
+    expect(th.fake.botMessages(5001)).toHaveLength(1);
+    const fresh = await s.send("5001", { text: "three" }, "987654");
+    expect(fresh).not.toBe("987654");
+    expect(th.fake.botMessages(5001).map((m) => m.text)).toEqual(["two", "three"]);
+  });
+
+  it("falls back to plain text if Telegram ever refuses the HTML", async () => {
+    th = await startTelegramHarness();
+    await th.transport.sender.send("5002", { text: "<b>bold & broken" }, null);
+    expect(th.fake.callsOf("sendMessage", 5002).map((c) => c.status)).toEqual([400, "ok"]);
+    expect(th.fake.botMessages(5002)[0]).toMatchObject({ parse_mode: null });
+    // The guard in close() would flag the refused call: this test sent it on purpose.
+    th.fake.calls.splice(0, th.fake.calls.length);
+  });
+
+  it("turns answers that never change into PermanentSendError, blocked ones marked", async () => {
+    th = await startTelegramHarness();
+    th.fake.block(5003);
+    await expect(th.transport.sender.send("5003", { text: "hi" }, null)).rejects.toMatchObject({ name: "PermanentSendError", blocked: true });
+    th.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
+    const err = await th.transport.sender.send("5004", { text: "hi" }, null).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermanentSendError);
+    expect((err as PermanentSendError).blocked).toBe(false);
+    await expect(th.transport.sender.send("5004", { text: "hi", nonce: 1, choices: [[{ id: "x".repeat(70), label: "X" }]] }, null)).rejects.toBeInstanceOf(PermanentSendError);
+  });
+
+  it("broadcast channel: blocked → RecipientBlockedError, lasting 429 → RetryLaterError, a 5xx is not repeated", async () => {
+    th = await startTelegramHarness();
+    const ch = th.transport.broadcastChannel;
+    th.fake.block(5005);
+    await expect(ch.send("5005", "hi")).rejects.toBeInstanceOf(RecipientBlockedError);
+    th.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } }, 3);
+    const late = await ch.send("5006", "hi").catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(RetryLaterError);
+    expect((late as RetryLaterError).afterMs).toBe(2000);
+    th.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
+    await expect(ch.send("5007", "hi")).rejects.toThrow(/Bad Gateway/);
+    expect(th.fake.callsOf("sendMessage", 5007)).toHaveLength(1);
+    await ch.send("5007", "<b>hi</b>");
+    expect(th.fake.botMessages(5007).map((m) => m.text)).toEqual(["hi"]);
+  });
+});
