@@ -23,7 +23,7 @@ export interface EngineFigures {
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
 
 /** A customer number per (payer, flow) that the simulator answers with "success". */
-function numberFor(product: string, payer: number, flow: number): string {
+export function numberFor(product: string, payer: number, flow: number): string {
   if (product === "bpjs-kesehatan") return `88${pad(payer, 6)}${flow}2222`;
   if (product === "bpjs-ketenagakerjaan") return `81${pad(payer, 6)}${flow}0002222`;
   return `0999${pad(payer, 6)}${flow}2`;

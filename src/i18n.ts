@@ -43,5 +43,16 @@ export function createTranslator(dir = LOCALES_DIR): Translate {
     returnNull: false,
   });
   const fixed = { id: instance.getFixedT("id"), en: instance.getFixedT("en") };
-  return (locale, key, vars) => fixed[locale](key, vars ?? {}) as string;
+  // Most labels have no variables; rendering them through i18next every time is measurable on the hot path.
+  const plain = new Map<string, string>();
+  return (locale, key, vars) => {
+    if (vars !== undefined) return fixed[locale](key, vars) as string;
+    const k = `${locale}:${key}`;
+    let text = plain.get(k);
+    if (text === undefined) {
+      text = fixed[locale](key, {}) as string;
+      plain.set(k, text);
+    }
+    return text;
+  };
 }

@@ -26,6 +26,11 @@ export function createOutboxRepo(db: Db) {
   const due = db.prepare<[number, number], OutboxRow>(
     "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
   );
+  // Only the chats, not the messages: the sender walks each chat's rows itself, in order.
+  const dueChats = db.prepare<[number, number], { platform: Platform; address: string }>(
+    `SELECT platform, address FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+     GROUP BY platform, address ORDER BY MIN(priority), MIN(id) LIMIT ?`,
+  );
   const nextForAddress = db.prepare<[string, string], OutboxRow>(
     "SELECT * FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1",
   );
@@ -63,6 +68,7 @@ export function createOutboxRepo(db: Db) {
       );
     },
     due: (now: number, limit: number) => due.all(now, limit),
+    dueChats: (now: number, limit: number) => dueChats.all(now, limit),
     nextForAddress: (platform: Platform, address: string) => nextForAddress.get(platform, address),
     markSent: (id: number, now: number, messageId: string | null) => markSent.run(now, messageId, id),
     markRetry: (id: number, nextAttemptAt: number, error: string) => markRetry.run(nextAttemptAt, error, id),

@@ -120,18 +120,17 @@ export function createOutboxSender(deps: {
     scheduled = false;
     if (stopped) return;
     rescan = false;
-    const due = deps.outbox.due(deps.now(), 500);
-    for (const row of due) {
+    for (const chat of deps.outbox.dueChats(deps.now(), 500)) {
       if (busy.size >= maxChats) {
         rescan = true;
         break;
       }
-      const key = `${row.platform}\u0000${row.address}`;
+      const key = `${chat.platform}\u0000${chat.address}`;
       if (busy.has(key)) {
         rescan = true; // a running chain will pick it up, but make sure by looking again
         continue;
       }
-      startChain(row.platform, row.address);
+      startChain(chat.platform, chat.address);
     }
     armTimer();
   }
