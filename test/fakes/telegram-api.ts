@@ -123,6 +123,8 @@ export interface FakeTelegram {
   botMessages(chatId: number): FakeMessage[];
   /** Fails the next `times` calls of `method` ("*" for any but getUpdates) with this answer. */
   failNext(method: string, failure: ApiFailure, times?: number): void;
+  /** How many calls the `sendsPerSecond` limit answered with 429. */
+  rateLimitedCount(): number;
   /** Answers 403 "bot was blocked by the user" for sends to this chat. */
   block(chatId: number): void;
   /** Holds answers to `method` (only calls whose payload matches, if given) until released. */
@@ -135,7 +137,15 @@ export interface FakeTelegram {
   close(): Promise<void>;
 }
 
-export async function startFakeTelegram(opts: { token?: string } = {}): Promise<FakeTelegram> {
+export interface FakeTelegramOptions {
+  token?: string;
+  /** Enforce Telegram's global send limit: more sends than this in any 1 s window get a 429. */
+  sendsPerSecond?: number;
+}
+
+const SEND_METHODS = new Set(["sendMessage", "editMessageText"]);
+
+export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = opts.token ?? "123:abc";
   const botId = Number(token.split(":")[0]);
   const bot = { id: botId, username: "loket_test_bot" };
@@ -237,8 +247,24 @@ export async function startFakeTelegram(opts: { token?: string } = {}): Promise<
 
   type Answer = { ok: true; result: unknown } | ({ ok: false } & ApiFailure);
 
+  const recentSends: number[] = [];
+  let rateLimited = 0;
+  /** True when this send would exceed `sendsPerSecond` in the last second. */
+  function overLimit(method: string): boolean {
+    if (opts.sendsPerSecond === undefined || !SEND_METHODS.has(method)) return false;
+    const t = Date.now();
+    while (recentSends.length > 0 && t - recentSends[0]! >= 1000) recentSends.shift();
+    if (recentSends.length >= opts.sendsPerSecond) {
+      rateLimited++;
+      return true;
+    }
+    recentSends.push(t);
+    return false;
+  }
+
   function handle(method: string, p: JsonObject): Answer | "long-poll" {
     const fail = (f: ApiFailure): Answer => ({ ok: false, ...f });
+    if (overLimit(method)) return fail({ error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
     const chatId = typeof p.chat_id === "number" ? p.chat_id : Number(p.chat_id);
     switch (method) {
       case "getMe":
@@ -481,6 +507,7 @@ export async function startFakeTelegram(opts: { token?: string } = {}): Promise<
     },
     chat: (chatId) => [...chatOf(chatId)],
     botMessages: (chatId) => chatOf(chatId).filter((m) => m.from_bot),
+    rateLimitedCount: () => rateLimited,
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(failure);
