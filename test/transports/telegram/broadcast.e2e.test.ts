@@ -29,3 +29,46 @@ describe("telegram: broadcast through the shared limiter", () => {
     expect(progress).toHaveLength(1);
   });
 });
+
+describe("telegram: a large broadcast against an API that enforces its rate", () => {
+  it("thousands of recipients: stays under the limit, rides out 429s, marks the blocked, skips the opted-out, never twice", async () => {
+    const { startFakeTelegram } = await import("../../fakes/telegram-api.ts");
+    const { inTransaction } = await import("../../../src/db/open.ts");
+    // Scaled up from Telegram's 30/s so the test stays quick: the fake enforces 600/s, we send at 500/s.
+    const fake = await startFakeTelegram({ sendsPerSecond: 600 });
+    th = await startTelegramHarness({ fake, env: { ADMIN_TELEGRAM_IDS: "9000", TELEGRAM_BROADCAST_RATE: "500", BROADCAST_IN_FLIGHT: "8" } });
+    const app = th.h.app;
+    const N = 2000;
+    inTransaction(app.db, () => {
+      for (let i = 0; i < N; i++) {
+        const id = String(600_000 + i);
+        app.repos.users.create({ platform: "telegram", externalId: id, address: id, locale: "id", now: 0 });
+      }
+    });
+    app.repos.users.setBroadcastOptOut(app.repos.users.findByIdentity("telegram", "600005")!.id, true);
+    for (const id of [600007, 600008]) fake.block(id);
+    const admin = th.user(9000);
+    await admin.say("/broadcast Iuran jatuh tempo tanggal 10");
+    // Telegram pushes back a few times in the middle of the run.
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, 2);
+    await admin.tap("admin:yes");
+    await new Promise<void>((r) => setImmediate(r));
+    await app.broadcastRunner.idle();
+
+    const sends = fake.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 600_000 && c.status === "ok");
+    const chats = sends.map((c) => Number(c.payload.chat_id));
+    expect(new Set(chats).size).toBe(chats.length); // nobody twice
+    expect(chats).toHaveLength(N - 1 - 2); // everyone but the opted-out and the blocked
+    expect(fake.rateLimitedCount()).toBe(0); // the shared limiter kept under the enforced rate
+    expect(app.repos.users.findByIdentity("telegram", "600007")!.blocked).toBe(1);
+    const counts = app.db.prepare("SELECT state, COUNT(*) AS n FROM broadcast_recipients GROUP BY state ORDER BY state").all();
+    expect(counts).toEqual([
+      { state: "blocked", n: 2 },
+      { state: "sent", n: N - 3 + 1 }, // + the admin
+      { state: "skipped", n: 1 },
+    ]);
+    await th.close();
+    th = undefined;
+    await fake.close();
+  }, 30_000);
+});
