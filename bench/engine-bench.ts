@@ -24,9 +24,9 @@ const pad = (n: number, w: number) => String(n).padStart(w, "0");
 
 /** A customer number per (payer, flow) that the simulator answers with "success". */
 export function numberFor(product: string, payer: number, flow: number): string {
-  if (product === "bpjs-kesehatan") return `88${pad(payer, 6)}${flow}2222`;
-  if (product === "bpjs-ketenagakerjaan") return `81${pad(payer, 6)}${flow}0002222`;
-  return `0999${pad(payer, 6)}${flow}2`;
+  if (product === "bpjs-kesehatan") return `88${pad(payer, 6)}${pad(flow, 2)}2222`;
+  if (product === "bpjs-ketenagakerjaan") return `81${pad(payer, 6)}${pad(flow, 2)}002222`;
+  return `0999${pad(payer, 6)}${pad(flow, 2)}2`;
 }
 
 /**
@@ -37,6 +37,8 @@ export function numberFor(product: string, payer: number, flow: number): string 
 export async function benchEngine(opts: { payers: number; flowsPerPayer: number }): Promise<EngineFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-"));
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
+  // Whatever happens, the simulator process does not outlive the bench.
+  process.once("exit", () => sim.child.kill("SIGKILL"));
   const config = parseConfig({
     DATABASE_PATH: join(dir, "loket.db"),
     PROVIDERS: "iak",

@@ -27,6 +27,7 @@ export interface TelegramFigures {
 export async function benchTelegram(opts: { payers: number; flowsPerPayer: number }): Promise<TelegramFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-tg-"));
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
+  process.once("exit", () => sim.child.kill("SIGKILL"));
   const fake = await startFakeTelegram();
   const config = parseConfig({
     DATABASE_PATH: join(dir, "loket.db"),

@@ -14,6 +14,7 @@ import { productLabel, txLine } from "../domain/render.ts";
 import { formatWib, startOfWibDay, startOfWibMonth } from "../domain/wib-time.ts";
 import { z } from "zod";
 import { resolveUserArg } from "./resolve-user.ts";
+import { NOT_RECEIVED_GRACE_MS } from "../domain/retry-policy.ts";
 import { openCount, paidStats } from "./stats.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 
@@ -150,6 +151,11 @@ export function createAdminHandler(deps: {
         const tx = repos.transactions.get(ref);
         if (!tx || !["paying", "pending", "needs_review"].includes(tx.status)) {
           turn.say(t(l, "admin.resolve_not_open", { status: tx ? t(l, `status.${tx.status}`) : "-" }));
+          return;
+        }
+        // A pay request may still be on its way: a verdict now could refund a payment the provider is making.
+        if (tx.status === "paying" && (tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS > turn.now) {
+          turn.say(t(l, "admin.resolve_in_flight", { ref }));
           return;
         }
         // The same settlement path as the reconciler: one refund at most, the payer told once.

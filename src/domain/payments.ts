@@ -187,7 +187,10 @@ export function createPaymentService(deps: {
     if (!tx) return false;
     if (result.kind === "paid") {
       const paidPrice = result.receipt.price ?? tx.price ?? 0;
-      if (!repos.transactions.markPaid({ ref, receipt: result.receipt, paidPrice, by, now })) return false;
+      if (!repos.transactions.markPaid({ ref, receipt: result.receipt, paidPrice, by, now })) {
+        if (tx.status === "failed") conflict(tx, "paid", by);
+        return false;
+      }
       bookPriceDrift(tx, paidPrice, now);
       checkDeposit(result.receipt.depositBalance);
       if (tx.user_id !== null) {
@@ -196,7 +199,10 @@ export function createPaymentService(deps: {
       }
       return true;
     }
-    if (!repos.transactions.markFailed({ ref, reason: result.reason, code: result.code, message: result.message, by, now })) return false;
+    if (!repos.transactions.markFailed({ ref, reason: result.reason, code: result.code, message: result.message, by, now })) {
+      if (tx.status === "paid" && by !== "pay") conflict(tx, "failed", by);
+      return false;
+    }
     const total = tx.total ?? 0;
     if (total > 0 && !repos.ledger.hasRefund(ref)) {
       repos.ledger.post({ userId: tx.user_id, amount: total, kind: "refund", txRef: ref, actor: by, note: result.reason, now });
@@ -218,6 +224,15 @@ export function createPaymentService(deps: {
       }));
     }
     return true;
+  }
+
+  /**
+   * Two sources disagree about a settled payment (an admin's verdict, then the provider's): nothing
+   * is changed automatically — money may have moved either way — but a person must look now.
+   */
+  function conflict(tx: TxRow, claimed: "paid" | "failed", by: string) {
+    deps.log.error({ ref: tx.ref, settledAs: tx.status, claimed, by }, "conflicting settlement");
+    notifier.toAdmins((locale) => ({ text: t(locale, "alerts.conflict", { ref: tx.ref, settled: tx.status, claimed, by }) }));
   }
 
   /** SPEC §4: a price that moved between inquiry and payment is settled by one adjustment row. */

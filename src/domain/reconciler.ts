@@ -61,7 +61,13 @@ export function createReconciler(deps: {
   function decide(tx: TxRow, outcome: StatusOutcome) {
     const now = deps.now();
     const current = repos.transactions.get(tx.ref);
-    if (!current || current.status !== "pending") return;
+    if (!current) return;
+    if (current.status !== "pending") {
+      // Settled meanwhile (an admin's /resolve): settle() changes nothing, but alerts if the provider disagrees.
+      if (outcome.status === "success") payments.settle(tx.ref, { kind: "paid", receipt: outcome.receipt }, "reconciler");
+      if (outcome.status === "failed") payments.settle(tx.ref, { kind: "failed", reason: outcome.reason }, "reconciler");
+      return;
+    }
     const startedAt = current.pay_started_at ?? current.created_at;
     switch (outcome.status) {
       case "success":

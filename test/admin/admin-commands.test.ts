@@ -116,3 +116,37 @@ describe("admin commands", () => {
     expect(await c.say("/stats")).toContain("Statistik");
   });
 });
+
+describe("admin verdicts and the provider", () => {
+  it("/resolve refuses a payment whose pay request may still be in flight", async () => {
+    h = await setupApp();
+    const payer = h.payer("8101");
+    await payer.say("/start");
+    await payer.tap("product:bpjs-kesehatan");
+    await payer.say("8801234560000");
+    await payer.tap("months:1");
+    const ref = payer.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    const { durably } = await import("../../src/db/open.ts");
+    durably(h.app.db, () => h.app.payments.confirm(ref, userOf(h, "8101").id, "test"));
+    const admin = h.payer("9000");
+    expect(await admin.say(`/resolve ${ref} failed`)).toContain("masih dalam perjalanan");
+    expect(h.app.repos.transactions.get(ref)!.status).toBe("paying");
+  });
+
+  it("a provider answer that contradicts an admin's verdict changes nothing and alerts the admins", async () => {
+    h = await setupApp();
+    const payer = h.payer("8102");
+    const ref = await payPending(payer, "8801234561039");
+    const admin = h.payer("9000");
+    await admin.say(`/resolve ${ref} failed`);
+    h.clock.advance(60_000); // the simulator settles it as paid meanwhile
+    h.app.repos.db.prepare("UPDATE transactions SET next_check_at = 0 WHERE ref = ?").run(ref);
+    h.app.repos.db.prepare("UPDATE transactions SET status = 'pending' WHERE ref = ?").run(ref); // the reconciler read it while pending…
+    const row = h.app.repos.transactions.get(ref)!;
+    h.app.repos.db.prepare("UPDATE transactions SET status = 'failed' WHERE ref = ?").run(ref); // …and the admin's verdict landed first
+    h.app.payments.settle(row.ref, { kind: "paid", receipt: {} }, "reconciler");
+    await h.settle();
+    expect(h.app.repos.transactions.get(ref)!.status).toBe("failed");
+    expect(h.sent.filter((s) => s.address === "9000").map((s) => s.message.text).join("\n")).toContain("KONFLIK");
+  });
+});
