@@ -51,6 +51,7 @@ export async function benchTelegram(opts: { payers: number; flowsPerPayer: numbe
   });
   const waiters = new Map<number, () => void>();
   const processed = new Set<number>();
+  app.recover();
   const transport = await startTelegram(app, {
     pollTimeoutSeconds: 1,
     onProcessed: (id) => {

@@ -43,6 +43,9 @@ export interface App {
   broadcastChannels: Partial<Record<Platform, BroadcastChannel>>;
   broadcastRunner: BroadcastRunner;
   isAdmin(platform: Platform, externalId: string): boolean;
+  /** Crash recovery: interrupted inquiries closed, payments left `paying` made pending. Before any transport runs. */
+  recover(): void;
+  /** The background loops: reconciler, broadcast, backups, outbox. After the transports registered their senders. */
   start(): void;
   close(): Promise<void>;
 }
@@ -178,8 +181,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     broadcastChannels,
     broadcastRunner,
     isAdmin,
-    start() {
+    recover() {
       engine.recoverInterruptedInquiries();
+      reconciler.recoverAfterRestart();
+    },
+    start() {
       reconciler.start();
       broadcastRunner.start();
       if (config.databasePath !== ":memory:") backups.start();

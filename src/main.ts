@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  // Recovery first: a stored update handled before it would find a fresh payment and take it for a crashed one.
+  app.recover();
   if (config.telegram) transports.push(await startTelegram(app));
   // WhatsApp connects in the background; the rest of the bot works while it is down.
   if (config.whatsapp.enabled) transports.push(await startWhatsapp(app));

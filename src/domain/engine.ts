@@ -121,7 +121,8 @@ export function createEngine(deps: EngineDeps) {
           await runFollowUp(result.userId, result.followUp, ev);
         } catch (err) {
           deps.log.error({ err, ref: result.followUp.ref }, "follow-up failed");
-          apologise(ev);
+          // After a pay request, "try again" would be wrong: the money may be moving. Say what is true.
+          apologise(ev, result.followUp.kind === "pay" ? { key: "errors.internal_pay", ref: result.followUp.ref } : undefined);
         }
       }
       return "handled";
@@ -151,13 +152,13 @@ export function createEngine(deps: EngineDeps) {
     });
   }
 
-  function apologise(ev: InboundEvent): void {
+  function apologise(ev: InboundEvent, about?: { key: string; ref: string }): void {
     try {
       inTransaction(repos.db, () => {
         repos.inbound.record(ev.platform, ev.messageId, null, deps.now());
         const user = repos.users.findByIdentity(ev.platform, ev.userId);
         const locale = user?.locale && isLocale(user.locale) ? user.locale : deps.settings.defaultLocale;
-        deps.notifier.toAddress(ev.platform, ev.address, user?.id ?? null, { text: t(locale, "errors.internal") });
+        deps.notifier.toAddress(ev.platform, ev.address, user?.id ?? null, { text: about ? t(locale, about.key, { ref: about.ref }) : t(locale, "errors.internal") });
       });
     } catch (err) {
       deps.log.error({ err }, "could not even apologise");

@@ -60,8 +60,8 @@ export function createOutboxSender(deps: {
   async function sendRow(row: OutboxRow): Promise<boolean> {
     const sender = deps.senders[row.platform];
     if (!sender) {
-      // The platform is not running in this process (e.g. WhatsApp disabled): keep it for later.
-      deps.outbox.markRetry(row.id, deps.now() + 60_000, `no sender for ${row.platform}`);
+      // The platform is not running (yet, or in this process): keep the message, without using up an attempt.
+      deps.outbox.postpone(row.id, deps.now() + 30_000, `no sender for ${row.platform}`);
       return false;
     }
     const message = JSON.parse(row.payload) as OutboundMessage;

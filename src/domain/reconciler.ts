@@ -141,9 +141,9 @@ export function createReconciler(deps: {
   return {
     recoverAfterRestart,
     runDue,
+    /** Starts the loop; crash recovery (`recoverAfterRestart`) is the caller's first step, before transports run. */
     start() {
       stopped = false;
-      recoverAfterRestart();
       schedule();
     },
     /** Something new became pending: look again soon rather than at the idle interval. */

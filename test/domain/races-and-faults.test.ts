@@ -256,3 +256,27 @@ describe("faults inside the bot", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 });
+
+describe("a payer is never stuck", () => {
+  it("when recording a pay result fails, the payer is told not to pay again, and the next message works", async () => {
+    const h = await start();
+    const p = h.payer("5201");
+    await toBill(p);
+    const original = h.app.payments.applyPayOutcome;
+    h.app.payments.applyPayOutcome = () => {
+      throw new Error("SQLITE_BUSY");
+    };
+    const text = await p.tapLike("pay:");
+    expect(text).toContain("Jangan membayar ulang");
+    h.app.payments.applyPayOutcome = original;
+    // The reconciler adopts the orphaned row and settles it.
+    h.clock.advance(5 * 60_000);
+    await h.app.reconciler.runDue();
+    await h.app.reconciler.runDue();
+    await h.settle();
+    const next = await p.say("halo");
+    expect(next).not.toContain("masih diproses oleh");
+    expect(next).toContain("Pilih tagihan");
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+});

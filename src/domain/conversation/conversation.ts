@@ -16,7 +16,7 @@ import {
 import { eraseMyData, runPayerCommand, setLanguage } from "./payer-commands.ts";
 import { freshSession } from "./session.ts";
 import type { Turn } from "./turn.ts";
-import { receiptText } from "../render.ts";
+import { receiptText, txLine } from "../render.ts";
 
 const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
 
@@ -30,6 +30,10 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
   const l = () => turn.locale;
 
   if (opts.reset) turn.say(t(l(), "session.reset"));
+
+  // A step that waits for a provider call cannot be current here: the call runs under this payer's
+  // lock, so it ended without moving the session on (it threw). Never leave the payer stuck in it.
+  if (turn.state.step === "paying" || turn.state.step === "inquiring") recoverStuckStep(ctx, turn);
 
   // Inactivity: say so, and start over (a payment in flight is not a session to expire).
   const idleFor = turn.now - turn.state.at;
@@ -149,6 +153,18 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
       if (turn.isAdmin && ctx.admin && ctx.admin.choice(turn, choice)) return;
       turn.say(t(l, "errors.stale_button"));
       return;
+  }
+}
+
+function recoverStuckStep(ctx: ConversationContext, turn: Turn): void {
+  const ref = turn.state.ref;
+  const tx = ref === undefined ? undefined : ctx.repos.transactions.get(ref);
+  if (turn.state.step === "inquiring" && tx?.status === "inquiring") {
+    ctx.repos.transactions.recordInquiryFailure({ ref: tx.ref, provider: null, reason: "unavailable_interrupted", now: turn.now });
+  }
+  turn.state = { ...turn.state, step: "idle", ref: undefined };
+  if (tx && tx.user_id === turn.user.id && ["paying", "pending", "needs_review"].includes(tx.status)) {
+    turn.say(ctx.t(turn.locale, "stale.in_progress", { ref: tx.ref, line: txLine(ctx.t, turn.locale, tx) }));
   }
 }
 
