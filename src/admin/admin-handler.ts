@@ -54,6 +54,13 @@ export function createAdminHandler(deps: {
       case "broadcast":
         deps.broadcast.draft(turn, rest);
         return;
+      case "approve":
+      case "reject": {
+        // The typed form of the approve/reject buttons, for platforms without buttons.
+        const id = /^\d{1,12}$/.test(args[0] ?? "") ? Number(args[0]) : null;
+        if (id === null || !decideTopup(turn, id, name === "approve")) turn.say(t(l, "admin.decide_usage"));
+        return;
+      }
       case "broadcast_status":
       case "broadcast_pause":
       case "broadcast_resume":
@@ -218,22 +225,27 @@ export function createAdminHandler(deps: {
       credit(turn, action.data.userId, action.data.amount, "topup", action.data.note);
       return true;
     }
-    if (parsed.kind === "topup_decision") {
-      const request = repos.topupRequests.get(parsed.id);
-      if (!request || !repos.topupRequests.decide(parsed.id, parsed.approve ? "approved" : "rejected", turn.actor, turn.now)) {
-        turn.say(t(l, "admin.request_already_decided"));
-        return true;
-      }
-      if (parsed.approve) {
-        credit(turn, request.user_id, request.amount, "topup", `request #${request.id}`);
-      } else {
-        repos.audit.record(turn.actor, "topup_request_rejected", { request: request.id }, turn.now);
-        deps.notifier.toUser(request.user_id, (locale) => ({ text: t(locale, "admin.payer_request_rejected", { amount: formatRupiah(request.amount) }) }));
-        turn.say(t(l, "admin.request_rejected"));
-      }
+    if (parsed.kind === "topup_decision") return decideTopup(turn, parsed.id, parsed.approve);
+    return false;
+  }
+
+  /** Approves or rejects a payer's /isi request; a compare-and-set, so two admins cannot both credit it. */
+  function decideTopup(turn: Turn, id: number, approve: boolean): boolean {
+    const l = turn.locale;
+    const request = repos.topupRequests.get(id);
+    if (!request) return false;
+    if (!repos.topupRequests.decide(id, approve ? "approved" : "rejected", turn.actor, turn.now)) {
+      turn.say(t(l, "admin.request_already_decided"));
       return true;
     }
-    return false;
+    if (approve) {
+      credit(turn, request.user_id, request.amount, "topup", `request #${request.id}`);
+    } else {
+      repos.audit.record(turn.actor, "topup_request_rejected", { request: request.id }, turn.now);
+      deps.notifier.toUser(request.user_id, (locale) => ({ text: t(locale, "admin.payer_request_rejected", { amount: formatRupiah(request.amount) }) }));
+      turn.say(t(l, "admin.request_rejected"));
+    }
+    return true;
   }
 
   return { command, choice };

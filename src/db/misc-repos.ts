@@ -109,8 +109,10 @@ export function createTopupRequestsRepo(db: Db) {
   const decide = db.prepare<[string, string, number, number]>(
     "UPDATE topup_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
   );
+  const pending = db.prepare<[number], { id: number }>("SELECT id FROM topup_requests WHERE user_id = ? AND status = 'pending' LIMIT 1");
   return {
     create: (userId: number, amount: number, now: number) => Number(insert.run(userId, amount, now).lastInsertRowid),
+    pendingFor: (userId: number) => pending.get(userId) !== undefined,
     get: (id: number) => get.get(id),
     /** Compare-and-set: only one admin's tap decides a request. */
     decide: (id: number, status: "approved" | "rejected", by: string, now: number) => decide.run(status, by, now, id).changes === 1,

@@ -18,8 +18,14 @@ export function htmlToPlain(html: string, style: { bold: [string, string]; itali
     .replace(/&(lt|gt|amp|quot|#39|#x2F);/g, (m) => ENTITIES[m] ?? m);
 }
 
-/** Choices as numbered lines ("1. BPJS Kesehatan"), answered by typing the number. */
+/**
+ * Choices as numbered lines ("1. BPJS Kesehatan"), answered by typing the number. Only a message
+ * that became the payer's current menu (it has a nonce) gets numbers: a typed "1" always means the
+ * current menu, so a notice's choices (an admin's approve/reject) are not numbered — it says in
+ * words what to type instead.
+ */
 export function numberedChoices(message: OutboundMessage): string[] {
+  if (message.nonce === undefined) return [];
   const flat = message.choices?.flat() ?? [];
   return flat.map((c, i) => `${i + 1}. ${c.label}`);
 }

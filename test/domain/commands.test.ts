@@ -191,3 +191,21 @@ describe("identity", () => {
     expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE kind = 'demo'").get()).toEqual({ n: 1 });
   });
 });
+
+describe("top-up requests without buttons", () => {
+  it("a WhatsApp or console admin approves by typing, and a notice's choices are not numbered", async () => {
+    h = await setupApp();
+    const p = h.payer("6101");
+    await p.say("/isi 100rb");
+    expect(await p.say("/isi 200rb")).toContain("masih menunggu");
+    const admin = h.payer("console", "console");
+    const notice = h.sent.find((s) => s.platform === "console" && s.message.text.includes("Rp100.000"))!;
+    expect(notice.message.nonce).toBeUndefined(); // not a menu: "1" keeps meaning the admin's own menu
+    const { renderConsole } = await import("../../src/transports/console/console-chat.ts");
+    expect(renderConsole(notice.message)).not.toMatch(/^\s+1\. /m);
+    const id = /#(\d+)/.exec(notice.message.text)![1];
+    expect(await admin.say(`/setujui ${id}`)).toContain("Rp1.100.000");
+    expect(await admin.say(`/tolak ${id}`)).toContain("sudah diputuskan");
+    expect(await admin.say("/setujui abc")).toContain("/setujui");
+  });
+});

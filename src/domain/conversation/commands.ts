@@ -26,6 +26,8 @@ export const ADMIN_COMMANDS = {
   resolve: ["resolve"],
   stats: ["stats"],
   product: ["produk", "product"],
+  approve: ["setujui", "approve"],
+  reject: ["tolak", "reject"],
   broadcast: ["broadcast"],
   broadcast_status: ["broadcast_status"],
   broadcast_pause: ["broadcast_pause"],

@@ -32,9 +32,14 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
         turn.say(t(l, "topup_request.usage"));
         return;
       }
+      // One open request per payer: a flood of requests would page every admin.
+      if (repos.topupRequests.pendingFor(turn.user.id)) {
+        turn.say(t(l, "topup_request.already_pending"));
+        return;
+      }
       const id = repos.topupRequests.create(turn.user.id, amount, turn.now);
       ctx.notifier.toAdmins((al) => ({
-        text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: turn.user.display_name ?? "-" }),
+        text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: turn.user.display_name ?? "-", id }),
         choices: [[
           { id: `topup:approve:${id}`, label: t(al, "topup_request.approve_button") },
           { id: `topup:reject:${id}`, label: t(al, "topup_request.reject_button") },

@@ -8,10 +8,14 @@ describe("renderWhatsapp", () => {
 
   it("numbers the choices in order across rows and adds the footer", () => {
     const text = renderWhatsapp(
-      { text: "Pilih:", choices: [[{ id: "a", label: "BPJS Kesehatan" }, { id: "b", label: "BPJS Denda" }], [{ id: "c", label: "Batal" }]] },
+      { text: "Pilih:", nonce: 3, choices: [[{ id: "a", label: "BPJS Kesehatan" }, { id: "b", label: "BPJS Denda" }], [{ id: "c", label: "Batal" }]] },
       "Balas dengan angka pilihan Anda.",
     );
     expect(text).toBe("Pilih:\n\n1. BPJS Kesehatan\n2. BPJS Denda\n3. Batal\n\n_Balas dengan angka pilihan Anda._");
+  });
+
+  it("does not number the choices of a notice that is not the current menu", () => {
+    expect(renderWhatsapp({ text: "Permintaan #4", choices: [[{ id: "topup:approve:4", label: "Setujui" }]] }, "footer")).toBe("Permintaan #4");
   });
 
   it("has no footer without choices", () => {
