@@ -34,7 +34,7 @@ export function numberFor(product: string, payer: number, flow: number): string 
  * in its own process over loopback. Latency: from an inbound message to the last outbound message
  * it causes (provider round trips included).
  */
-export async function benchEngine(opts: { payers: number; flowsPerPayer: number }): Promise<EngineFigures> {
+export async function benchEngine(opts: { payers: number; flowsPerPayer: number; oneAtATime?: boolean }): Promise<EngineFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-"));
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
   // Whatever happens, the simulator process does not outlive the bench.
@@ -102,7 +102,9 @@ export async function benchEngine(opts: { payers: number; flowsPerPayer: number 
 
   app.outbox.kick();
   const t0 = performance.now();
-  const paid = (await Promise.all(Array.from({ length: opts.payers }, (_, i) => payerLoop(i)))).reduce((a, b) => a + b, 0);
+  let paid = 0;
+  if (opts.oneAtATime) for (let i = 0; i < opts.payers; i++) paid += await payerLoop(i);
+  else paid = (await Promise.all(Array.from({ length: opts.payers }, (_, i) => payerLoop(i)))).reduce((a, b) => a + b, 0);
   const seconds = (performance.now() - t0) / 1000;
   await app.close();
   await sim.stop();

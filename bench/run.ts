@@ -17,7 +17,7 @@ const loaded = await benchEngine({ payers, flowsPerPayer: flows });
 // With payers answering at once, latency is mostly queueing (Little's law: payers ÷ throughput);
 // one payer alone shows what a message costs.
 console.log("engine: one payer alone…");
-const alone = await benchEngine({ payers: 1, flowsPerPayer: quick ? 10 : 40 });
+const alone = await benchEngine({ payers: quick ? 4 : 20, flowsPerPayer: 5, oneAtATime: true });
 const engine = { ...loaded, unloaded_p50_ms: alone.p50_ms, unloaded_p99_ms: alone.p99_ms };
 console.log("telegram path…");
 const telegram = await benchTelegram({ payers, flowsPerPayer: flows });

@@ -167,6 +167,8 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     need(["ESPAY_SENDER_ID", "ESPAY_PASSWORD", "ESPAY_SIGNATURE_KEY", "ESPAY_BASIC_USER", "ESPAY_BASIC_PASSWORD"], "when PROVIDERS lists espay");
   }
   const simulatorOnly = providers.length === 1 && providers[0] === "simulator";
+  // A fake provider beside real ones would take real balances for payments that never happen.
+  if (providers.includes("simulator") && !simulatorOnly) problems.push("PROVIDERS: simulator cannot be mixed with real providers");
   if (!simulatorOnly && env.DEMO_BALANCE !== undefined) {
     problems.push("DEMO_BALANCE: only allowed when PROVIDERS is exactly simulator (real money is configured)");
   }

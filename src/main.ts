@@ -30,6 +30,12 @@ async function main(): Promise<void> {
     log = createLogger(config.logLevel);
   }
 
+  // Every state that matters is in SQLite, so a crash is safe; silently half-working is not.
+  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
+  process.on("uncaughtException", (err) => {
+    log.fatal({ err }, "uncaught exception; exiting (state is durable, a restart resumes)");
+    process.exit(1);
+  });
   const app = await createApp(config, { log });
   const transports: { stop(): Promise<void> }[] = [];
   let closing = false;

@@ -89,7 +89,7 @@ describe("parseConfig", () => {
   });
 
   it("refuses an unknown provider and a provider listed twice", () => {
-    expect(problems({ PROVIDERS: "simulator,paypal" })).toEqual(["PROVIDERS.1: each provider must be one of simulator, iak, espay"]);
+    expect(problems({ PROVIDERS: "iak,paypal", ...IAK })).toEqual(["PROVIDERS.1: each provider must be one of simulator, iak, espay"]);
     expect(problems({ PROVIDERS: "iak,iak", ...IAK })).toEqual(["PROVIDERS: lists a provider twice"]);
   });
 
@@ -111,7 +111,7 @@ describe("parseConfig", () => {
     expect(problems({ PROVIDERS: "iak", ...IAK, DEMO_BALANCE: "250000" })).toEqual([
       "DEMO_BALANCE: only allowed when PROVIDERS is exactly simulator (real money is configured)",
     ]);
-    expect(problems({ PROVIDERS: "simulator,iak", ...IAK, DEMO_BALANCE: "1" })).toHaveLength(1);
+    expect(problems({ PROVIDERS: "iak", ...IAK, DEMO_BALANCE: "1" })).toHaveLength(1);
   });
 
   it.each([
@@ -136,7 +136,7 @@ describe("parseConfig", () => {
   it("reports every problem of the environment in ONE ConfigError", () => {
     let caught: unknown;
     try {
-      parseConfig({ PROVIDERS: "simulator,paypal", PORT: "70000", LOG_LEVEL: "loud", WHATSAPP_ENABLED: "maybe", FEE_BPJS_DENDA: "1.5", TELEGRAM_BOT_TOKEN: "nope" });
+      parseConfig({ PROVIDERS: "espay,paypal", ESPAY_SENDER_ID: "S", ESPAY_PASSWORD: "p", ESPAY_SIGNATURE_KEY: "k", ESPAY_BASIC_USER: "u", ESPAY_BASIC_PASSWORD: "b", PORT: "70000", LOG_LEVEL: "loud", WHATSAPP_ENABLED: "maybe", FEE_BPJS_DENDA: "1.5", TELEGRAM_BOT_TOKEN: "nope" });
     } catch (err) {
       caught = err;
     }
@@ -146,6 +146,10 @@ describe("parseConfig", () => {
     expect(named.sort()).toEqual(["FEE_BPJS_DENDA", "LOG_LEVEL", "PORT", "PROVIDERS.1", "TELEGRAM_BOT_TOKEN", "WHATSAPP_ENABLED"]);
     // One message, one line per problem.
     for (const p of err.problems) expect(err.message).toContain(`  - ${p}`);
+  });
+
+  it("refuses the simulator beside real providers (real balances, fake payments)", () => {
+    expect(problems({ PROVIDERS: "iak,simulator", ...IAK })).toEqual(["PROVIDERS: simulator cannot be mixed with real providers"]);
   });
 
   it("reports every cross-field problem at once too", () => {

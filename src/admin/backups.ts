@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Db } from "../db/open.ts";
@@ -8,7 +8,11 @@ const NAME = /^loket-(\d{4}-\d{2}-\d{2})\.db$/;
 
 /** One consistent copy of the live database, taken with SQLite's online backup API (safe while the bot writes). */
 export async function backupTo(db: Db, file: string): Promise<number> {
-  await db.backup(file);
+  // Written aside and renamed when complete: a copy cut off half-way never looks like a backup.
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  await db.backup(partial);
+  renameSync(partial, file);
   return statSync(file).size;
 }
 

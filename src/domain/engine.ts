@@ -85,7 +85,18 @@ export function createEngine(deps: EngineDeps) {
       }
     }
     // One person, one balance: every id the platform revealed points at the same user.
-    if (ids.length > 1 || matched !== ev.userId) for (const id of ids) if (id !== matched) repos.users.addIdentity(ev.platform, id, user.id);
+    if (ids.length > 1 || matched !== ev.userId) {
+      for (const id of ids) {
+        if (id === matched || repos.users.addIdentity(ev.platform, id, user.id)) continue;
+        // Seen before as a separate person (before the platform revealed the link): two balances
+        // for one person. Merging money automatically is not safe; a person decides.
+        const other = repos.users.findByIdentity(ev.platform, id);
+        if (other && other.id !== user.id) {
+          const first = user;
+          deps.notifier.toAdmins((locale) => ({ text: t(locale, "alerts.identity_split", { a: first.public_id, b: other.public_id, platform: ev.platform }) }));
+        }
+      }
+    }
     // Written only when something changed (or once a minute), not on every message.
     if (created || user.address !== ev.address || now - user.last_seen_at > 60_000) repos.users.touch(user.id, ev.address, now);
     return { user: { ...user, address: ev.address }, created };

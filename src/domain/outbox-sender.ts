@@ -99,6 +99,10 @@ export function createOutboxSender(deps: {
           if (!row || row.next_attempt_at > deps.now()) break;
           if (!(await sendRow(row))) break;
         }
+      } catch (err) {
+        // The database refused for a moment: the rows stay unsent and are looked at again.
+        deps.log.error({ err, platform }, "outbox chain failed; will retry");
+        rescan = true;
       } finally {
         busy.delete(key);
         const waiters = drainWaiters.get(key);
@@ -117,6 +121,17 @@ export function createOutboxSender(deps: {
 
   let rescan = false;
   function drain() {
+    try {
+      drainOnce();
+    } catch (err) {
+      deps.log.error({ err }, "outbox scan failed; retrying");
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(kick, 1_000);
+      timer.unref();
+    }
+  }
+
+  function drainOnce() {
     scheduled = false;
     if (stopped) return;
     rescan = false;

@@ -80,6 +80,10 @@ export function createPaymentService(deps: {
       repos.transactions.recordInquirySuccess({ ref, provider: provider!, bill: outcome.bill, total: outcome.bill.price + tx.fee, statusKey, expiresAt, now });
     } else if (outcome.status === "rejected") {
       repos.transactions.recordInquiryFailure({ ref, provider, reason: outcome.reason, code: outcome.code, message: outcome.message, now });
+      // Every payer would just see "unavailable": the operator must hear that the account itself is refused.
+      if (outcome.reason === "config_error" || outcome.reason === "operator_deposit_low") {
+        alertOncePerHour(`inquiry_${outcome.reason}`, (locale) => t(locale, `alerts.inquiry_${outcome.reason}`, { provider: provider ?? "-", code: outcome.code ?? "-" }));
+      }
     } else {
       repos.transactions.recordInquiryFailure({ ref, provider, reason: `unavailable_${outcome.fault}`, code: outcome.code, message: outcome.message, now });
     }
@@ -260,12 +264,17 @@ export function createPaymentService(deps: {
 
   function checkDeposit(balance: number | undefined) {
     if (balance === undefined || balance >= deps.lowDepositAlert) return;
+    alertOncePerHour("low_deposit", (locale) => t(locale, "alerts.low_deposit", { balance: formatRupiah(balance), threshold: formatRupiah(deps.lowDepositAlert) }));
+  }
+
+  /** One alert of a kind an hour is enough: every payment or inquiry would otherwise page the admins. */
+  function alertOncePerHour(kind: string, text: (locale: Locale) => string) {
     const now = deps.now();
-    const last = repos.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'low_deposit_alerted_at'").get();
-    // One alert an hour is enough: every payment below the threshold would otherwise page the admins.
+    const key = `alerted_at:${kind}`;
+    const last = repos.db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?").get(key);
     if (last && now - Number(last.value) < 3_600_000) return;
-    repos.db.prepare("INSERT INTO meta (key, value) VALUES ('low_deposit_alerted_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(now));
-    notifier.toAdmins((locale) => ({ text: t(locale, "alerts.low_deposit", { balance: formatRupiah(balance), threshold: formatRupiah(deps.lowDepositAlert) }) }));
+    repos.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, String(now));
+    notifier.toAdmins((locale) => ({ text: text(locale) }));
   }
 
   return { beginInquiry, runInquiry, finishInquiry, confirm, executePay, applyPayOutcome, settle, markNeedsReview, displayNumber };

@@ -133,7 +133,10 @@ export function createReconciler(deps: {
     const idle = deps.idleIntervalMs ?? 30_000;
     const delay = next === null ? idle : Math.max(0, Math.min(idle, next - deps.now()));
     timer = setTimeout(() => {
-      void runDue().finally(schedule);
+      // A failed round (the database busy for a while) is logged and tried again, never fatal.
+      void runDue()
+        .catch((err: unknown) => deps.log.error({ err }, "reconciler round failed"))
+        .finally(schedule);
     }, delay);
     timer.unref();
   }

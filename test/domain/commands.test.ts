@@ -209,3 +209,39 @@ describe("top-up requests without buttons", () => {
     expect(await admin.say("/setujui abc")).toContain("/setujui");
   });
 });
+
+describe("review fixes", () => {
+  it("a message built inside another is escaped once, not twice", async () => {
+    h = await setupApp();
+    const p = h.payer("6201");
+    const ref = await pay(p);
+    const text = await p.tap(`pay:${ref}`);
+    expect(text).toContain(`<code>${ref}</code>`);
+    expect(text).not.toContain("&lt;");
+  });
+
+  it("one account cannot use up a number's allowance for everyone else", async () => {
+    h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "2" });
+    const a = h.payer("6202");
+    for (let i = 0; i < 2; i++) {
+      await a.say("/start");
+      await a.tap("product:bpjs-denda");
+      await a.say("099994301101");
+      await a.say("batal");
+    }
+    const b = h.payer("6203");
+    await b.say("/start");
+    await b.tap("product:bpjs-denda");
+    expect(await b.say("099994301101")).toContain("Total");
+  });
+
+  it("a person seen apart by two ids before the link was known: admins are told, nothing is merged", async () => {
+    h = await setupApp();
+    await h.app.engine.handle({ platform: "whatsapp", userId: "111@lid", address: "111@lid", messageId: "s1", text: "/saldo" });
+    await h.app.engine.handle({ platform: "whatsapp", userId: "6281@s.whatsapp.net", address: "6281@s.whatsapp.net", messageId: "s2", text: "/saldo" });
+    await h.app.engine.handle({ platform: "whatsapp", userId: "6281@s.whatsapp.net", aliases: ["111@lid"], address: "6281@s.whatsapp.net", messageId: "s3", text: "/saldo" });
+    await h.settle();
+    expect(h.sent.filter((s) => s.platform === "console").map((s) => s.message.text).join("\n")).toContain("dua akun");
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM users").get()).toEqual({ n: 2 });
+  });
+});

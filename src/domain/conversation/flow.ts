@@ -113,10 +113,11 @@ export function startInquiry(ctx: ConversationContext, turn: Turn): void {
     showMainMenu(ctx, turn);
     return;
   }
-  // An inquiry shows a stranger's name and branch: cap how many a payer, and a number, get per hour.
+  // An inquiry shows a stranger's name and branch: cap how many a payer makes per hour, and how
+  // many different payers may look one number up (so no single account can block a number either).
   const hourAgo = turn.now - 3_600_000;
   const limit = ctx.settings.inquiryLimitPerHour;
-  if (repos.transactions.countByUserSince(turn.user.id, hourAgo) >= limit || repos.transactions.countByNumberSince(number, hourAgo) >= limit) {
+  if (repos.transactions.countByUserSince(turn.user.id, hourAgo) >= limit || repos.transactions.otherPayersForNumberSince(number, hourAgo, turn.user.id) >= limit) {
     turn.say(t(l, "flow.inquiry_limit"));
     showMainMenu(ctx, turn);
     return;

@@ -161,6 +161,10 @@ export function createIakClient(opts: IakClientOptions): IakClient {
         return { status: "unavailable", fault: "bad_body", code: rc, message: "unreadable IAK inquiry answer" };
       }
       const b = bill.data;
+      // A bill whose parts do not add up would charge the payer one sum and the deposit another.
+      if (b.price <= 0 || b.price !== b.nominal + b.admin || (b.selling_price !== undefined && b.selling_price > b.price)) {
+        return { status: "unavailable", fault: "bad_body", code: rc, message: "IAK bill amounts do not add up" };
+      }
       const result: Bill = omitUndefined({
         name: b.tr_name,
         period: b.period,
@@ -229,8 +233,8 @@ export function createIakClient(opts: IakClientOptions): IakClient {
       return { status: "failed", reason: failedReason(rc), code: rc, ...opt({ message }) };
     }
     if (s === 0) {
-      if (rc === IAK_SUCCESS_CODE || inProcessCode) return pending();
-      return { status: "not_received" };
+      // "Never received" means a refund: believe it only in IAK's own words (status 0 with RC 42).
+      return rc === IAK_NOT_RECEIVED_CODE ? { status: "not_received" } : pending();
     }
     if (s === undefined && rc === IAK_NOT_RECEIVED_CODE) return { status: "not_received" };
     return pending();

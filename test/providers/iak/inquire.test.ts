@@ -279,3 +279,16 @@ describe("inquire: the envelope on HTTP 400", () => {
     expect(await s.client.inquire(bpjs)).toMatchObject({ status: "unavailable", fault: "http_status" });
   });
 });
+
+describe("inquire: amounts must add up", () => {
+  it.each([
+    ["price is not nominal + admin", { price: 99999 }],
+    ["price is zero", { nominal: 0, admin: 0, price: 0 }],
+    ["the deposit would pay more than the payer", { selling_price: 60000 }],
+  ])("%s → unavailable bad_body", async (_what, change) => {
+    const s = setup();
+    const base = inquiry["8801234560000 success"] as { data: Record<string, unknown>; meta: unknown };
+    s.answer(200, { ...base, data: { ...base.data, ...change } });
+    expect(await s.client.inquire(bpjs)).toMatchObject({ status: "unavailable", fault: "bad_body" });
+  });
+});

@@ -115,3 +115,11 @@ describe("status", () => {
     expect(await s.client.status(req)).toMatchObject({ status: "pending", fault: "timeout" });
   });
 });
+
+describe("status: 'never received' only in IAK's own words", () => {
+  it.each(["91", "92", "100", "105", "07"])("status 0 with RC %s stays pending (no refund on a guess)", async (rc) => {
+    const s = setup();
+    s.answer(200, envelope({ ...status["8801234560000 payment success (status 1)"].data, status: 0, response_code: rc }));
+    expect(await s.client.status(req)).toMatchObject({ status: "pending" });
+  });
+});
