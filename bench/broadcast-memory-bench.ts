@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
 import { inTransaction } from "../src/db/open.ts";
+import { seedTelegramUsers } from "./seed-users.ts";
 import { silentLogger } from "../src/logger.ts";
 
 /**
@@ -16,17 +17,8 @@ const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), "loket-bench-bc-"));
 const config = parseConfig({ DATABASE_PATH: join(dir, "loket.db"), CONSOLE: "false", LOG_LEVEL: "silent", ADMIN_TELEGRAM_IDS: "1" });
 const app = await createApp(config, { log: silentLogger(), simulatorDbPath: ":memory:" });
-// Seeded in SQL, so the figure is the bot's memory and not the seeding's garbage.
-inTransaction(app.db, () => {
-  app.db
-    .prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
-       INSERT INTO users (public_id, platform, address, locale, created_at, last_seen_at)
-       SELECT 'B' || printf('%07d', i), 'telegram', CAST(1000000 + i AS TEXT), 'id', 0, 0 FROM n`,
-    )
-    .run(USERS);
-  app.db.prepare("INSERT INTO user_identities (platform, external_id, user_id) SELECT 'telegram', address, id FROM users").run();
-});
+// Seeded in SQL, so the figure is the bot's and not the seeding's.
+seedTelegramUsers(app.db, USERS, 1_000_000);
 const rssSeededMb = process.memoryUsage().rss / 1e6;
 const admin = app.repos.users.findByIdentity("telegram", "1000000")!;
 const { createBroadcastRepo } = await import("../src/admin/broadcast/broadcast-repo.ts");

@@ -6,6 +6,7 @@ import { createApp } from "../src/app.ts";
 import { createBroadcastRepo } from "../src/admin/broadcast/broadcast-repo.ts";
 import { parseConfig } from "../src/config.ts";
 import { inTransaction } from "../src/db/open.ts";
+import { seedTelegramUsers } from "./seed-users.ts";
 import { silentLogger } from "../src/logger.ts";
 import { startTelegram } from "../src/transports/telegram/start-telegram.ts";
 import { startFakeTelegram } from "../test/fakes/telegram-api.ts";
@@ -30,16 +31,8 @@ export async function benchPacedBroadcast(opts: { recipients: number; rate: numb
     LOG_LEVEL: "silent",
   });
   const app = await createApp(config, { log: silentLogger(), simulatorDbPath: ":memory:" });
-  inTransaction(app.db, () => {
-    app.db
-      .prepare(
-        `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
-         INSERT INTO users (public_id, platform, address, locale, created_at, last_seen_at)
-         SELECT 'P' || printf('%07d', i), 'telegram', CAST(3000000 + i AS TEXT), 'id', 0, 0 FROM n`,
-      )
-      .run(opts.recipients);
-    app.db.prepare("INSERT INTO user_identities (platform, external_id, user_id) SELECT 'telegram', address, id FROM users").run();
-  });
+  // Seeded in SQL, so the figure is the bot's and not the seeding's.
+  seedTelegramUsers(app.db, opts.recipients, 3_000_000);
   const transport = await startTelegram(app, { pollTimeoutSeconds: 1 });
   const broadcasts = createBroadcastRepo(app.db);
   const admin = app.repos.users.findByIdentity("telegram", "3000000")!;
