@@ -23,7 +23,7 @@ export function inquirySignature(input: InquirySignatureInput, key: string): str
 }
 
 export interface PaymentSignatureInput extends InquirySignatureInput {
-  /** The exact amount string sent in the body: any reformatting breaks the signature. */
+  /** The exact amount string sent in the body; reformatting it in any way breaks the signature. */
   amount: string;
 }
 

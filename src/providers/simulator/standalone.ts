@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SIMULATOR_CREDENTIALS } from "./credentials.ts";
+import { loadEnv } from "../../config.ts";
 import { startSimulator, type Simulator } from "./server.ts";
 
 /**
@@ -37,7 +38,7 @@ export async function main(
 
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  const sim = await main(process.env);
+  const sim = await main(loadEnv());
   const stop = () => {
     sim.close().then(
       () => process.exit(0),
