@@ -52,9 +52,9 @@ async function main(): Promise<void> {
 
   // Recovery first: a stored update handled before it would find a fresh payment and take it for a crashed one.
   app.recover();
-  if (config.telegram) transports.push(await startTelegram(app));
   // WhatsApp connects in the background; the rest of the bot works while it is down.
   if (config.whatsapp.enabled) transports.push(await startWhatsapp(app));
+  if (config.telegram) transports.push(await startTelegram(app));
 
   if (config.console) {
     app.senders.console = createConsoleSender(process.stdout);

@@ -68,7 +68,19 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
   // The retry transformer goes last, so it is the outer one: every attempt takes its own slot.
   bot.api.config.use(limiterTransformer(limiter));
   bot.api.config.use(cappedRetryTransformer(limiter, deps.retry));
-  await bot.init();
+  // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
+  // keep trying, loudly, while the console, WhatsApp and the reconciler go on.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await bot.init();
+      break;
+    } catch (err) {
+      if (isUnauthorized(err)) throw err; // a wrong token will not get better by waiting
+      const delayMs = Math.min(60_000, 1_000 * 2 ** Math.min(attempt - 1, 6));
+      log.warn({ err, attempt, delayMs }, "Telegram getMe failed; retrying");
+      await new Promise<void>((r) => setTimeout(r, delayMs).unref());
+    }
+  }
 
   const sender = createTelegramSender({ api: bot.api, log, priority: "payer" });
   const broadcastChannel = createTelegramBroadcastChannel({
@@ -211,4 +223,8 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
       return stopping;
     },
   };
+}
+
+function isUnauthorized(err: unknown): boolean {
+  return (err as { error_code?: unknown } | null)?.error_code === 401 || (err as { error_code?: unknown } | null)?.error_code === 404;
 }
