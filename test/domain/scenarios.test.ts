@@ -154,3 +154,18 @@ describe("BPJS Denda scenarios (0999943011xx)", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 });
+
+describe("BPJS Denda pending that later fails", () => {
+  it("099994301107 settled as failed by the biller: refunded once, the payer told", async () => {
+    h = await setupApp();
+    const p = h.payer("3002");
+    await inquire(p, "bpjs-denda", "099994301107");
+    await p.tapLike("pay:");
+    const tx = h.app.db.prepare("SELECT ref FROM transactions WHERE status = 'pending'").get() as { ref: string };
+    h.app.simulator!.settle(tx.ref, "failed");
+    await reconcile(h, 5_000);
+    expect(balance(h, p)).toBe(1_000_000);
+    expect(p.lastText()).toContain("gagal");
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+});
