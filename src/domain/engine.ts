@@ -117,21 +117,26 @@ export function createEngine(deps: EngineDeps) {
 
   async function handle(ev: InboundEvent): Promise<HandleResult> {
     return lock.run(`${ev.platform}:${ev.userId}`, async () => {
+      const log = deps.log.child({ platform: ev.platform, messageId: ev.messageId });
       let result: StepResult;
       try {
         result = step(ev);
       } catch (err) {
         // A bug must not leave the payer without an answer, nor make the platform re-deliver forever.
-        deps.log.error({ err, platform: ev.platform, messageId: ev.messageId }, "handling a message failed");
+        log.error({ err }, "handling a message failed");
         apologise(ev);
         return "handled";
       }
-      if (result.kind !== "handled") return result.kind;
+      if (result.kind !== "handled") {
+        log.debug({ outcome: result.kind }, "message not handled");
+        return result.kind;
+      }
+      if (result.followUp) log.debug({ step: result.followUp.kind, ref: result.followUp.ref }, "provider call");
       if (result.followUp) {
         try {
           await runFollowUp(result.userId, result.followUp, ev);
         } catch (err) {
-          deps.log.error({ err, ref: result.followUp.ref }, "follow-up failed");
+          log.error({ err, step: result.followUp.kind, ref: result.followUp.ref }, "follow-up failed");
           // After a pay request, "try again" would be wrong: the money may be moving. Say what is true.
           apologise(ev, result.followUp.kind === "pay" ? { key: "errors.internal_pay", ref: result.followUp.ref } : undefined);
         }
