@@ -7,11 +7,9 @@ export function createInboundRepo(db: Db) {
   const insert = db.prepare<[string, string, number | null, number]>(
     "INSERT OR IGNORE INTO inbound (platform, message_id, user_id, received_at) VALUES (?, ?, ?, ?)",
   );
-  const seen = db.prepare<[string, string], { n: number }>("SELECT COUNT(*) AS n FROM inbound WHERE platform = ? AND message_id = ?");
   return {
     /** True when this id is new (and now recorded); false for a re-delivery. */
     record: (platform: Platform, messageId: string, userId: number | null, now: number) => insert.run(platform, messageId, userId, now).changes === 1,
-    seen: (platform: Platform, messageId: string) => (seen.get(platform, messageId)?.n ?? 0) > 0,
   };
 }
 
@@ -28,7 +26,6 @@ export function createSessionsRepo(db: Db) {
     `INSERT INTO sessions (user_id, version, state, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT(user_id) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at`,
   );
-  const stepIs = db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE json_extract(state, '$.step') = ?");
   const stepOf = db.prepare<[string, string], { step: string | null }>(
     `SELECT json_extract(s.state, '$.step') AS step FROM user_identities i JOIN sessions s ON s.user_id = i.user_id
      WHERE i.platform = ? AND i.external_id = ?`,
@@ -36,7 +33,6 @@ export function createSessionsRepo(db: Db) {
   return {
     get: (userId: number) => get.get(userId),
     save: (userId: number, version: number, state: string, now: number) => upsert.run(userId, version, state, now),
-    withStep: (step: string) => stepIs.all(step),
     /** The step a person's session is at, without reading the whole state (decides a commit's durability). */
     stepOf: (platform: Platform, externalId: string) => stepOf.get(platform, externalId)?.step ?? null,
   };
@@ -63,7 +59,6 @@ export function createSavedNumbersRepo(db: Db) {
   );
   const remove = db.prepare<[number, number]>("DELETE FROM saved_numbers WHERE id = ? AND user_id = ?");
   const removeAll = db.prepare<[number]>("DELETE FROM saved_numbers WHERE user_id = ?");
-  const count = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM saved_numbers WHERE user_id = ?");
   return {
     list: (userId: number) => list.all(userId),
     forProduct: (userId: number, product: ProductId) => listForProduct.all(userId, product),
@@ -71,7 +66,6 @@ export function createSavedNumbersRepo(db: Db) {
     save: (userId: number, product: ProductId, number: string, label: string, now: number) => upsert.run(userId, product, number, label, now),
     remove: (userId: number, id: number) => remove.run(id, userId).changes > 0,
     removeAll: (userId: number) => removeAll.run(userId).changes,
-    count: (userId: number) => count.get(userId)?.n ?? 0,
   };
 }
 

@@ -23,9 +23,6 @@ export function createOutboxRepo(db: Db) {
     `INSERT INTO outbox (platform, address, user_id, priority, payload, tag, created_at, next_attempt_at)
      VALUES (@platform, @address, @userId, @priority, @payload, @tag, @now, @now)`,
   );
-  const due = db.prepare<[number, number], OutboxRow>(
-    "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY priority, id LIMIT ?",
-  );
   // Only the chats, not the messages: the sender walks each chat's rows itself, in order.
   const dueChats = db.prepare<[number, number], { platform: Platform; address: string }>(
     `SELECT platform, address FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
@@ -67,7 +64,6 @@ export function createOutboxRepo(db: Db) {
         }).lastInsertRowid,
       );
     },
-    due: (now: number, limit: number) => due.all(now, limit),
     dueChats: (now: number, limit: number) => dueChats.all(now, limit),
     nextForAddress: (platform: Platform, address: string) => nextForAddress.get(platform, address),
     markSent: (id: number, now: number, messageId: string | null) => markSent.run(now, messageId, id),

@@ -116,9 +116,6 @@ export function createTransactionsRepo(db: Db) {
   const countByUser = db.prepare<[number, number], { n: number }>(
     "SELECT COUNT(*) AS n FROM transactions WHERE user_id = ? AND created_at >= ?",
   );
-  const countByNumber = db.prepare<[string, number], { n: number }>(
-    "SELECT COUNT(*) AS n FROM transactions WHERE customer_number = ? AND created_at >= ?",
-  );
   const othersByNumber = db.prepare<[string, number, number], { n: number }>(
     "SELECT COUNT(DISTINCT user_id) AS n FROM transactions WHERE customer_number = ? AND created_at >= ? AND user_id IS NOT NULL AND user_id != ?",
   );
@@ -199,7 +196,6 @@ export function createTransactionsRepo(db: Db) {
     openForBill: (product: ProductId, number: string) => openForBill.get(product, number),
     paidSince: (product: ProductId, number: string, since: number) => paidSince.get(product, number, since),
     countByUserSince: (userId: number, since: number) => countByUser.get(userId, since)?.n ?? 0,
-    countByNumberSince: (number: string, since: number) => countByNumber.get(number, since)?.n ?? 0,
     /** How many other payers looked this number up: one account cannot use up a number's allowance. */
     otherPayersForNumberSince: (number: string, since: number, userId: number) => othersByNumber.get(number, since, userId)?.n ?? 0,
     recentForUser: (userId: number, limit: number) => recent.all(userId, limit),

@@ -186,11 +186,10 @@ export function createOutboxSender(deps: {
     },
     /** Resolves when nothing due is left to send (what can be sent now has been). */
     async flush(): Promise<void> {
-      for (let i = 0; i < 1000; i++) {
+      for (let i = 0; i < 1000 && !stopped; i++) {
         drain();
         if (chains.size === 0) {
-          const due = deps.outbox.due(deps.now(), 1);
-          if (due.length === 0 || busy.size > 0) return;
+          if (deps.outbox.dueChats(deps.now(), 1).length === 0 || busy.size > 0) return;
           continue;
         }
         await Promise.all([...chains]);

@@ -9,7 +9,7 @@ import { formatRupiah } from "./money.ts";
 import type { Notifier } from "./notifier.ts";
 import type { ProductId } from "./products.ts";
 import { mintRef } from "./ref.ts";
-import { reasonText, receiptText, displayNumber } from "./render.ts";
+import { reasonText, receiptText } from "./render.ts";
 import { endOfWibDay } from "./wib-time.ts";
 
 export const FIRST_CHECK_DELAY_MS = 5_000;
@@ -277,6 +277,6 @@ export function createPaymentService(deps: {
     notifier.toAdmins((locale) => ({ text: text(locale) }));
   }
 
-  return { beginInquiry, runInquiry, finishInquiry, confirm, executePay, applyPayOutcome, settle, markNeedsReview, displayNumber };
+  return { beginInquiry, runInquiry, finishInquiry, confirm, executePay, applyPayOutcome, settle, markNeedsReview };
 }
 export type PaymentService = ReturnType<typeof createPaymentService>;
