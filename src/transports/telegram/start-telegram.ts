@@ -31,6 +31,8 @@ export interface StartTelegramDeps {
   /** Called after each stored update was handled (or set aside). */
   onProcessed?: (updateId: number) => void;
   log?: Logger;
+  /** Wait before the next getMe at start-up; default 1 s doubling to 60 s (tests pass 0). */
+  initRetryDelayMs?: (attempt: number) => number;
 }
 
 export interface TelegramTransport {
@@ -76,7 +78,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
       break;
     } catch (err) {
       if (isUnauthorized(err)) throw err; // a wrong token will not get better by waiting
-      const delayMs = Math.min(60_000, 1_000 * 2 ** Math.min(attempt - 1, 6));
+      const delayMs = deps.initRetryDelayMs?.(attempt) ?? Math.min(60_000, 1_000 * 2 ** Math.min(attempt - 1, 6));
       log.warn({ err, attempt, delayMs }, "Telegram getMe failed; retrying");
       await new Promise<void>((r) => setTimeout(r, delayMs).unref());
     }

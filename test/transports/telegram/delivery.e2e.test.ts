@@ -343,3 +343,18 @@ describe("telegram: webhook mode", () => {
     expect(th.fake.botMessages(4701)[0]!.text).toContain("Loket");
   });
 });
+
+describe("telegram: start-up", () => {
+  it("keeps trying getMe while Telegram is unreachable, then starts", async () => {
+    const { startFakeTelegram } = await import("../../fakes/telegram-api.ts");
+    const fake = await startFakeTelegram();
+    // More failures than the capped retry absorbs: start-up must wait them out, not exit.
+    fake.failNext("getMe", { error_code: 502, description: "Bad Gateway" }, 7);
+    th = await startTelegramHarness({ fake, deps: { initRetryDelayMs: () => 0 } });
+    expect(await th.user(4990).say("/saldo")).toContain("Saldo");
+    expect(fake.callsOf("getMe").length).toBeGreaterThanOrEqual(8);
+    await th.close();
+    th = undefined;
+    await fake.close();
+  });
+});
