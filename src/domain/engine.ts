@@ -131,8 +131,8 @@ export function createEngine(deps: EngineDeps) {
         log.debug({ outcome: result.kind }, "message not handled");
         return result.kind;
       }
-      if (result.followUp) log.debug({ step: result.followUp.kind, ref: result.followUp.ref }, "provider call");
       if (result.followUp) {
+        log.debug({ step: result.followUp.kind, ref: result.followUp.ref }, "provider call");
         try {
           await runFollowUp(result.userId, result.followUp, ev);
         } catch (err) {
