@@ -1,7 +1,3 @@
-import type { App } from "../app.ts";
-import type { Repos } from "../db/repos.ts";
-import type { TxRow } from "../db/transactions-repo.ts";
-import { createReconciler } from "../domain/reconciler.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
 import { loadConfig, withApp, type CliContext } from "./context.ts";
 import { EXIT_OK, EXIT_USAGE } from "./errors.ts";
@@ -10,26 +6,6 @@ import { paymentVerdict, printReport, reasonLine, reportOf } from "./report.ts";
 
 export const STATUS_FLAGS: FlagSpec = { values: [], booleans: ["json", "help"] };
 export const STATUS_USAGE = "status <ref> [--json]";
-
-/**
- * Asks the provider about one pending payment, now, through the reconciler's own code (status
- * call, "never received" grace, 24 h review, backoff, settle): a reconciler whose view of "due"
- * is just this row, so a status look-up never settles other payers' payments as a side effect.
- */
-async function checkOnce(app: App, tx: TxRow, now: () => number): Promise<void> {
-  const onlyThis: Repos = {
-    ...app.repos,
-    transactions: {
-      ...app.repos.transactions,
-      due: () => {
-        const row = app.repos.transactions.get(tx.ref);
-        return row?.status === "pending" ? [row] : [];
-      },
-    },
-  };
-  const reconciler = createReconciler({ repos: onlyThis, router: app.router, payments: app.payments, now, log: app.log });
-  await reconciler.runDue();
-}
 
 export async function runStatus(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const ref = readRef(args.positionals, STATUS_USAGE);
@@ -48,7 +24,8 @@ export async function runStatus(ctx: CliContext, args: ParsedArgs): Promise<numb
         // configuration may simply differ from the bot's, so it must not judge.
         notes.push(`Provider ${found.provider ?? "-"} is not configured for this CLI; not asked.`);
       } else {
-        await checkOnce(app, found, ctx.options.now ?? Date.now);
+        // The reconciler's own decision for this row only: a status look-up settles nobody else's payment.
+        await app.reconciler.checkNow(found.ref);
       }
     }
     const tx = app.repos.transactions.get(ref) ?? found;

@@ -144,6 +144,11 @@ export function createReconciler(deps: {
   return {
     recoverAfterRestart,
     runDue,
+    /** Asks about one pending payment now, through the same decision as a scheduled check (the CLI's `status`). */
+    async checkNow(ref: string): Promise<void> {
+      const tx = repos.transactions.get(ref);
+      if (tx?.status === "pending") await checkOne(tx);
+    },
     /** Starts the loop; crash recovery (`recoverAfterRestart`) is the caller's first step, before transports run. */
     start() {
       stopped = false;

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from "undici";
-import { ProviderHttpError, toProviderError } from "./errors.ts";
+import { toProviderError } from "./errors.ts";
 
 export interface HttpOptions {
   /** Injected in tests (undici MockAgent); otherwise a keep-alive Agent owned by the client. */
@@ -65,4 +65,3 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   };
 }
 
-export { ProviderHttpError };
