@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
-import { inTransaction } from "../src/db/open.ts";
 import type { InboundEvent, OutboundMessage } from "../src/domain/messages.ts";
 import { silentLogger } from "../src/logger.ts";
-import { SIMULATOR_CREDENTIALS } from "../src/providers/simulator/credentials.ts";
-import { startSimulatorProcess } from "./simulator-process.ts";
+import { fundedTelegramPayers } from "./seed-users.ts";
+import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
 import { percentile, round } from "./stats.ts";
 
 export interface EngineFigures {
@@ -37,14 +36,9 @@ export function numberFor(product: string, payer: number, flow: number): string 
 export async function benchEngine(opts: { payers: number; flowsPerPayer: number; oneAtATime?: boolean }): Promise<EngineFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-"));
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
-  // Whatever happens, the simulator process does not outlive the bench.
-  process.once("exit", () => sim.child.kill("SIGKILL"));
   const config = parseConfig({
     DATABASE_PATH: join(dir, "loket.db"),
-    PROVIDERS: "iak",
-    IAK_BASE_URL: sim.url,
-    IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username,
-    IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey,
+    ...iakAt(sim.url),
     CONSOLE: "false",
     LOG_LEVEL: "silent",
     INQUIRY_LIMIT_PER_HOUR: "1000",
@@ -61,13 +55,7 @@ export async function benchEngine(opts: { payers: number; flowsPerPayer: number;
       return String(list.length);
     },
   };
-  // Real providers mean no demo balance: give every payer money the way an admin would.
-  inTransaction(app.db, () => {
-    for (let i = 0; i < opts.payers; i++) {
-      const u = app.repos.users.create({ platform: "telegram", externalId: String(10_000 + i), address: String(10_000 + i), locale: "id", now: Date.now() });
-      app.repos.ledger.post({ userId: u.id, amount: 50_000_000, kind: "topup", actor: "bench", now: Date.now() });
-    }
-  });
+  fundedTelegramPayers(app.repos, opts.payers, 10_000);
 
   const latencies: number[] = [];
   let messages = 0;

@@ -1,4 +1,5 @@
 import { inTransaction, type Db } from "../src/db/open.ts";
+import type { Repos } from "../src/db/repos.ts";
 
 /**
  * Many Telegram users straight into the database in SQL (ids firstId, firstId + 1, …), so a
@@ -14,5 +15,16 @@ export function seedTelegramUsers(db: Db, count: number, firstId: number): void 
     db.prepare(
       "INSERT OR IGNORE INTO user_identities (platform, external_id, user_id) SELECT 'telegram', address, id FROM users WHERE platform = 'telegram'",
     ).run();
+  });
+}
+
+/** Payers with money, credited the way an admin would: real providers mean no demo balance. */
+export function fundedTelegramPayers(repos: Repos, count: number, firstId: number, rupiah = 50_000_000): void {
+  inTransaction(repos.db, () => {
+    for (let i = 0; i < count; i++) {
+      const id = String(firstId + i);
+      const u = repos.users.create({ platform: "telegram", externalId: id, address: id, locale: "id", now: Date.now() });
+      repos.ledger.post({ userId: u.id, amount: rupiah, kind: "topup", actor: "bench", now: Date.now() });
+    }
   });
 }

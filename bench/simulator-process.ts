@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { SIMULATOR_CREDENTIALS } from "../src/providers/simulator/credentials.ts";
+
+/** The environment that points the real IAK client at a standalone simulator. */
+export function iakAt(url: string): Record<string, string> {
+  return { PROVIDERS: "iak", IAK_BASE_URL: url, IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username, IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey };
+}
 
 /** Starts `npm run simulator`'s entry as its own process and resolves with its URL. */
 export async function startSimulatorProcess(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
@@ -15,6 +21,8 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
     });
     child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
   });
+  // Whatever happens to the caller, the simulator does not outlive it.
+  process.once("exit", () => child.kill("SIGKILL"));
   return {
     url,
     child,

@@ -5,9 +5,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openDatabase } from "../src/db/open.ts";
 import { createRepos } from "../src/db/repos.ts";
-import { SIMULATOR_CREDENTIALS } from "../src/providers/simulator/credentials.ts";
 import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/fakes/telegram-api.ts";
-import { startSimulatorProcess } from "./simulator-process.ts";
+import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
 
 /**
  * `npm run soak`: the real bot process against the fake Telegram API and a standalone simulator
@@ -42,10 +41,7 @@ const fake: FakeTelegram = await startFakeTelegram();
 const env = {
   ...process.env,
   DATABASE_PATH: dbPath,
-  PROVIDERS: "iak",
-  IAK_BASE_URL: sim.url,
-  IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username,
-  IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey,
+  ...iakAt(sim.url),
   TELEGRAM_BOT_TOKEN: fake.token,
   TELEGRAM_API_ROOT: fake.apiRoot,
   TELEGRAM_BROADCAST_RATE: "1000",

@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
-import { inTransaction } from "../src/db/open.ts";
 import { silentLogger } from "../src/logger.ts";
-import { SIMULATOR_CREDENTIALS } from "../src/providers/simulator/credentials.ts";
 import { startTelegram } from "../src/transports/telegram/start-telegram.ts";
 import { startFakeTelegram, type FakeUser } from "../test/fakes/telegram-api.ts";
 import { numberFor } from "./engine-bench.ts";
-import { startSimulatorProcess } from "./simulator-process.ts";
+import { fundedTelegramPayers } from "./seed-users.ts";
+import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
 import { percentile, round } from "./stats.ts";
 
 export interface TelegramFigures {
@@ -27,14 +26,10 @@ export interface TelegramFigures {
 export async function benchTelegram(opts: { payers: number; flowsPerPayer: number }): Promise<TelegramFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-tg-"));
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
-  process.once("exit", () => sim.child.kill("SIGKILL"));
   const fake = await startFakeTelegram();
   const config = parseConfig({
     DATABASE_PATH: join(dir, "loket.db"),
-    PROVIDERS: "iak",
-    IAK_BASE_URL: sim.url,
-    IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username,
-    IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey,
+    ...iakAt(sim.url),
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     TELEGRAM_BROADCAST_RATE: "100000",
@@ -42,13 +37,7 @@ export async function benchTelegram(opts: { payers: number; flowsPerPayer: numbe
     INQUIRY_LIMIT_PER_HOUR: "1000",
   });
   const app = await createApp(config, { log: silentLogger() });
-  inTransaction(app.db, () => {
-    for (let i = 0; i < opts.payers; i++) {
-      const id = String(20_000 + i);
-      const u = app.repos.users.create({ platform: "telegram", externalId: id, address: id, locale: "id", now: Date.now() });
-      app.repos.ledger.post({ userId: u.id, amount: 50_000_000, kind: "topup", actor: "bench", now: Date.now() });
-    }
-  });
+  fundedTelegramPayers(app.repos, opts.payers, 20_000);
   const waiters = new Map<number, () => void>();
   const processed = new Set<number>();
   app.recover();
