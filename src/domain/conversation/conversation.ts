@@ -85,7 +85,6 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
   switch (turn.state.step) {
     case "idle":
     case "choosing_product":
-    case "choosing_language":
       // A customer number typed at the menu: say what is missing rather than just repeating the menu.
       if (!opts.firstContact && /^[\d\s-]{6,}$/.test(text)) turn.say(t(l(), "flow.choose_product_first"));
       return showMainMenu(ctx, turn, opts.firstContact || (turn.state.step === "idle" && !/^[\d\s-]{6,}$/.test(text)));

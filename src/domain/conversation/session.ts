@@ -14,7 +14,6 @@ export const STEPS = [
   "confirming_again",
   "paying",
   "naming_saved",
-  "choosing_language",
   "admin_confirm",
 ] as const;
 export type Step = (typeof STEPS)[number];
