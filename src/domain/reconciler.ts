@@ -25,18 +25,23 @@ export function createReconciler(deps: {
   let running: Promise<number> | null = null;
   let stopped = true;
 
-  /** Rows left in `paying` by a crash: the pay may or may not have left. Never re-paid: asked about. */
-  function recoverAfterRestart(): number {
-    const stuck = repos.transactions.withStatus("paying");
-    if (stuck.length === 0) return 0;
+  /** Hands `paying` rows to the status checks (never re-paid); without a status key, to a person. */
+  function toPending(rows: readonly TxRow[], why: string): number {
+    if (rows.length === 0) return 0;
+    const now = deps.now();
     inTransaction(repos.db, () => {
-      for (const tx of stuck) {
-        repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: deps.now(), code: "restart", now: deps.now() });
+      for (const tx of rows) {
+        repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: now, code: why, now });
         if (tx.status_key === null) payments.markNeedsReview(tx.ref, "no_status_key");
       }
     });
-    deps.log.warn({ count: stuck.length }, "payments left in paying at start-up are now pending");
-    return stuck.length;
+    deps.log.warn({ count: rows.length, why }, "paying rows handed to the status checks");
+    return rows.length;
+  }
+
+  /** Rows left in `paying` by a crash: the pay may or may not have left. */
+  function recoverAfterRestart(): number {
+    return toPending(repos.transactions.withStatus("paying"), "restart");
   }
 
   /**
@@ -45,17 +50,10 @@ export function createReconciler(deps: {
    */
   function adoptAbandonedPayments(): void {
     const now = deps.now();
-    const orphans = repos.transactions
-      .withStatus("paying")
-      .filter((tx) => (tx.pay_started_at ?? now) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS < now);
-    if (orphans.length === 0) return;
-    inTransaction(repos.db, () => {
-      for (const tx of orphans) {
-        repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: now, code: "orphaned", now });
-        if (tx.status_key === null) payments.markNeedsReview(tx.ref, "no_status_key");
-      }
-    });
-    deps.log.warn({ count: orphans.length }, "orphaned paying rows adopted by the reconciler");
+    toPending(
+      repos.transactions.withStatus("paying").filter((tx) => (tx.pay_started_at ?? now) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS < now),
+      "orphaned",
+    );
   }
 
   function decide(tx: TxRow, outcome: StatusOutcome) {
