@@ -9,6 +9,7 @@ import { handleEvent } from "./conversation/conversation.ts";
 import { afterInquiry } from "./conversation/flow.ts";
 import { SESSION_VERSION, readSession, type SessionState } from "./conversation/session.ts";
 import { Turn, type FollowUp } from "./conversation/turn.ts";
+import { createArrivalClock } from "./arrival-clock.ts";
 import { createKeyedLock } from "./keyed-lock.ts";
 import type { Choice, InboundEvent, Platform } from "./messages.ts";
 import type { Notifier } from "./notifier.ts";
@@ -43,6 +44,7 @@ export type HandleResult = "handled" | "duplicate" | "rate_limited";
 export function createEngine(deps: EngineDeps) {
   const { repos, t } = deps;
   const lock = createKeyedLock();
+  const stamp = createArrivalClock(deps.now);
   const limiter = createRateLimiter({ limit: deps.messagesPerMinute ?? 30, windowMs: 60_000, now: deps.now });
   const ctx: ConversationContext = {
     repos,
@@ -106,7 +108,7 @@ export function createEngine(deps: EngineDeps) {
     const { state, reset } = readSession(repos.sessions.get(user.id), now);
     const admin = ev !== null && deps.isAdmin(ev.platform, ev.userId);
     const actor = `${user.platform}:${user.public_id}`;
-    return { turn: new Turn(user, state, localeFor(user), admin, actor, now, ev), reset };
+    return { turn: new Turn(user, state, localeFor(user), admin, actor, now, ev, stamp), reset };
   }
 
   function commit(turn: Turn, touch: boolean): void {
@@ -115,12 +117,33 @@ export function createEngine(deps: EngineDeps) {
     for (const message of turn.replies) deps.notifier.toAddress(turn.user.platform, turn.user.address, turn.user.id, message);
   }
 
-  async function handle(ev: InboundEvent): Promise<HandleResult> {
-    return lock.run(`${ev.platform}:${ev.userId}`, async () => {
+  /**
+   * The person behind an event, created on first contact. Everything after this is keyed on the
+   * person, not on the id the message came from: WhatsApp may name one person by phone and by LID.
+   */
+  function personOf(ev: InboundEvent): number {
+    for (const id of [ev.userId, ...(ev.aliases ?? [])]) {
+      const user = repos.users.findByIdentity(ev.platform, id);
+      if (user) return user.id;
+    }
+    return inTransaction(repos.db, () => resolveUser(ev, deps.now()).user.id);
+  }
+
+  async function handle(incoming: InboundEvent): Promise<HandleResult> {
+    const ev: InboundEvent = incoming.receivedAt === undefined ? { ...incoming, receivedAt: stamp() } : incoming;
+    let person: number;
+    try {
+      person = personOf(ev);
+    } catch (err) {
+      deps.log.error({ err, platform: ev.platform, messageId: ev.messageId }, "could not identify the sender");
+      apologise(ev);
+      return "handled";
+    }
+    return lock.run(`user:${person}`, async () => {
       const log = deps.log.child({ platform: ev.platform, messageId: ev.messageId });
       let result: StepResult;
       try {
-        result = step(ev);
+        result = step(ev, person);
       } catch (err) {
         // A bug must not leave the payer without an answer, nor make the platform re-deliver forever.
         log.error({ err }, "handling a message failed");
@@ -147,22 +170,23 @@ export function createEngine(deps: EngineDeps) {
 
   type StepResult = { kind: "duplicate" | "rate_limited" } | { kind: "handled"; followUp: FollowUp | null; userId: number };
 
-  function step(ev: InboundEvent): StepResult {
+  function step(ev: InboundEvent, person: number): StepResult {
     const now = deps.now();
     // The commit that precedes a pay request must be durable; only a confirming payer can cause one.
-    const current = repos.sessions.stepOf(ev.platform, ev.userId);
+    const current = repos.sessions.stepOfUser(person);
     const write = current === "confirming" || current === "confirming_again" ? durably : inTransaction;
     return write(repos.db, (): StepResult => {
       if (!repos.inbound.record(ev.platform, ev.messageId, null, now)) return { kind: "duplicate" };
-      const { user, created } = resolveUser(ev, now);
+      const { user } = resolveUser(ev, now);
+      const firstContact = repos.sessions.get(user.id) === undefined;
       const { turn, reset } = loadTurn(user, now, ev);
-      const key = `${ev.platform}:${ev.userId}`;
-      if (!limiter.allow(key)) {
-        if (limiter.firstRefusal(key)) turn.say(t(turn.locale, "errors.slow_down"));
+      // Admins are never limited (an operator may paste forty /topup lines); a limited payer is told every time.
+      if (!turn.isAdmin && !limiter.allow(`user:${user.id}`)) {
+        turn.say(t(turn.locale, "errors.slow_down"));
         commit(turn, false);
         return { kind: "rate_limited" };
       }
-      handleEvent(ctx, turn, { reset, firstContact: created });
+      handleEvent(ctx, turn, { reset, firstContact });
       commit(turn, true);
       return { kind: "handled", followUp: turn.followUp, userId: user.id };
     });

@@ -39,6 +39,12 @@ export interface InboundEvent {
   choice?: { id: string; nonce?: number };
   localeHint?: string;
   displayName?: string;
+  /**
+   * When the transport received it (the engine's clock), so a typed choice is judged against the
+   * menu that was on screen when it was sent, not one that appeared while it waited (docs/conversation.md).
+   * Set by the engine on arrival when the transport has no earlier record of it.
+   */
+  receivedAt?: number;
 }
 
 export interface Recipient {

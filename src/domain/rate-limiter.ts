@@ -3,29 +3,21 @@
  * holds no money or state a crash could lose harmfully.
  */
 export function createRateLimiter(opts: { limit: number; windowMs: number; now: () => number; maxKeys?: number }) {
-  const hits = new Map<string, { times: number[]; told: boolean }>();
+  const hits = new Map<string, number[]>();
   const maxKeys = opts.maxKeys ?? 100_000;
 
   return {
     allow(key: string): boolean {
       const now = opts.now();
-      let entry = hits.get(key);
-      if (!entry) {
+      let times = hits.get(key);
+      if (!times) {
         if (hits.size >= maxKeys) hits.delete(hits.keys().next().value as string);
-        entry = { times: [], told: false };
-        hits.set(key, entry);
+        times = [];
+        hits.set(key, times);
       }
-      entry.times = entry.times.filter((at) => now - at < opts.windowMs);
-      if (entry.times.length >= opts.limit) return false;
-      entry.times.push(now);
-      entry.told = false;
-      return true;
-    },
-    /** True once per burst, so a flood gets one polite answer, not one per message. */
-    firstRefusal(key: string): boolean {
-      const entry = hits.get(key);
-      if (!entry || entry.told) return false;
-      entry.told = true;
+      while (times.length > 0 && now - times[0]! >= opts.windowMs) times.shift();
+      if (times.length >= opts.limit) return false;
+      times.push(now);
       return true;
     },
   };

@@ -280,3 +280,56 @@ describe("a payer is never stuck", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 });
+
+describe("typed choices answer the menu on screen", () => {
+  it("a digit typed twice at the months menu while the inquiry runs does not pay the bill that appears after it", async () => {
+    const h = await start();
+    const p = h.payer("4101", "whatsapp");
+    await p.say("/start");
+    await p.say("1");
+    await p.say("8801234560000");
+    const typed = (id: string) => ({ platform: "whatsapp" as const, userId: "4101", address: "4101", messageId: id, text: "1" });
+    // Both sent at the months menu; the second waits for the inquiry the first started.
+    await Promise.all([h.app.engine.handle(typed("wa-1")), h.app.engine.handle(typed("wa-2"))]);
+    await h.settle();
+    expect(payCount(h)).toBe(0);
+    expect(p.lastText()).toContain("sebelum pilihan");
+    expect(p.last().choices!.flat()[0]!.id).toMatch(/^pay:/);
+    // Typed after the bill was on screen, "1" pays it.
+    await p.say("1");
+    expect(payCount(h)).toBe(1);
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("a confirm word queued behind the inquiry does not confirm the bill", async () => {
+    const h = await start();
+    const p = h.payer("4102", "console");
+    await p.say("/start");
+    await p.say("1");
+    await p.say("8801234560000");
+    const typed = (id: string, text: string) => ({ platform: "console" as const, userId: "4102", address: "4102", messageId: id, text });
+    await Promise.all([h.app.engine.handle(typed("c-1", "1")), h.app.engine.handle(typed("c-2", "bayar"))]);
+    await h.settle();
+    expect(payCount(h)).toBe(0);
+    expect(p.lastText()).toContain("sebelum pilihan");
+  });
+
+  it("a message from the other id of the same WhatsApp person waits for the inquiry instead of interrupting it", async () => {
+    const h = await start();
+    const phone = "6281200000001@s.whatsapp.net";
+    const lid = "99887766554433@lid";
+    const p = h.payer(phone, "whatsapp");
+    await p.say("/start");
+    await p.say("1");
+    await p.say("8801234560000");
+    const months = { platform: "whatsapp" as const, userId: phone, address: phone, messageId: "wa-m", text: "1", aliases: [lid] };
+    // The same person, named by LID while the inquiry runs.
+    const other = { platform: "whatsapp" as const, userId: lid, address: lid, messageId: "wa-o", text: "/saldo", aliases: [phone] };
+    await Promise.all([h.app.engine.handle(months), h.app.engine.handle(other)]);
+    await h.settle();
+    const tx = h.app.db.prepare("SELECT status FROM transactions").all() as { status: string }[];
+    expect(tx).toEqual([{ status: "inquired" }]);
+    const shown = h.sent.filter((s) => s.address === phone).map((s) => s.message.text);
+    expect(shown.some((t) => t.includes("Tagihan BPJS Kesehatan"))).toBe(true);
+  });
+});

@@ -120,11 +120,10 @@ describe("small pieces", () => {
     await lock.idle();
     expect(lock.busyKeys).toBe(0);
   });
-  it("rate-limits with one polite refusal per burst", () => {
+  it("rate-limits within a sliding window", () => {
     let now = 0;
     const rl = createRateLimiter({ limit: 2, windowMs: 1000, now: () => now });
-    expect([rl.allow("u"), rl.allow("u"), rl.allow("u")]).toEqual([true, true, false]);
-    expect([rl.firstRefusal("u"), rl.firstRefusal("u")]).toEqual([true, false]);
+    expect([rl.allow("u"), rl.allow("u"), rl.allow("u"), rl.allow("v")]).toEqual([true, true, false, true]);
     now = 1001;
     expect(rl.allow("u")).toBe(true);
   });

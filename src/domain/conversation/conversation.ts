@@ -11,6 +11,7 @@ import {
   numberChosen,
   recheck,
   reexplain,
+  showCurrentMenu,
   showMainMenu,
 } from "./flow.ts";
 import { eraseMyData, runPayerCommand, setLanguage } from "./payer-commands.ts";
@@ -58,6 +59,10 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
   let choiceId = event.choice?.id;
   let nonce = event.choice?.nonce;
   const text = event.text?.trim() ?? "";
+  const typedChoice = choiceId === undefined && (/^\d{1,2}$/.test(text) || (turn.state.step === "confirming" && CONFIRM_WORDS.has(text.toLowerCase())));
+  // Typed while a provider call ran, before the menu now on screen existed: it answers an older menu.
+  // Answer with the current one and act on nothing, so no one pays a bill they have not seen.
+  if (typedChoice && turn.typedBeforeMenu()) return showCurrentMenu(ctx, turn, t(l(), "errors.typed_before_menu", { text }));
   if (choiceId === undefined && /^\d{1,2}$/.test(text)) {
     const picked = turn.state.menu[Number(text) - 1];
     if (picked !== undefined) {

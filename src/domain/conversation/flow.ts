@@ -261,20 +261,25 @@ export function recheck(ctx: ConversationContext, turn: Turn, ref: string): void
 
 /** Re-explains the current step after input that does not fit it. */
 export function reexplain(ctx: ConversationContext, turn: Turn): void {
+  showCurrentMenu(ctx, turn, ctx.t(turn.locale, "flow.not_understood"));
+}
+
+/** Shows the current step's menu again, after `lead` (why it is shown again). */
+export function showCurrentMenu(ctx: ConversationContext, turn: Turn, lead: string): void {
   const l = turn.locale;
   switch (turn.state.step) {
     case "entering_number":
-      askNumber(ctx, turn, ctx.t(l, "flow.not_understood"));
+      askNumber(ctx, turn, lead);
       return;
     case "choosing_months":
-      turn.say(ctx.t(l, "flow.not_understood"));
+      turn.say(lead);
       askMonths(ctx, turn);
       return;
     case "confirming":
     case "confirming_again": {
       const tx = ctx.repos.transactions.get(turn.state.ref ?? "");
       if (tx && tx.status === "inquired") {
-        turn.say(ctx.t(l, "flow.confirm_hint"), [
+        turn.say(`${lead}\n${ctx.t(l, "flow.confirm_hint")}`, [
           [{ id: `pay:${tx.ref}`, label: ctx.t(l, "flow.pay_button", { total: formatRupiah(tx.total ?? 0) }) }],
           [{ id: `cancel:${tx.ref}`, label: ctx.t(l, "flow.cancel_button") }],
         ]);
@@ -289,7 +294,7 @@ export function reexplain(ctx: ConversationContext, turn: Turn): void {
       turn.say(ctx.t(l, "flow.busy"));
       return;
     default:
-      turn.say(ctx.t(l, "flow.not_understood"));
+      turn.say(lead);
       showMainMenu(ctx, turn);
   }
 }

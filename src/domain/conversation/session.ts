@@ -24,6 +24,8 @@ export const sessionSchema = z.object({
   nonce: z.number().int().nonnegative(),
   /** Choice ids of the last menu, so "2" typed on WhatsApp or the console picks the second. */
   menu: z.array(z.string()),
+  /** When that menu was offered: a choice typed before it cannot be answering it. */
+  menuAt: z.number().optional(),
   product: z.enum(PRODUCT_IDS).optional(),
   number: z.string().optional(),
   months: z.number().int().optional(),

@@ -21,13 +21,22 @@ export class Turn {
     readonly actor: string,
     readonly now: number,
     readonly event: InboundEvent | null,
+    /** Strictly increasing instants on the engine's clock, shared with arrival stamps. */
+    private readonly stamp: () => number = () => now,
   ) {}
 
   /** Makes `choices` the current menu (numbered replies map onto it) and returns its nonce. */
   offer(choices: Choice[][]): number {
     this.state.nonce += 1;
     this.state.menu = choices.flat().map((c) => c.id);
+    this.state.menuAt = this.stamp();
     return this.state.nonce;
+  }
+
+  /** The payer typed this before the current menu was offered: it cannot be answering it. */
+  typedBeforeMenu(): boolean {
+    const at = this.event?.receivedAt;
+    return at !== undefined && this.state.menuAt !== undefined && this.state.menu.length > 0 && at <= this.state.menuAt;
   }
 
   say(text: string, choices?: Choice[][], tag?: string): void {
