@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import { createRepos, type Repos } from "./db/repos.ts";
 import { createTranslator, type Translate } from "./i18n.ts";
+import { createArrivalClock, type ArrivalClock } from "./domain/arrival-clock.ts";
 import { createEngine, type Engine } from "./domain/engine.ts";
 import type { Platform } from "./domain/messages.ts";
 import { createNotifier, type AdminAddress } from "./domain/notifier.ts";
@@ -37,6 +38,10 @@ export interface App {
   reconciler: Reconciler;
   simulator: Simulator | null;
   log: Logger;
+  /** The app's clock (a fake one in tests). */
+  now: () => number;
+  /** Stamps when a message arrived, on the clock the engine stamps menus with. */
+  arrivalClock: ArrivalClock;
   /** Transports plug their sender in here once they run. */
   senders: Partial<Record<Platform, MessageSender>>;
   /** …and their broadcast channel (paced delivery of announcements). */
@@ -77,6 +82,7 @@ function adminAddresses(config: Config): AdminAddress[] {
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const log = options.log;
   const now = options.now ?? Date.now;
+  const arrivalClock = createArrivalClock(now);
   const db = openDatabase(config.databasePath);
   const repos = createRepos(db);
   const t = createTranslator();
@@ -151,6 +157,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     notifier,
     t,
     now,
+    arrivalClock,
     settings: {
       sessionTtlMs: config.sessionTtlMs,
       inquiryLimitPerHour: config.inquiryLimitPerHour,
@@ -177,6 +184,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     reconciler,
     simulator,
     log,
+    now,
+    arrivalClock,
     senders,
     broadcastChannels,
     broadcastRunner,

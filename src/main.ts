@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       outbox: app.outbox,
       input: process.stdin,
       output: process.stdout,
+      now: app.arrivalClock,
       // A piped script ends before pending payments settle; give the reconciler a moment.
       settle: () => app.engine.idle(),
     });

@@ -9,7 +9,7 @@ import { handleEvent } from "./conversation/conversation.ts";
 import { afterInquiry } from "./conversation/flow.ts";
 import { SESSION_VERSION, readSession, type SessionState } from "./conversation/session.ts";
 import { Turn, type FollowUp } from "./conversation/turn.ts";
-import { createArrivalClock } from "./arrival-clock.ts";
+import { createArrivalClock, type ArrivalClock } from "./arrival-clock.ts";
 import { createKeyedLock } from "./keyed-lock.ts";
 import type { Choice, InboundEvent, Platform } from "./messages.ts";
 import type { Notifier } from "./notifier.ts";
@@ -23,6 +23,8 @@ export interface EngineDeps {
   notifier: Notifier;
   t: Translate;
   now: () => number;
+  /** Stamps arrivals and menus; shared with transports that store messages before handling them. */
+  arrivalClock?: ArrivalClock;
   settings: ConversationSettings;
   admin: AdminHandler | null;
   isAdmin: (platform: Platform, externalId: string) => boolean;
@@ -44,7 +46,7 @@ export type HandleResult = "handled" | "duplicate" | "rate_limited";
 export function createEngine(deps: EngineDeps) {
   const { repos, t } = deps;
   const lock = createKeyedLock();
-  const stamp = createArrivalClock(deps.now);
+  const stamp = deps.arrivalClock ?? createArrivalClock(deps.now);
   const limiter = createRateLimiter({ limit: deps.messagesPerMinute ?? 30, windowMs: 60_000, now: deps.now });
   const ctx: ConversationContext = {
     repos,

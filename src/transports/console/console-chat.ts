@@ -49,6 +49,8 @@ export function runConsoleChat(deps: {
   locale?: string;
   /** Waits for in-flight work (payments, settlements) before closing on end of input. */
   settle?: () => Promise<void>;
+  /** The app's clock: a line typed at a terminal is stamped when it arrives. */
+  now?: () => number;
 }): Promise<void> {
   const interactive = (deps.input as { isTTY?: boolean }).isTTY === true;
   const rl = createInterface({ input: deps.input, terminal: false });
@@ -62,6 +64,10 @@ export function runConsoleChat(deps: {
     let queue = Promise.resolve();
     rl.on("line", (line) => {
       const text = line.trim();
+      // At a terminal, a line typed while an answer is on its way answers the menu on screen now,
+      // not the one that comes next. A piped script is a deliberate sequence: each line answers
+      // what the one before it brought, so it is stamped when its turn comes.
+      const typedAt = interactive ? (deps.now ?? Date.now)() : undefined;
       queue = queue.then(async () => {
         if (text.length === 0) return prompt();
         if (!interactive) deps.output.write(`> ${text}\n`);
@@ -71,6 +77,7 @@ export function runConsoleChat(deps: {
           address: CONSOLE_USER_ID,
           messageId: `${session}-${++seq}`,
           text,
+          ...(typedAt === undefined ? {} : { receivedAt: typedAt }),
           ...(deps.locale === undefined ? {} : { localeHint: deps.locale }),
           displayName: "Console",
         });

@@ -22,6 +22,7 @@ export async function startReceiving(opts: {
   inbox: TelegramInbox;
   onStored: (updates: Update[]) => void;
   log: Logger;
+  now: () => number;
   webhook: { url: string; secret: string | undefined; host: string; port: number } | null;
   pollTimeoutSeconds: number;
   pollBackoff?: { firstMs: number; maxMs: number };
@@ -30,7 +31,7 @@ export async function startReceiving(opts: {
   if (opts.webhook !== null) {
     const { url, secret } = opts.webhook;
     if (secret === undefined) throw new Error("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL");
-    const server = await startWebhookServer({ inbox, onStored, secret, path: new URL(url).pathname, host: opts.webhook.host, port: opts.webhook.port, log });
+    const server = await startWebhookServer({ inbox, onStored, secret, path: new URL(url).pathname, host: opts.webhook.host, port: opts.webhook.port, log, now: opts.now });
     try {
       await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
     } catch (err) {
@@ -51,6 +52,7 @@ export async function startReceiving(opts: {
     inbox,
     onStored,
     log,
+    now: opts.now,
     timeoutSeconds: opts.pollTimeoutSeconds,
     ...(opts.pollBackoff === undefined ? {} : { backoff: opts.pollBackoff }),
   });

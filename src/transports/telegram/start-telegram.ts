@@ -129,9 +129,12 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
       answered.delete(query.id);
     }
   });
+  // When each stored update arrived: a typed choice is judged against the menu on screen then.
+  const arrivals = new Map<number, number>();
   bot.on("message", async (ctx) => {
     const event = messageToEvent(ctx.update.update_id, ctx.message);
-    if (event !== null) await app.engine.handle(event);
+    const receivedAt = arrivals.get(ctx.update.update_id);
+    if (event !== null) await app.engine.handle(receivedAt === undefined ? event : { ...event, receivedAt });
   });
   bot.on("my_chat_member", (ctx) => {
     const change = ctx.myChatMember;
@@ -155,7 +158,12 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
         log.warn({ updateId: row.update_id }, "stored telegram update is unreadable; skipped");
         return;
       }
-      await bot.handleUpdate(update);
+      arrivals.set(row.update_id, row.received_at);
+      try {
+        await bot.handleUpdate(update);
+      } finally {
+        arrivals.delete(row.update_id);
+      }
     },
     ...(deps.onProcessed === undefined ? {} : { onProcessed: deps.onProcessed }),
   });
@@ -184,6 +192,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
       inbox,
       onStored,
       log,
+      now: app.arrivalClock,
       webhook:
         config.webhookUrl === undefined
           ? null

@@ -75,3 +75,28 @@ describe("telegram: full payments over HTTP", () => {
     expect(th.fake.callsOf("deleteWebhook")).toHaveLength(1);
   });
 });
+
+describe("telegram: typed choices answer the menu on screen", () => {
+  it("a '1' typed twice at the months menu pays nothing when the second was stored before the bill appeared", async () => {
+    th = await startTelegramHarness();
+    const p = th.user(4150);
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    expect(await p.say("8801234560000")).toMatch(/bulan/);
+    // Both typed at the months menu and stored before either is handled (the first one's inquiry
+    // would otherwise still be running when the second arrives).
+    await th.restartTransport({ processUpdates: false });
+    const first = th.fake.sendText(p.user, "1");
+    const second = th.fake.sendText(p.user, "1");
+    await th.fake.waitConfirmed(second);
+    await th.restartTransport();
+    await th.handled(first);
+    await th.handled(second);
+    expect(th.h.app.simulator!.payCalls()).toHaveLength(0);
+    expect(p.lastText()).toContain("sebelum pilihan");
+    // "1" typed now, with the bill on screen, pays it.
+    await p.say("1");
+    expect(th.h.app.simulator!.payCalls()).toHaveLength(1);
+    expect(checkInvariants(th.h.app)).toEqual([]);
+  });
+});
