@@ -168,7 +168,7 @@ export function createAdminHandler(deps: {
         // The same settlement path as the reconciler: one refund at most, the payer told once.
         const done =
           verdict === "paid"
-            ? deps.payments.settle(ref, { kind: "paid", receipt: {} }, `admin:${turn.actor}`)
+            ? deps.payments.settle(ref, { kind: "confirmed_paid" }, `admin:${turn.actor}`)
             : deps.payments.settle(ref, { kind: "failed", reason: "manual" }, `admin:${turn.actor}`);
         repos.audit.record(turn.actor, "resolve", { ref, verdict, applied: done }, turn.now);
         turn.say(t(l, done ? "admin.resolved" : "admin.resolve_not_open", { ref, verdict, status: t(l, `status.${tx.status}`) }));

@@ -8,15 +8,16 @@ export interface PeriodStats {
 
 /**
  * Paid payer transactions settled since `since`: how many, how much payers paid (volume), and what
- * the operator kept (its fee plus the provider's commission, price − provider cost).
+ * the operator kept (what the payer paid less what the provider took from the deposit).
  */
 export function paidStats(db: Db, since: number): PeriodStats {
   const row = db
     .prepare<[number], { count: number; volume: number | null; margin: number | null }>(
-      `SELECT COUNT(*) AS count,
-              SUM(COALESCE(paid_price, price) + fee) AS volume,
-              SUM(fee + COALESCE(paid_price, price) - COALESCE(provider_cost, COALESCE(paid_price, price))) AS margin
-       FROM transactions WHERE status = 'paid' AND account = 'payer' AND settled_at >= ?`,
+      // charged: the confirmed total less any price drop given back (a rise is the operator's).
+      `SELECT COUNT(*) AS count, SUM(charged) AS volume, SUM(charged - cost) AS margin FROM (
+         SELECT total - MAX(0, price - COALESCE(paid_price, price)) AS charged,
+                COALESCE(provider_cost, paid_price, price) AS cost
+         FROM transactions WHERE status = 'paid' AND account = 'payer' AND settled_at >= ?)`,
     )
     .get(since);
   return { count: row?.count ?? 0, volume: row?.volume ?? 0, margin: row?.margin ?? 0 };

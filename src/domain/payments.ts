@@ -10,6 +10,7 @@ import type { Notifier } from "./notifier.ts";
 import type { ProductId } from "./products.ts";
 import { mintRef } from "./ref.ts";
 import { reasonText, receiptText } from "./render.ts";
+import { judgeReportedPrice } from "./price-check.ts";
 import { endOfWibDay } from "./wib-time.ts";
 
 export const FIRST_CHECK_DELAY_MS = 5_000;
@@ -22,7 +23,10 @@ export type ConfirmResult =
 export type Decorate = (locale: Locale) => Pick<OutboundMessage, "choices" | "nonce">;
 
 export type Settlement =
+  /** The provider says it is paid; its reported price is booked only if plausible. */
   | { kind: "paid"; receipt: Receipt }
+  /** A person (an admin's /resolve) says it is paid: booked at the inquired price. */
+  | { kind: "confirmed_paid" }
   | { kind: "failed"; reason: RejectReason | "not_received" | "manual"; code?: string; message?: string };
 
 /**
@@ -189,14 +193,23 @@ export function createPaymentService(deps: {
     const tag = by === "pay" ? `bill:${ref}` : undefined;
     const tx = repos.transactions.get(ref);
     if (!tx) return false;
-    if (result.kind === "paid") {
-      const paidPrice = result.receipt.price ?? tx.price ?? 0;
-      if (!repos.transactions.markPaid({ ref, receipt: result.receipt, paidPrice, by, now })) {
+    if (result.kind === "paid" || result.kind === "confirmed_paid") {
+      const receipt = result.kind === "paid" ? result.receipt : {};
+      const inquired = tx.price ?? 0;
+      const verdict = result.kind === "paid" ? judgeReportedPrice(receipt.price, inquired) : { ok: true as const, price: inquired };
+      if (!verdict.ok) {
+        // The hold stays at what the payer confirmed; a person decides with /resolve.
+        if (tx.status === "failed") conflict(tx, "paid", by);
+        else markNeedsReview(ref, `implausible_price_${verdict.problem}:${receipt.price ?? "-"}`);
+        return false;
+      }
+      const paidPrice = verdict.price;
+      if (!repos.transactions.markPaid({ ref, receipt, paidPrice, by, now })) {
         if (tx.status === "failed") conflict(tx, "paid", by);
         return false;
       }
       bookPriceDrift(tx, paidPrice, now);
-      checkDeposit(result.receipt.depositBalance);
+      checkDeposit(receipt.depositBalance);
       if (tx.user_id !== null) {
         const settled = repos.transactions.get(ref)!;
         notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, settled), ...(tag ? { tag } : {}), ...decorate?.(locale) }));
@@ -239,25 +252,24 @@ export function createPaymentService(deps: {
     notifier.toAdmins((locale) => ({ text: t(locale, "alerts.conflict", { ref: tx.ref, settled: tx.status, claimed, by }) }));
   }
 
-  /** SPEC §4: a price that moved between inquiry and payment is settled by one adjustment row. */
+  /**
+   * A price that moved between inquiry and payment (docs/money.md): a lower one gives the payer the
+   * difference back in one adjustment row; a higher one (within the tolerance) is the operator's
+   * to absorb, since nobody is charged more than the total they confirmed. Admins are told either way.
+   */
   function bookPriceDrift(tx: TxRow, paidPrice: number, now: number) {
     const inquired = tx.price ?? paidPrice;
-    const drift = inquired - paidPrice; // positive: the payer gets money back
-    if (drift === 0) return;
-    let booked = drift;
-    if (tx.user_id !== null && drift < 0) {
-      // Never below zero: take what there is and tell the admins about the rest.
-      booked = -Math.min(-drift, repos.ledger.balance(tx.user_id));
-    }
-    if (booked !== 0) {
-      repos.ledger.post({ userId: tx.user_id, amount: booked, kind: "adjustment", txRef: tx.ref, actor: "system", note: `price ${inquired} → ${paidPrice}`, now });
+    if (paidPrice === inquired) return;
+    const refunded = Math.max(0, inquired - paidPrice);
+    if (refunded > 0) {
+      repos.ledger.post({ userId: tx.user_id, amount: refunded, kind: "adjustment", txRef: tx.ref, actor: "system", note: `price ${inquired} → ${paidPrice}`, now });
     }
     notifier.toAdmins((locale) => ({
-      text: t(locale, "alerts.price_drift", {
+      text: t(locale, refunded > 0 ? "alerts.price_drift_down" : "alerts.price_drift_up", {
         ref: tx.ref,
         inquired: formatRupiah(inquired),
         paid: formatRupiah(paidPrice),
-        shortfall: formatRupiah(booked - drift),
+        difference: formatRupiah(Math.abs(paidPrice - inquired)),
       }),
     }));
   }

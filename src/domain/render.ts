@@ -59,9 +59,18 @@ export function receiptText(t: Translate, locale: Locale, tx: TxRow): string {
     line(t, locale, "bill.amount", formatRupiah(tx.bill_amount ?? 0)),
     line(t, locale, "bill.admin_fee", formatRupiah(tx.admin_fee ?? 0)),
     line(t, locale, "bill.fee", formatRupiah(tx.fee)),
-    line(t, locale, "receipt.total", formatRupiah((tx.paid_price ?? tx.price ?? 0) + tx.fee)),
+    line(t, locale, "receipt.total", formatRupiah(chargedTotal(tx))),
     tx.receipt_note === null ? null : t(locale, "receipt.note", { value: tx.receipt_note }),
   ]);
+}
+
+/**
+ * What the payer paid for a settled payment: the confirmed total, less the difference given back
+ * when the provider charged less (a higher price is never passed on; docs/money.md).
+ */
+export function chargedTotal(tx: TxRow): number {
+  const inquired = tx.price ?? 0;
+  return (tx.total ?? 0) - Math.max(0, inquired - (tx.paid_price ?? inquired));
 }
 
 /** Plain words for why a provider refused or a payment failed. */

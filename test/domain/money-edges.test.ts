@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PaymentProvider } from "../../src/providers/port.ts";
+import { formatRupiah } from "../../src/domain/money.ts";
 import { checkInvariants, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
 let h: Harness;
@@ -39,25 +40,80 @@ describe("money edges", () => {
     expect(adminTexts(h).match(/Deposit provider tinggal/g)).toHaveLength(1);
   });
 
-  it("a price that moved between inquiry and payment is settled by one adjustment row, and admins told", async () => {
-    h = await setupApp();
+  /** The simulator's pay answer, with its reported price replaced. */
+  function reportPrice(h: Harness, price: (inquired: number) => number | undefined) {
     const provider = h.app.router.get("simulator") as PaymentProvider;
     const pay = provider.pay.bind(provider);
     (provider as { pay: PaymentProvider["pay"] }).pay = async (req) => {
       const out = await pay(req);
-      return out.status === "success" ? { ...out, receipt: { ...out.receipt, price: (out.receipt.price ?? 0) + 1000 } } : out;
+      if (out.status !== "success") return out;
+      const reported = price(out.receipt.price ?? 0);
+      const { price: _dropped, ...rest } = out.receipt;
+      return { ...out, receipt: reported === undefined ? rest : { ...rest, price: reported } };
     };
+  }
+  const paidRow = (h: Harness) => h.app.db.prepare("SELECT status, price, paid_price, total, review_reason FROM transactions").get() as { status: string; price: number; paid_price: number | null; total: number; review_reason: string | null };
+
+  it("a price that went up a little is absorbed by the operator: the payer is charged exactly the total they confirmed", async () => {
+    h = await setupApp();
+    reportPrice(h, (p) => p + 1000);
     const p = h.payer("9103");
     await toBill(p);
     const before = balance(h, "9103");
-    await p.tapLike("pay:");
-    const tx = h.app.db.prepare("SELECT price, paid_price, total FROM transactions WHERE status = 'paid'").get() as { price: number; paid_price: number; total: number };
+    const receipt = await p.tapLike("pay:");
+    const tx = paidRow(h);
+    expect(tx.status).toBe("paid");
     expect(tx.paid_price).toBe(tx.price + 1000);
-    expect(balance(h, "9103")).toBe(before - tx.total - 1000);
-    expect(h.app.db.prepare("SELECT amount FROM ledger WHERE kind = 'adjustment'").all()).toEqual([{ amount: -1000 }]);
-    expect(adminTexts(h)).toContain("berubah");
+    expect(balance(h, "9103")).toBe(before - tx.total);
+    expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE kind = 'adjustment'").get()).toEqual({ n: 0 });
+    expect(receipt).toContain(`Total dibayar: ${formatRupiah(tx.total)}`);
+    expect(adminTexts(h)).toContain("ditanggung operator");
     expect(checkInvariants(h.app)).toEqual([]);
   });
+
+  it("a price that went down gives the payer the difference back in one adjustment row", async () => {
+    h = await setupApp();
+    reportPrice(h, (p) => p - 5000);
+    const p = h.payer("9105");
+    await toBill(p);
+    const before = balance(h, "9105");
+    const receipt = await p.tapLike("pay:");
+    const tx = paidRow(h);
+    expect(balance(h, "9105")).toBe(before - tx.total + 5000);
+    expect(h.app.db.prepare("SELECT amount FROM ledger WHERE kind = 'adjustment'").all()).toEqual([{ amount: 5000 }]);
+    expect(receipt).toContain(`Total dibayar: ${formatRupiah(tx.total - 5000)}`);
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  for (const [what, price] of [
+    ["zero", () => 0],
+    ["negative", () => -100_000],
+    ["missing", () => undefined],
+    ["far above the inquired price", (p: number) => p * 10],
+  ] as const) {
+    it(`a reported price that is ${what} is not booked: the inquired total stays held and a person reviews it`, async () => {
+      h = await setupApp();
+      reportPrice(h, price);
+      const p = h.payer("9106");
+      await toBill(p);
+      const before = balance(h, "9106");
+      const text = await p.tapLike("pay:");
+      const tx = paidRow(h);
+      expect(tx.status).toBe("needs_review");
+      expect(tx.review_reason).toMatch(/^implausible_price/);
+      expect(balance(h, "9106")).toBe(before - tx.total);
+      expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE kind = 'adjustment'").get()).toEqual({ n: 0 });
+      expect(text).not.toContain("Pembayaran berhasil");
+      expect(text).toContain("pengecekan");
+      expect(adminTexts(h)).toContain("implausible_price");
+      expect(checkInvariants(h.app)).toEqual([]);
+      // An admin who checked with the provider settles it at the confirmed total.
+      const ref = (h.app.db.prepare("SELECT ref FROM transactions").get() as { ref: string }).ref;
+      await h.payer("9000").say(`/resolve ${ref} paid`);
+      expect(paidRow(h)).toMatchObject({ status: "paid", paid_price: tx.price });
+      expect(balance(h, "9106")).toBe(before - tx.total);
+    });
+  }
 
   it("an operator fee is shown, charged and refunded with the bill", async () => {
     h = await setupApp({ FEE_BPJS_KESEHATAN: "2000" });
