@@ -4,12 +4,19 @@ import { coreMigration } from "./migrations/001-core.ts";
 import { telegramMigration } from "./migrations/002-telegram.ts";
 import { whatsappMigration } from "./migrations/003-whatsapp.ts";
 import { broadcastMigration } from "./migrations/004-broadcast.ts";
+import { erasureMigration } from "./migrations/005-erasure.ts";
 
 /**
  * Numbered migrations, applied in order and recorded in schema_migrations. Never edit one that
  * has shipped: add the next number, one file each.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [coreMigration, telegramMigration, whatsappMigration, broadcastMigration];
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  coreMigration,
+  telegramMigration,
+  whatsappMigration,
+  broadcastMigration,
+  erasureMigration,
+];
 
 export function migrate(db: Database.Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -129,6 +129,7 @@ export function createTransactionsRepo(db: Db) {
     "SELECT MIN(next_check_at) AS at FROM transactions WHERE status = 'pending'",
   );
   const byStatus = db.prepare<[string], TxRow>("SELECT * FROM transactions WHERE status = ? ORDER BY created_at");
+  const cancelShownForUser = db.prepare<[number, number]>("UPDATE transactions SET status = 'cancelled', updated_at = ? WHERE user_id = ? AND status = 'inquired'");
   const eraseForUser = db.prepare<[number, number]>(
     `UPDATE transactions SET customer_number = substr('****************', 1, max(length(customer_number) - 4, 0)) || substr(customer_number, -4),
        name = NULL, pay_token = NULL, erased = 1, updated_at = ?
@@ -202,7 +203,15 @@ export function createTransactionsRepo(db: Db) {
     due: (now: number, limit: number) => due.all(now, limit),
     nextDueAt: () => nextDue.get()?.at ?? null,
     withStatus: (status: TxStatus) => byStatus.all(status),
-    eraseForUser: (userId: number, now: number) => eraseForUser.run(now, userId).changes,
+    /**
+     * Masks a payer's rows (number to its last four digits, no name, no pay token). A bill still on
+     * screen is cancelled first, so it can never be paid with a masked number; open payments are
+     * masked when they settle (migration 005).
+     */
+    eraseForUser(userId: number, now: number): number {
+      cancelShownForUser.run(now, userId);
+      return eraseForUser.run(now, userId).changes;
+    },
   };
 }
 export type TransactionsRepo = ReturnType<typeof createTransactionsRepo>;

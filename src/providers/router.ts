@@ -1,5 +1,5 @@
 import type { ProductId } from "../domain/products.ts";
-import { PRODUCTS } from "../domain/products.ts";
+import { PRODUCTS, checkCustomerNumber } from "../domain/products.ts";
 import type { InquiryOutcome, InquiryRequest, PaymentProvider } from "./port.ts";
 
 export interface RoutedInquiry {
@@ -32,6 +32,12 @@ export function createProviderRouter(providers: readonly PaymentProvider[], isEn
       return PRODUCTS[product].monthChoices === null ? capable(product, undefined).length > 0 : this.monthsOffered(product).length > 0;
     },
     async inquire(req: InquiryRequest): Promise<RoutedInquiry> {
+      // Every number that reaches a provider passes the product's own check (a masked or mangled
+      // number from an old button, the CLI or a bug is refused here, before any request leaves).
+      const check = checkCustomerNumber(req.product, req.customerNumber);
+      if (!check.ok || check.number !== req.customerNumber) {
+        return { provider: null, outcome: { status: "rejected", reason: "wrong_number", message: "customer number failed the product's check" } };
+      }
       const candidates = capable(req.product, req.months);
       let last: RoutedInquiry = { provider: null, outcome: { status: "unavailable", fault: "maintenance", message: "no capable provider" } };
       for (const provider of candidates) {

@@ -141,6 +141,61 @@ describe("payer commands", () => {
     expect(await p.say("/saldo")).toContain("Rp");
   });
 
+  it("/hapus during an open payment masks that payment too once it settles", async () => {
+    h = await setupApp();
+    const p = h.payer("6016");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234561039"); // pending, settles later
+    await p.tap("months:1");
+    expect(await p.tapLike("pay:")).toContain("diproses");
+    await p.say("/hapus");
+    await p.tap("erase:yes", { nonce: p.last().nonce });
+    const before = h.app.db.prepare("SELECT status, erased FROM transactions").get();
+    expect(before).toEqual({ status: "pending", erased: 0 });
+    h.app.simulator!.settle((h.app.db.prepare("SELECT ref FROM transactions").get() as { ref: string }).ref, "success");
+    h.clock.advance(10_000);
+    await h.app.reconciler.runDue();
+    await h.settle();
+    const row = h.app.db.prepare("SELECT status, customer_number, name, erased FROM transactions").get();
+    expect(row).toEqual({ status: "paid", customer_number: "*********1039", name: null, erased: 1 });
+  });
+
+  it("/hapus cancels a bill still on screen, so its Pay button cannot send a masked number", async () => {
+    h = await setupApp();
+    const p = h.payer("6017");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    await p.tap("months:1");
+    const bill = p.last();
+    await p.say("/hapus");
+    await p.tap("erase:yes", { nonce: p.last().nonce });
+    const pay = bill.choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    await p.tap(pay.id, { nonce: bill.nonce });
+    expect(h.app.simulator!.payCalls()).toHaveLength(0);
+    expect(h.app.db.prepare("SELECT status, customer_number FROM transactions").get()).toEqual({ status: "cancelled", customer_number: "*********0000" });
+  });
+
+  it("an old 'check again' button after /hapus asks for the number instead of sending the masked one", async () => {
+    h = await setupApp();
+    const p = h.payer("6018");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560103"); // inquiry times out: a "check again" button
+    const failed = await p.tap("months:1");
+    const retry = p.last().choices!.flat().find((c) => c.id.startsWith("recheck:"))!;
+    expect(failed).toBeTruthy();
+    await p.say("/hapus");
+    await p.tap("erase:yes", { nonce: p.last().nonce });
+    const inquiries = () => (h.app.db.prepare("SELECT COUNT(*) AS n FROM transactions").get() as { n: number }).n;
+    const count = inquiries();
+    const text = await p.tap(retry.id);
+    expect(inquiries()).toBe(count);
+    expect(text).toContain("tidak tersimpan");
+    expect(text).toContain("Ketik nomor peserta");
+  });
+
   it("inquiries are limited per payer per hour", async () => {
     h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "2" });
     const p = h.payer("6013");

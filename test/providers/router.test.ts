@@ -147,3 +147,23 @@ describe("provider router", () => {
     }
   });
 });
+
+describe("router: the number gate", () => {
+  it("refuses a masked or mangled number before any provider sees it", async () => {
+    let calls = 0;
+    const provider = {
+      name: "iak",
+      supports: () => true,
+      inquire: async () => {
+        calls++;
+        return { status: "unavailable", fault: "network" } as const;
+      },
+    } as unknown as PaymentProvider;
+    const router = createProviderRouter([provider]);
+    for (const number of ["*********0103", "880123456", "88012345600001234567", " 8801234560000", "8801-234560000"]) {
+      const out = await router.inquire({ ref: "LK000000000001", product: "bpjs-kesehatan", customerNumber: number, months: 1 });
+      expect(out.outcome).toMatchObject({ status: "rejected", reason: "wrong_number" });
+    }
+    expect(calls).toBe(0);
+  });
+});

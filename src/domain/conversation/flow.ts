@@ -255,6 +255,12 @@ export function recheck(ctx: ConversationContext, turn: Turn, ref: string): void
     turn.say(ctx.t(turn.locale, "errors.stale_button"));
     return;
   }
+  // Erased since (only its last four digits are kept): the number must be typed again.
+  if (tx.erased || !checkCustomerNumber(tx.product, tx.customer_number).ok) {
+    turn.state = { ...turn.state, step: "entering_number", product: tx.product, number: undefined, months: undefined, ref: undefined };
+    askNumber(ctx, turn, ctx.t(turn.locale, "flow.number_forgotten"));
+    return;
+  }
   turn.state = { ...turn.state, product: tx.product, number: tx.customer_number, months: tx.months ?? undefined };
   startInquiry(ctx, turn);
 }
