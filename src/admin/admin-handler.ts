@@ -19,9 +19,21 @@ import { openCount, paidStats } from "./stats.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("topup"), userId: z.number().int(), amount: z.number().int().positive(), note: z.string().nullable() }),
+  z.object({
+    kind: z.literal("credit"),
+    creditKind: z.enum(["topup", "correction"]),
+    userId: z.number().int(),
+    amount: z.number().int().positive(),
+    note: z.string().nullable(),
+    /** The payer's /isi request this credit approves, decided only once confirmed. */
+    requestId: z.number().int().optional(),
+  }),
   z.object({ kind: z.literal("broadcast"), id: z.number().int() }),
 ]);
+type CreditAction = Extract<z.infer<typeof pendingAction>, { kind: "credit" }>;
+
+/** No single credit an admin makes is larger than this, confirmed or not (a typo's extra zeros). */
+export const ADMIN_CREDIT_MAX = 100_000_000;
 
 /** SPEC §7 admin commands. Only reached for admins; every action is audited. */
 export function createAdminHandler(deps: {
@@ -46,6 +58,39 @@ export function createAdminHandler(deps: {
     }));
     turn.say(t(turn.locale, "admin.credited", { user: user.public_id, amount: formatRupiah(amount), balance: formatRupiah(balance) }));
     deps.log.info({ actor: turn.actor, user: user.public_id, amount, kind }, "admin ledger entry");
+  }
+
+  /**
+   * Every credit an admin makes — /topup, a positive /koreksi, approving an /isi request — follows
+   * one rule: refused above ADMIN_CREDIT_MAX, asked to confirm above TOPUP_CONFIRM_ABOVE.
+   */
+  function requestCredit(turn: Turn, action: CreditAction): void {
+    const l = turn.locale;
+    const user = repos.users.findById(action.userId)!;
+    if (action.amount > ADMIN_CREDIT_MAX) {
+      turn.say(t(l, "admin.credit_too_large", { max: formatRupiah(ADMIN_CREDIT_MAX) }));
+      return;
+    }
+    if (action.amount > deps.topupConfirmAbove) {
+      turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify(action) };
+      turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(action.amount) }), [[
+        { id: "admin:yes", label: t(l, "admin.yes_button") },
+        { id: "admin:no", label: t(l, "admin.no_button") },
+      ]]);
+      return;
+    }
+    applyCredit(turn, action);
+  }
+
+  function applyCredit(turn: Turn, action: CreditAction): void {
+    if (action.requestId !== undefined) {
+      // A compare-and-set: two admins approving the same request credit it once.
+      if (!repos.topupRequests.decide(action.requestId, "approved", turn.actor, turn.now)) {
+        turn.say(t(turn.locale, "admin.request_already_decided"));
+        return;
+      }
+    }
+    credit(turn, action.userId, action.amount, action.creditKind, action.note);
   }
 
   function command(turn: Turn, name: AdminCommand, args: string[], rest: string): void {
@@ -75,15 +120,7 @@ export function createAdminHandler(deps: {
           return;
         }
         const note = args.slice(2).join(" ") || null;
-        if (amount > deps.topupConfirmAbove) {
-          turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify({ kind: "topup", userId: user.id, amount, note }) };
-          turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(amount) }), [[
-            { id: "admin:yes", label: t(l, "admin.yes_button") },
-            { id: "admin:no", label: t(l, "admin.no_button") },
-          ]]);
-          return;
-        }
-        credit(turn, user.id, amount, "topup", note);
+        requestCredit(turn, { kind: "credit", creditKind: "topup", userId: user.id, amount, note });
         return;
       }
       case "correct": {
@@ -98,7 +135,9 @@ export function createAdminHandler(deps: {
           turn.say(t(l, "admin.would_go_negative", { balance: formatRupiah(repos.ledger.balance(user.id)) }));
           return;
         }
-        credit(turn, user.id, amount, "correction", note);
+        // Taking money back needs no confirm (it cannot go below zero); giving it does, like any credit.
+        if (amount > 0) requestCredit(turn, { kind: "credit", creditKind: "correction", userId: user.id, amount, note });
+        else credit(turn, user.id, amount, "correction", note);
         return;
       }
       case "user": {
@@ -222,7 +261,7 @@ export function createAdminHandler(deps: {
         return true;
       }
       if (!repos.users.findById(action.data.userId)) return false;
-      credit(turn, action.data.userId, action.data.amount, "topup", action.data.note);
+      applyCredit(turn, action.data);
       return true;
     }
     if (parsed.kind === "topup_decision") return decideTopup(turn, parsed.id, parsed.approve);
@@ -234,17 +273,21 @@ export function createAdminHandler(deps: {
     const l = turn.locale;
     const request = repos.topupRequests.get(id);
     if (!request) return false;
-    if (!repos.topupRequests.decide(id, approve ? "approved" : "rejected", turn.actor, turn.now)) {
+    if (request.status !== "pending") {
       turn.say(t(l, "admin.request_already_decided"));
       return true;
     }
     if (approve) {
-      credit(turn, request.user_id, request.amount, "topup", `request #${request.id}`);
-    } else {
-      repos.audit.record(turn.actor, "topup_request_rejected", { request: request.id }, turn.now);
-      deps.notifier.toUser(request.user_id, (locale) => ({ text: t(locale, "admin.payer_request_rejected", { amount: formatRupiah(request.amount) }) }));
-      turn.say(t(l, "admin.request_rejected"));
+      requestCredit(turn, { kind: "credit", creditKind: "topup", userId: request.user_id, amount: request.amount, note: `request #${request.id}`, requestId: request.id });
+      return true;
     }
+    if (!repos.topupRequests.decide(id, "rejected", turn.actor, turn.now)) {
+      turn.say(t(l, "admin.request_already_decided"));
+      return true;
+    }
+    repos.audit.record(turn.actor, "topup_request_rejected", { request: request.id }, turn.now);
+    deps.notifier.toUser(request.user_id, (locale) => ({ text: t(locale, "admin.payer_request_rejected", { amount: formatRupiah(request.amount) }) }));
+    turn.say(t(l, "admin.request_rejected"));
     return true;
   }
 

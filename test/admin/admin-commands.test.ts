@@ -67,6 +67,37 @@ describe("admin commands", () => {
     expect(h.app.repos.ledger.balance(userOf(h, "8004").id)).toBe(3_000_000);
   });
 
+  it("approving an /isi request above TOPUP_CONFIRM_ABOVE asks to confirm before crediting, like every admin credit", async () => {
+    h = await setupApp({ TOPUP_CONFIRM_ABOVE: "100000" });
+    const payer = h.payer("8006");
+    await payer.say("/isi 5jt");
+    const admin = h.payer("9000");
+    const notice = h.sent.find((s) => s.address === "9000" && s.message.text.includes("Rp5.000.000"))!;
+    const approve = notice.message.choices!.flat().find((c) => c.id.startsWith("topup:approve:"))!;
+    expect(await admin.tap(approve.id)).toContain("batas konfirmasi");
+    expect(h.app.repos.ledger.balance(userOf(h, "8006").id)).toBe(1_000_000);
+    expect(h.app.db.prepare("SELECT status FROM topup_requests").get()).toEqual({ status: "pending" });
+    await admin.tap("admin:yes");
+    expect(h.app.repos.ledger.balance(userOf(h, "8006").id)).toBe(6_000_000);
+    expect(h.app.db.prepare("SELECT status FROM topup_requests").get()).toEqual({ status: "approved" });
+    // The request is decided: its button credits nothing more.
+    expect(await admin.tap(approve.id)).toContain("sudah diputuskan");
+    expect(h.app.repos.ledger.balance(userOf(h, "8006").id)).toBe(6_000_000);
+  });
+
+  it("a positive /koreksi above TOPUP_CONFIRM_ABOVE asks to confirm; no admin credit may exceed the hard cap", async () => {
+    h = await setupApp({ TOPUP_CONFIRM_ABOVE: "100000" });
+    await h.payer("8007").say("/saldo");
+    const admin = h.payer("9000");
+    expect(await admin.say("/koreksi tg:8007 +500rb salah potong")).toContain("batas konfirmasi");
+    expect(h.app.repos.ledger.balance(userOf(h, "8007").id)).toBe(1_000_000);
+    await admin.tap("admin:yes");
+    expect(h.app.repos.ledger.balance(userOf(h, "8007").id)).toBe(1_500_000);
+    expect(await admin.say("/koreksi tg:8007 +100000001 typo")).toContain("paling banyak");
+    expect(await admin.say("/topup tg:8007 1000000000")).toContain("paling banyak");
+    expect(h.app.repos.ledger.balance(userOf(h, "8007").id)).toBe(1_500_000);
+  });
+
   it("/resolve settles through the reconciler's path: one refund, payer told, a second resolve refused", async () => {
     h = await setupApp();
     const payer = h.payer("8005");
