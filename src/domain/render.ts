@@ -3,6 +3,7 @@ import type { Locale, Translate } from "../i18n.ts";
 import { maskDigits, maskName } from "./mask.ts";
 import { formatRupiah } from "./money.ts";
 import { PRODUCTS, isProductId, type ProductId } from "./products.ts";
+import { fitPlain } from "./fit-text.ts";
 import { formatWib } from "./wib-time.ts";
 
 /** Text shared by the flow, settlement notices and commands: one renderer per kind of message. */
@@ -15,8 +16,13 @@ export function displayNumber(product: string, number: string): string {
   return isProductId(product) && PRODUCTS[product].maskNumber ? maskDigits(number) : number;
 }
 
-function line(t: Translate, locale: Locale, key: string, value: string | undefined | null): string | null {
-  return value === undefined || value === null || value === "" ? null : t(locale, key, { value });
+/** A provider's or a person's words are shown, not trusted: each field is cut to a readable size. */
+const FIELD_MAX = 64;
+const NOTE_MAX = 200;
+const PROVIDER_WORDS_MAX = 120;
+
+function line(t: Translate, locale: Locale, key: string, value: string | undefined | null, max = FIELD_MAX): string | null {
+  return value === undefined || value === null || value === "" ? null : t(locale, key, { value: fitPlain(value, max) });
 }
 
 function lines(parts: (string | null)[]): string {
@@ -24,7 +30,7 @@ function lines(parts: (string | null)[]): string {
 }
 
 function periodText(t: Translate, locale: Locale, tx: TxRow): string | null {
-  if (tx.months !== null) return t(locale, "bill.months", { count: tx.months, period: tx.period ?? "" });
+  if (tx.months !== null) return t(locale, "bill.months", { count: tx.months, period: fitPlain(tx.period ?? "", FIELD_MAX) });
   return tx.period;
 }
 
@@ -60,7 +66,7 @@ export function receiptText(t: Translate, locale: Locale, tx: TxRow): string {
     line(t, locale, "bill.admin_fee", formatRupiah(tx.admin_fee ?? 0)),
     line(t, locale, "bill.fee", formatRupiah(tx.fee)),
     line(t, locale, "receipt.total", formatRupiah(chargedTotal(tx))),
-    tx.receipt_note === null ? null : t(locale, "receipt.note", { value: tx.receipt_note }),
+    tx.receipt_note === null ? null : t(locale, "receipt.note", { value: fitPlain(tx.receipt_note, NOTE_MAX) }),
   ]);
 }
 
@@ -76,7 +82,7 @@ export function chargedTotal(tx: TxRow): number {
 /** Plain words for why a provider refused or a payment failed. */
 export function reasonText(t: Translate, locale: Locale, reason: string | null, providerMessage?: string | null): string {
   const key = `reasons.${reason ?? "failed"}`;
-  const text = t(locale, key, { message: providerMessage ?? "" });
+  const text = t(locale, key, { message: fitPlain(providerMessage ?? "", PROVIDER_WORDS_MAX) });
   return text === key ? t(locale, "reasons.failed") : text;
 }
 

@@ -196,6 +196,23 @@ describe("payer commands", () => {
     expect(text).toContain("Ketik nomor peserta");
   });
 
+  it("sixty saved numbers are listed a page at a time, every page within a phone's limits", async () => {
+    h = await setupApp();
+    const p = h.payer("6019");
+    await p.say("/saldo");
+    const user = h.app.repos.users.findByIdentity("telegram", "6019")!;
+    for (let i = 0; i < 60; i++) h.app.repos.savedNumbers.save(user.id, "bpjs-kesehatan", `88012345${String(i).padStart(5, "0")}`, `Keluarga nomor ${i} ${"x".repeat(14)}`, h.clock.now());
+    let text = await p.say("/simpan");
+    const seen = new Set<string>();
+    for (let page = 1; page <= 8; page++) {
+      expect(text).toContain(`halaman ${page} dari 8`);
+      expect(text.length).toBeLessThan(1500);
+      for (const m of text.matchAll(/88012345\d{5}/g)) seen.add(m[0]);
+      if (page < 8) text = await p.tapLike("savedpage:" + (page + 1));
+    }
+    expect(seen.size).toBe(60);
+  });
+
   it("inquiries are limited per payer per hour", async () => {
     h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "2" });
     const p = h.payer("6013");

@@ -115,6 +115,19 @@ describe("money edges", () => {
     });
   }
 
+  it("a provider's 5 KB refusal reaches the payer as a short excerpt", async () => {
+    h = await setupApp();
+    const provider = h.app.router.get("simulator") as PaymentProvider;
+    (provider as { inquire: PaymentProvider["inquire"] }).inquire = async () => ({ status: "rejected", reason: "provider_error", code: "92", message: "SYSTEM ERROR ".repeat(400) });
+    const p = h.payer("9107");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    const text = await p.tap("months:1");
+    expect(text).toContain("SYSTEM ERROR");
+    expect(text.length).toBeLessThan(600);
+  });
+
   it("an operator fee is shown, charged and refunded with the bill", async () => {
     h = await setupApp({ FEE_BPJS_KESEHATAN: "2000" });
     const p = h.payer("9104");

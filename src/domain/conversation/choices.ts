@@ -16,6 +16,7 @@ export type ParsedChoice =
   | { kind: "receipt"; ref: string }
   | { kind: "save"; ref: string }
   | { kind: "unsave"; id: number }
+  | { kind: "saved_page"; page: number }
   | { kind: "menu" }
   | { kind: "language"; locale: Locale }
   | { kind: "command"; name: "balance" | "history" | "language" | "help" | "saved" }
@@ -38,6 +39,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
   [new RegExp(`^receipt:${REF}$`), (m) => ({ kind: "receipt", ref: m[1]! })],
   [new RegExp(`^save:${REF}$`), (m) => ({ kind: "save", ref: m[1]! })],
   [new RegExp(`^unsave:${ID}$`), (m) => ({ kind: "unsave", id: Number(m[1]) })],
+  [/^savedpage:([1-9][0-9]{0,3})$/, (m) => ({ kind: "saved_page", page: Number(m[1]) })],
   [/^menu$/, () => ({ kind: "menu" })],
   [/^lang:(id|en)$/, (m) => (isLocale(m[1]!) ? { kind: "language", locale: m[1] } : null)],
   [/^cmd:(balance|history|language|help|saved)$/, (m) => ({ kind: "command", name: m[1] as "balance" })],

@@ -14,7 +14,7 @@ import {
   showCurrentMenu,
   showMainMenu,
 } from "./flow.ts";
-import { eraseMyData, runPayerCommand, setLanguage } from "./payer-commands.ts";
+import { eraseMyData, runPayerCommand, setLanguage, showSavedNumbers } from "./payer-commands.ts";
 import { freshSession } from "./session.ts";
 import type { Turn } from "./turn.ts";
 import { receiptText, txLine } from "../render.ts";
@@ -143,6 +143,8 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
     case "unsave":
       if (repos.savedNumbers.remove(turn.user.id, choice.id)) turn.say(t(l, "saved.deleted"));
       return runPayerCommand(ctx, turn, "saved", []);
+    case "saved_page":
+      return showSavedNumbers(ctx, turn, choice.page);
     case "menu":
       return showMainMenu(ctx, turn);
     case "language":

@@ -1,4 +1,5 @@
 import { isLocale, type Locale } from "../../i18n.ts";
+import { fitPlain } from "../fit-text.ts";
 import { formatRupiah, parseRupiah } from "../money.ts";
 import { looksLikeRef } from "../ref.ts";
 import { displayNumber, productLabel, receiptText, txLine } from "../render.ts";
@@ -39,7 +40,7 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       }
       const id = repos.topupRequests.create(turn.user.id, amount, turn.now);
       ctx.notifier.toAdmins((al) => ({
-        text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: turn.user.display_name ?? "-", id }),
+        text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: fitPlain(turn.user.display_name ?? "-", 64), id }),
         choices: [[
           { id: `topup:approve:${id}`, label: t(al, "topup_request.approve_button") },
           { id: `topup:reject:${id}`, label: t(al, "topup_request.reject_button") },
@@ -75,17 +76,9 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       turn.say(receiptText(t, l, tx));
       return;
     }
-    case "saved": {
-      const saved = repos.savedNumbers.list(turn.user.id);
-      if (saved.length === 0) {
-        turn.say(t(l, "saved.empty"), [menuButton]);
-        return;
-      }
-      const lines = saved.map((s) => t(l, "saved.line", { label: s.label, product: productLabel(t, l, s.product), number: displayNumber(s.product, s.number) }));
-      const choices = saved.map((s) => [{ id: `unsave:${s.id}`, label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) }]);
-      turn.say([t(l, "saved.title"), ...lines].join("\n"), [...choices, menuButton]);
+    case "saved":
+      showSavedNumbers(ctx, turn, 1);
       return;
-    }
     case "language": {
       const wanted = args[0]?.toLowerCase();
       if (wanted !== undefined && isLocale(wanted)) {
@@ -116,6 +109,31 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       turn.say(t(l, "help.text", { support: ctx.settings.supportContact ?? t(l, "help.default_support") }), [menuButton]);
       return;
   }
+}
+
+/** Saved numbers a page at a time, so sixty of them still make a message a phone can show. */
+export const SAVED_PAGE_SIZE = 8;
+
+export function showSavedNumbers(ctx: ConversationContext, turn: Turn, page: number): void {
+  const { t, repos } = ctx;
+  const l = turn.locale;
+  const menuButton = { id: "menu", label: t(l, "flow.menu_button") };
+  const saved = repos.savedNumbers.list(turn.user.id);
+  if (saved.length === 0) {
+    turn.say(t(l, "saved.empty"), [[menuButton]]);
+    return;
+  }
+  const pages = Math.ceil(saved.length / SAVED_PAGE_SIZE);
+  const current = Math.min(Math.max(1, page), pages);
+  const shown = saved.slice((current - 1) * SAVED_PAGE_SIZE, current * SAVED_PAGE_SIZE);
+  const lines = shown.map((s) => t(l, "saved.line", { label: s.label, product: productLabel(t, l, s.product), number: displayNumber(s.product, s.number) }));
+  const title = pages > 1 ? t(l, "saved.title_paged", { page: current, pages }) : t(l, "saved.title");
+  const choices = shown.map((s) => [{ id: `unsave:${s.id}`, label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) }]);
+  const paging = [
+    ...(current > 1 ? [{ id: `savedpage:${current - 1}`, label: t(l, "saved.previous_page") }] : []),
+    ...(current < pages ? [{ id: `savedpage:${current + 1}`, label: t(l, "saved.next_page") }] : []),
+  ];
+  turn.say([title, ...lines].join("\n"), [...choices, ...(paging.length > 0 ? [paging] : []), [menuButton]]);
 }
 
 export function setLanguage(ctx: ConversationContext, turn: Turn, locale: Locale): void {

@@ -1,6 +1,10 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { OutboundMessage } from "../../domain/messages.ts";
+import { fitHtml } from "../../domain/fit-text.ts";
 import { htmlToPlain } from "../plain-text.ts";
+
+/** Telegram's limit on a message's text, counted after entities are parsed. */
+export const MAX_MESSAGE_LENGTH = 4096;
 
 /** Telegram's limit on callback_data, in bytes. */
 export const MAX_CALLBACK_BYTES = 64;
@@ -52,5 +56,6 @@ export function renderMessage(message: OutboundMessage): RenderedMessage {
   const rows: InlineKeyboardButton[][] = (message.choices ?? [])
     .map((row) => row.map((c) => ({ text: c.label, callback_data: encodeCallbackData(message.nonce, c.id) })))
     .filter((row) => row.length > 0);
-  return rows.length === 0 ? { text: message.text } : { text: message.text, reply_markup: { inline_keyboard: rows } };
+  const text = fitHtml(message.text, MAX_MESSAGE_LENGTH);
+  return rows.length === 0 ? { text } : { text, reply_markup: { inline_keyboard: rows } };
 }

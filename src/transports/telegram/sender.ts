@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import type { OutboundMessage } from "../../domain/messages.ts";
 import { PermanentSendError, PlatformUnavailableError, type MessageSender } from "../../domain/outbox-sender.ts";
 import { withPriority, type TrafficPriority } from "./api-limiter.ts";
-import { CallbackDataTooLongError, plainText, renderMessage, type RenderedMessage } from "./render.ts";
+import { fitPlain } from "../../domain/fit-text.ts";
+import { CallbackDataTooLongError, MAX_MESSAGE_LENGTH, plainText, renderMessage, type RenderedMessage } from "./render.ts";
 
 /** A chat id as Telegram wants it: numbers for numeric ids (all private chats). */
 export function chatIdOf(address: string): number | string {
@@ -18,7 +19,7 @@ const isApiError = (err: unknown, code: number, pattern?: RegExp): err is Grammy
   err instanceof GrammyError && err.error_code === code && (pattern === undefined || pattern.test(err.description));
 
 const BLOCKED = /blocked by the user|user is deactivated|can't initiate conversation|bot can't send messages to bots/i;
-const CANT_PARSE = /can't parse entities|unsupported start tag|can't find end tag/i;
+const CANT_PARSE = /can't parse entities|unsupported start tag|can't find end tag|message is too long/i;
 const NOT_MODIFIED = /message is not modified/i;
 
 /** Telegram still said 429 after the capped retries: nothing was sent. */
@@ -51,9 +52,9 @@ export function createTelegramSender(deps: { api: Api; log: Logger; priority?: T
       return String(sent.message_id);
     } catch (err) {
       if (!isApiError(err, 400, CANT_PARSE)) throw err;
-      // The engine only writes well-formed HTML; should that ever fail, plain words beat silence.
+      // The engine only writes well-formed HTML that fits; should that ever fail, plain words beat silence.
       log.error({ err: description(err) }, "telegram refused the HTML; sending plain text");
-      const sent = await api.sendMessage(chatId, plainText(rendered.text), {
+      const sent = await api.sendMessage(chatId, fitPlain(plainText(rendered.text), MAX_MESSAGE_LENGTH / 2), {
         link_preview_options: { is_disabled: true },
         ...(rendered.reply_markup === undefined ? {} : { reply_markup: rendered.reply_markup }),
       });

@@ -23,6 +23,17 @@ describe("telegram sender", () => {
     expect(th.fake.botMessages(5001).map((m) => m.text)).toEqual(["two", "three"]);
   });
 
+  it("shortens a text over Telegram's limit instead of dropping it", async () => {
+    th = await startTelegramHarness();
+    const long = `<b>Gagal</b>\n${"ORA-01017 &amp; more ".repeat(400)}`;
+    await th.transport.sender.send("5005", { text: long }, null);
+    const [message] = th.fake.botMessages(5005);
+    expect(message!.text.length).toBeLessThanOrEqual(4096);
+    expect(message!.text.startsWith("Gagal")).toBe(true);
+    expect(message!.text.endsWith("…")).toBe(true);
+    expect(th.fake.callsOf("sendMessage", 5005).map((c) => c.status)).toEqual(["ok"]);
+  });
+
   it("falls back to plain text if Telegram ever refuses the HTML", async () => {
     th = await startTelegramHarness();
     await th.transport.sender.send("5002", { text: "<b>bold & broken" }, null);
