@@ -66,7 +66,9 @@ export function receiptText(t: Translate, locale: Locale, tx: TxRow): string {
 
 /** Plain words for why a provider refused or a payment failed. */
 export function reasonText(t: Translate, locale: Locale, reason: string | null, providerMessage?: string | null): string {
-  const key = `reasons.${reason ?? "failed"}`;
+  // "the biller says: …" needs the biller's words; the client drops words unfit for payers (provider-text.ts).
+  const quotesNothing = reason === "provider_error" && (providerMessage ?? "").trim() === "";
+  const key = `reasons.${quotesNothing ? "failed" : (reason ?? "failed")}`;
   const text = t(locale, key, { message: providerMessage ?? "" });
   return text === key ? t(locale, "reasons.failed") : text;
 }
