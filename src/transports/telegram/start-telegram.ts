@@ -31,8 +31,15 @@ export interface StartTelegramDeps {
   /** Called after each stored update was handled (or set aside). */
   onProcessed?: (updateId: number) => void;
   log?: Logger;
-  /** Wait before the next getMe at start-up; default 1 s doubling to 60 s (tests pass 0). */
+  /** Wait before the next getMe at start-up; default startupRetryDelayMs (tests pass 0). */
   initRetryDelayMs?: (attempt: number) => number;
+  /** How start-up waits between getMe attempts; tests record the waits instead of sleeping. */
+  initSleep?: (ms: number) => Promise<void>;
+}
+
+/** Back-off between start-up attempts to reach Telegram: 1 s, doubling, at most 60 s. */
+export function startupRetryDelayMs(attempt: number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.min(Math.max(attempt, 1) - 1, 6));
 }
 
 export interface TelegramTransport {
@@ -71,16 +78,20 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
   bot.api.config.use(limiterTransformer(limiter));
   bot.api.config.use(cappedRetryTransformer(limiter, deps.retry));
   // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
-  // keep trying, loudly, while the console, WhatsApp and the reconciler go on.
+  // keep trying, loudly, while the console, WhatsApp and the reconciler go on. One getMe request per
+  // attempt and one warning per failed one: not bot.init(), which retries 5xx and network errors on
+  // its own, silently and from 50 ms; and the capped-retry transformer leaves getMe to this loop.
+  const initSleep = deps.initSleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
   for (let attempt = 1; ; attempt++) {
     try {
-      await bot.init();
+      bot.botInfo = await bot.api.getMe();
       break;
     } catch (err) {
       if (isUnauthorized(err)) throw err; // a wrong token will not get better by waiting
-      const delayMs = deps.initRetryDelayMs?.(attempt) ?? Math.min(60_000, 1_000 * 2 ** Math.min(attempt - 1, 6));
-      log.warn({ err, attempt, delayMs }, "Telegram getMe failed; retrying");
-      await new Promise<void>((r) => setTimeout(r, delayMs).unref());
+      const delayMs = deps.initRetryDelayMs?.(attempt) ?? startupRetryDelayMs(attempt);
+      // The API root, never the token: the request URL carries it, the logger scrubs it from err.
+      log.warn({ err, apiRoot: config.apiRoot, attempt, retryInMs: delayMs }, "Telegram cannot be reached (getMe failed); trying again");
+      await initSleep(delayMs);
     }
   }
 
