@@ -3,6 +3,7 @@ import type { CallbackQuery, Update, User } from "grammy/types";
 import type { Logger } from "pino";
 import type { App } from "../../app.ts";
 import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import { DEDUP_RETENTION_MS } from "../../db/dedup-retention.ts";
 import type { MessageSender } from "../../domain/outbox-sender.ts";
 import { isLocale, type Locale } from "../../i18n.ts";
 import { createTelegramApiLimiter, limiterTransformer, type TelegramApiLimiter } from "./api-limiter.ts";
@@ -59,7 +60,13 @@ export interface TelegramTransport {
   stop(): Promise<void>;
 }
 
-const PRUNE_AFTER_MS = 7 * 24 * 3_600_000;
+/**
+ * Processed inbox rows are kept as long as the engine keeps message ids (db/dedup-retention.ts):
+ * the inbox de-duplicates re-deliveries on update_id, and Telegram may hand out an old update_id
+ * again after a week without updates, so a row kept a full week (the old setting, with a daily prune
+ * running up to a day late) could drop a new update as already stored.
+ */
+const PRUNE_AFTER_MS = DEDUP_RETENTION_MS;
 
 /**
  * The Telegram transport (SPEC §6, issue 4): grammY for the Bot API, our own inbox between
@@ -116,7 +123,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     if (answered.has(query.id)) return;
     answered.add(query.id);
     // Data that is not ours gets a polite word and nothing else; the engine judges everything else.
-    const forged = callbackToEvent(0, query).kind === "forged";
+    const forged = callbackToEvent(query).kind === "forged";
     try {
       await bot.api.answerCallbackQuery(query.id, forged ? { text: plainText(app.t(localeOf(query.from), "telegram.callback_refused")) } : {});
     } catch (err) {
@@ -130,7 +137,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     try {
       // Answered before the engine runs: an inquiry or a payment can take seconds.
       await answerOnce(query);
-      const route = callbackToEvent(ctx.update.update_id, query);
+      const route = callbackToEvent(query);
       if (route.kind === "forged") {
         log.warn({ updateId: ctx.update.update_id, userId: query.from.id }, "refused callback data");
         return;
@@ -141,7 +148,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     }
   });
   bot.on("message", async (ctx) => {
-    const event = messageToEvent(ctx.update.update_id, ctx.message);
+    const event = messageToEvent(ctx.message);
     if (event !== null) await app.engine.handle(event);
   });
   bot.on("my_chat_member", (ctx) => {

@@ -344,6 +344,33 @@ describe("telegram: webhook mode", () => {
     expect(th.fake.botMessages(4701)).toHaveLength(1);
     expect(th.fake.botMessages(4701)[0]!.text).toContain("Loket");
   });
+
+  it("a new update that reuses an old update_id after a quiet week (Telegram restarts numbering) is handled, not dropped", async () => {
+    th = await startTelegramHarness({
+      env: { TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: "s3cret_token" },
+      deps: { webhookHost: "127.0.0.1", webhookPort: 0 },
+    });
+    const chat = { id: 4702, type: "private", first_name: "W" };
+    const from = { id: 4702, is_bot: false, first_name: "W" };
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${th!.transport.webhookPort}/tg/hook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret_token" },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ update_id: 500, message: { message_id: 1, date: 1, chat, from, text: "/start" } })).status).toBe(200);
+    await th.handled(500);
+    expect(th.fake.botMessages(4702)).toHaveLength(1);
+
+    // Nothing more for most of a week; the bot restarts (and prunes) before the next update arrives.
+    th.h.app.db.prepare("UPDATE telegram_updates SET processed_at = ?").run(Date.now() - 6.5 * 24 * 3_600_000);
+    await th.restartTransport();
+    // After a week without updates Telegram draws the next update_id at random: here, an old one.
+    expect((await post({ update_id: 500, message: { message_id: 2, date: 2, chat, from, text: "/saldo" } })).status).toBe(200);
+    await th.transport.idle();
+    expect(th.fake.botMessages(4702)).toHaveLength(2);
+    expect(th.fake.botMessages(4702)[1]!.text).toContain("Saldo");
+  });
 });
 
 describe("telegram: start-up", () => {
