@@ -171,7 +171,8 @@ export function createAdminHandler(deps: {
           return;
         }
         // A pay request may still be on its way: a verdict now could refund a payment the provider is making.
-        if (tx.status === "paying" && (tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS > turn.now) {
+        // Judged by the request's own time, whatever the status: restart recovery moves `paying` rows on at once.
+        if ((tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS > turn.now) {
           turn.say(t(l, "admin.resolve_in_flight", { ref }));
           return;
         }
