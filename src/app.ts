@@ -25,6 +25,7 @@ import { createBroadcastRunner, type BroadcastRunner } from "./admin/broadcast/r
 import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts";
 import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
 import { createBackupScheduler } from "./admin/backups.ts";
+import { createInboundPruner } from "./db/dedup-retention.ts";
 
 export interface App {
   config: Config;
@@ -128,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
   const reconciler = createReconciler({ repos, router, payments, now, log });
   const backups = createBackupScheduler({ db, dir: config.backup.dir, keep: config.backup.keep, now, log });
+  const inboundPruner = createInboundPruner({ inbound: repos.inbound, now, log });
 
   const isAdmin = (platform: Platform, externalId: string): boolean => {
     if (platform === "console") return config.console;
@@ -198,12 +200,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       reconciler.start();
       broadcastRunner.start();
       if (config.databasePath !== ":memory:") backups.start();
+      inboundPruner.start();
       outbox.kick();
     },
     async close() {
       await engine.idle();
       await broadcastRunner.stop();
       await backups.stop();
+      inboundPruner.stop();
       await reconciler.stop();
       await outbox.flush();
       await outbox.stop();

@@ -5,7 +5,7 @@ import type { AdminHandler } from "../domain/conversation/context.ts";
 import type { ParsedChoice } from "../domain/conversation/choices.ts";
 import type { AdminCommand } from "../domain/conversation/commands.ts";
 import type { Turn } from "../domain/conversation/turn.ts";
-import { formatRupiah, parseRupiah } from "../domain/money.ts";
+import { formatRupiah, readRupiah } from "../domain/money.ts";
 import type { Notifier } from "../domain/notifier.ts";
 import type { PaymentService } from "../domain/payments.ts";
 import { isProductId, PRODUCT_IDS } from "../domain/products.ts";
@@ -114,7 +114,12 @@ export function createAdminHandler(deps: {
         return;
       case "topup": {
         const user = resolveUserArg(repos, args[0]);
-        const amount = args[1] === undefined ? null : parseRupiah(args[1]);
+        const reading = args[1] === undefined ? null : readRupiah(args[1]);
+        if (reading?.ok === false && reading.problem === "ambiguous") {
+          turn.say(t(l, "errors.amount_ambiguous", { input: args[1]?.slice(0, 40) }));
+          return;
+        }
+        const amount = reading?.ok === true ? reading.amount : null;
         if (!user || amount === null) {
           turn.say(t(l, user ? "admin.topup_usage" : args[0] === undefined ? "admin.topup_usage" : "admin.user_not_found"));
           return;
@@ -125,7 +130,12 @@ export function createAdminHandler(deps: {
       }
       case "correct": {
         const user = resolveUserArg(repos, args[0]);
-        const amount = args[1] === undefined ? null : parseRupiah(args[1], { signed: true });
+        const reading = args[1] === undefined ? null : readRupiah(args[1], { signed: true });
+        if (reading?.ok === false && reading.problem === "ambiguous") {
+          turn.say(t(l, "errors.amount_ambiguous", { input: args[1]?.slice(0, 40) }));
+          return;
+        }
+        const amount = reading?.ok === true ? reading.amount : null;
         const note = args.slice(2).join(" ");
         if (!user || amount === null || note.length === 0) {
           turn.say(t(l, args[0] !== undefined && !user ? "admin.user_not_found" : "admin.correct_usage"));
@@ -200,7 +210,8 @@ export function createAdminHandler(deps: {
           return;
         }
         // A pay request may still be on its way: a verdict now could refund a payment the provider is making.
-        if (tx.status === "paying" && (tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS > turn.now) {
+        // Judged by the request's own time, whatever the status: restart recovery moves `paying` rows on at once.
+        if ((tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS > turn.now) {
           turn.say(t(l, "admin.resolve_in_flight", { ref }));
           return;
         }

@@ -1,16 +1,17 @@
 import { durably, inTransaction } from "../db/open.ts";
 import type { TxRow } from "../db/transactions-repo.ts";
 import type { ConfirmResult } from "../domain/payments.ts";
+import { startOfWibDay } from "../domain/wib-time.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
 import { loadConfig, withApp, type CliContext } from "./context.ts";
 import { EXIT_OK, EXIT_USAGE } from "./errors.ts";
 import { readRef } from "./refs.ts";
 import { paymentVerdict, printReport, reasonLine, reportOf } from "./report.ts";
 
-export const PAY_FLAGS: FlagSpec = { values: [], booleans: ["json", "help"] };
-export const PAY_USAGE = "pay <ref> [--json]";
+export const PAY_FLAGS: FlagSpec = { values: [], booleans: ["json", "force", "help"] };
+export const PAY_USAGE = "pay <ref> [--force] [--json]";
 
-type Refusal = Extract<ConfirmResult, { ok: false }>["why"] | "not_operator" | "provider_not_configured";
+type Refusal = Extract<ConfirmResult, { ok: false }>["why"] | "not_operator" | "provider_not_configured" | "paid_today";
 
 /** The CLI pays from the operator's deposit only what it inquired itself: never a payer's bill. */
 function refusalBeforeConfirm(tx: TxRow | undefined): Refusal | null {
@@ -56,6 +57,8 @@ function refusalText(ref: string, why: Refusal, tx: TxRow | undefined): string {
       return `${ref} was inquired through ${tx?.provider ?? "-"}, which PROVIDERS does not list here; pay goes to the provider that made the inquiry`;
     case "not_payable":
       return `${ref} cannot be paid (state ${tx?.status ?? "unknown"})`;
+    case "paid_today":
+      return `this bill was already paid today (${tx?.ref ?? "-"}); to pay it again, add --force`;
   }
 }
 
@@ -79,6 +82,12 @@ export async function runPay(ctx: CliContext, args: ParsedArgs): Promise<number>
     const early = refusalBeforeConfirm(row);
     if (early !== null) return refuse(early, row);
     if (app.router.get(row?.provider ?? "") === undefined) return refuse("provider_not_configured", row);
+    // The chat asks "already paid today, pay again?" before a second payment of one bill; a command
+    // line cannot ask, so it refuses unless the operator said so up front.
+    if (row !== undefined && !args.booleans.has("force")) {
+      const paidToday = repos.transactions.paidSince(row.product, row.customer_number, startOfWibDay((ctx.options.now ?? Date.now)()));
+      if (paidToday !== undefined) return refuse("paid_today", paidToday);
+    }
     // confirm re-checks everything inside its IMMEDIATE transaction, so a bot or a second CLI
     // racing for the same row still yields one pay call.
     const confirmed = durably(db, () => payments.confirm(ref, null, "cli"));

@@ -81,7 +81,9 @@ export function chargedTotal(tx: TxRow): number {
 
 /** Plain words for why a provider refused or a payment failed. */
 export function reasonText(t: Translate, locale: Locale, reason: string | null, providerMessage?: string | null): string {
-  const key = `reasons.${reason ?? "failed"}`;
+  // "the biller says: …" needs the biller's words; the client drops words unfit for payers (provider-text.ts).
+  const quotesNothing = reason === "provider_error" && (providerMessage ?? "").trim() === "";
+  const key = `reasons.${quotesNothing ? "failed" : (reason ?? "failed")}`;
   const text = t(locale, key, { message: fitPlain(providerMessage ?? "", PROVIDER_WORDS_MAX) });
   return text === key ? t(locale, "reasons.failed") : text;
 }

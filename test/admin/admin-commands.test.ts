@@ -8,6 +8,8 @@ function userOf(h: Harness, id: string) {
   return h.app.repos.users.findByIdentity("telegram", id)!;
 }
 
+const balanceOf = (h: Harness, id: string) => h.app.repos.ledger.balance(userOf(h, id).id);
+
 async function payPending(p: PayerDriver, number: string): Promise<string> {
   await p.say("/start");
   await p.tap("product:bpjs-kesehatan");
@@ -104,6 +106,9 @@ describe("admin commands", () => {
     const ref = await payPending(payer, "8801234561039");
     const admin = h.payer("9000");
     expect(await admin.say("/pending")).toContain(ref);
+    // Verdicts wait until the pay request has certainly ended (its timeout plus the grace).
+    const tx = h.app.repos.transactions.get(ref)!;
+    h.clock.set((tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + 60_000 + 1);
     expect(await admin.say(`/resolve ${ref} failed`)).toContain("diselesaikan");
     expect(payer.lastText()).toContain("gagal");
     expect(await admin.say(`/resolve ${ref} paid`)).toContain("tidak sedang menunggu");
@@ -162,6 +167,48 @@ describe("admin verdicts and the provider", () => {
     const admin = h.payer("9000");
     expect(await admin.say(`/resolve ${ref} failed`)).toContain("masih dalam perjalanan");
     expect(h.app.repos.transactions.get(ref)!.status).toBe("paying");
+  });
+
+  it("/resolve refuses a payment a restart moved to pending or needs_review while its pay request may still be in flight", async () => {
+    h = await setupApp();
+    const { durably } = await import("../../src/db/open.ts");
+    const confirmed = async (id: string): Promise<string> => {
+      const payer = h.payer(id);
+      await payer.say("/start");
+      await payer.tap("product:bpjs-kesehatan");
+      await payer.say(`880123456${id}`);
+      await payer.tap("months:1");
+      const ref = payer.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+      durably(h.app.db, () => h.app.payments.confirm(ref, userOf(h, id).id, "test"));
+      return ref;
+    };
+    const iakLike = await confirmed("8103");
+    const espayLike = await confirmed("8104");
+    // Espay only learns its status key from the pay answer: a crash before it leaves none.
+    h.app.db.prepare("UPDATE transactions SET status_key = NULL WHERE ref = ?").run(espayLike);
+    const balances = () => [balanceOf(h, "8103"), balanceOf(h, "8104")];
+    const before = balances();
+
+    // The process died while both pay requests were out; on start-up recovery hands them on at once.
+    h.app.recover();
+    expect(h.app.repos.transactions.get(iakLike)!.status).toBe("pending");
+    expect(h.app.repos.transactions.get(espayLike)!.status).toBe("needs_review");
+
+    const admin = h.payer("9000");
+    expect(await admin.say(`/resolve ${iakLike} failed`)).toContain("masih dalam perjalanan");
+    expect(await admin.say(`/resolve ${espayLike} failed`)).toContain("masih dalam perjalanan");
+    expect(await admin.say(`/resolve ${espayLike} paid`)).toContain("masih dalam perjalanan");
+    expect(h.app.repos.transactions.get(iakLike)!.status).toBe("pending");
+    expect(h.app.repos.transactions.get(espayLike)!.status).toBe("needs_review");
+    expect(balances()).toEqual(before);
+
+    // Once the request has certainly ended, the admin's verdict goes through: one refund.
+    const tx = h.app.repos.transactions.get(espayLike)!;
+    h.clock.set((tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + 60_000 + 1);
+    expect(await admin.say(`/resolve ${espayLike} failed`)).toContain("diselesaikan");
+    expect(h.app.repos.transactions.get(espayLike)!.status).toBe("failed");
+    expect(balanceOf(h, "8104")).toBe(before[1]! + (tx.total ?? 0));
+    expect(checkInvariants(h.app)).toEqual([]);
   });
 
   it("a provider answer that contradicts an admin's verdict changes nothing and alerts the admins", async () => {

@@ -120,4 +120,46 @@ describe("cli pay", () => {
     expect(sb.tx(ref)).toMatchObject({ status: "inquired" });
     expect(sb.ledger()).toEqual([]);
   });
+
+  it("refuses a second payment of a bill already paid today unless --force is given: exit 2, no pay call", async () => {
+    const sb = cliSandbox();
+    const first = await inquireOk(sb, "bpjs-kesehatan", "8801234560000");
+    expect((await sb.run("pay", first)).code).toBe(0);
+
+    const second = await inquireOk(sb, "bpjs-kesehatan", "8801234560000");
+    const refused = await sb.run("pay", second, "--json");
+    expect(refused.code).toBe(2);
+    expect(refused.json()).toMatchObject({ ref: second, status: "rejected", reason: "paid_today", state: "inquired" });
+    expect(refused.stderr).toContain(`already paid today (${first})`);
+    expect(refused.stderr).toContain("--force");
+    expect(sb.tx(second)).toMatchObject({ status: "inquired" });
+    expect((await sb.payCalls()).map((c) => c.ref)).toEqual([first]);
+    expect(sb.ledger()).toHaveLength(1);
+
+    const forced = await sb.run("pay", second, "--force", "--json");
+    expect(forced.code).toBe(0);
+    expect(forced.json()).toMatchObject({ ref: second, status: "success", state: "paid" });
+    expect((await sb.payCalls()).map((c) => c.ref)).toEqual([first, second]);
+  });
+
+  it("a bill paid yesterday (WIB) is paid again without --force", async () => {
+    const sb = cliSandbox();
+    const first = await inquireOk(sb, "bpjs-kesehatan", "8801234560000");
+    expect((await sb.run("pay", first)).code).toBe(0);
+    sb.clock.advance(24 * 60 * 60_000);
+    const next = await inquireOk(sb, "bpjs-kesehatan", "8801234560000");
+    expect((await sb.run("pay", next, "--json")).json()).toMatchObject({ ref: next, status: "success" });
+  });
+
+  it("another bill paid today does not need --force", async () => {
+    const sb = cliSandbox();
+    expect((await sb.run("pay", await inquireOk(sb, "bpjs-kesehatan", "8801234560000"))).code).toBe(0);
+    const other = await inquireOk(sb, "bpjs-kesehatan", "8801234560002");
+    expect((await sb.run("pay", other, "--json")).json()).toMatchObject({ ref: other, status: "success" });
+  });
+
+  it("lists --force in its usage", async () => {
+    const sb = cliSandbox();
+    expect((await sb.run("pay", "--help")).stdout).toContain("--force");
+  });
 });

@@ -107,7 +107,8 @@ describe("money edges", () => {
       expect(text).toContain("pengecekan");
       expect(adminTexts(h)).toContain("implausible_price");
       expect(checkInvariants(h.app)).toEqual([]);
-      // An admin who checked with the provider settles it at the confirmed total.
+      // An admin who checked with the provider settles it at the confirmed total (once no pay can be in flight).
+      h.clock.advance(5 * 60_000);
       const ref = (h.app.db.prepare("SELECT ref FROM transactions").get() as { ref: string }).ref;
       await h.payer("9000").say(`/resolve ${ref} paid`);
       expect(paidRow(h)).toMatchObject({ status: "paid", paid_price: tx.price });

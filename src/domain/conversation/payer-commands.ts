@@ -1,6 +1,6 @@
 import { isLocale, type Locale } from "../../i18n.ts";
 import { fitPlain } from "../fit-text.ts";
-import { formatRupiah, parseRupiah } from "../money.ts";
+import { formatRupiah, readRupiah } from "../money.ts";
 import { looksLikeRef } from "../ref.ts";
 import { displayNumber, productLabel, receiptText, txLine } from "../render.ts";
 import type { PayerCommand } from "./commands.ts";
@@ -28,7 +28,12 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       return;
     }
     case "topup_request": {
-      const amount = args.length > 0 ? parseRupiah(args.join(" ")) : null;
+      const reading = args.length > 0 ? readRupiah(args.join(" ")) : null;
+      if (reading?.ok === false && reading.problem === "ambiguous") {
+        turn.say(t(l, "errors.amount_ambiguous", { input: args.join(" ").slice(0, 40) }));
+        return;
+      }
+      const amount = reading?.ok === true ? reading.amount : null;
       if (amount === null || amount < 10_000 || amount > 100_000_000) {
         turn.say(t(l, "topup_request.usage"));
         return;

@@ -3,6 +3,7 @@ import type { Dispatcher } from "undici";
 import type { ProductId } from "../../domain/products.ts";
 import { toProviderError } from "../errors.ts";
 import { createHttpClient } from "../http.ts";
+import { boundProviderField, cleanProviderText } from "../provider-text.ts";
 import type {
   Bill,
   FaultReason,
@@ -111,16 +112,22 @@ function readPayToken(payToken: string): PayToken | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** The biller's receipt note is a sentence or two; longer is not a note. */
+const MAX_NOTE_LENGTH = 300;
+
 function toReceipt(answer: ReceiptAnswer): Receipt {
   const data = answer.data ?? undefined;
-  const providerRef = answer.recon_ref ?? data?.reff;
-  const period = data?.bill_period ?? undefined;
+  const providerRef = boundProviderField(answer.recon_ref ?? data?.reff);
+  const providerTime = boundProviderField(answer.rs_datetime);
+  const note = boundProviderField(data?.catatan, MAX_NOTE_LENGTH);
+  const name = boundProviderField(data?.customer_name);
+  const period = boundProviderField(data?.bill_period);
   return {
     ...(providerRef !== undefined && { providerRef }),
-    ...(answer.rs_datetime !== undefined && { providerTime: answer.rs_datetime }),
+    ...(providerTime !== undefined && { providerTime }),
     ...(answer.amount != null && { price: answer.amount.rupiah }),
-    ...(data?.catatan !== undefined && { note: data.catatan }),
-    ...(data?.customer_name !== undefined && { name: data.customer_name }),
+    ...(note !== undefined && { note }),
+    ...(name !== undefined && { name }),
     ...(period !== undefined && { period }),
   };
 }
@@ -168,14 +175,14 @@ function readBill(json: unknown, months: number | undefined): BillResult {
 
   // Payment must echo the amount string verbatim (it is signed) and the inquiry data (BPJSKS `data`).
   const payToken = JSON.stringify({ amount: top.data.amount.raw, data: top.data.data } satisfies PayToken);
-  const branch = d.branch_name?.trim();
-  const participants = d.family_number ?? undefined;
+  const branch = boundProviderField(d.branch_name);
+  const participants = boundProviderField(d.family_number);
   return {
     ok: true,
     bill: {
-      name: d.customer_name,
-      period: d.bill_period ?? String(months ?? 1),
-      ...(branch !== undefined && branch !== "" && { branch }),
+      name: boundProviderField(d.customer_name) ?? "",
+      period: boundProviderField(d.bill_period) ?? String(months ?? 1),
+      ...(branch !== undefined && { branch }),
       ...(participants !== undefined && { participants }),
       amount,
       adminFee,
@@ -220,12 +227,9 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
   };
   const secrets = [opts.password, opts.signatureKey, opts.basicPassword].filter((s) => s !== "");
 
-  /** Provider text reaches users and logs: strip anything secret Espay might echo back. */
+  /** Provider text reaches payers and logs: a short excerpt, without anything secret Espay echoes back. */
   function clean(text: string | undefined, signature: string): string | undefined {
-    if (text === undefined) return undefined;
-    let out = text;
-    for (const secret of [...secrets, signature]) out = out.split(secret).join("[redacted]");
-    return out;
+    return cleanProviderText(text, [...secrets, signature]);
   }
 
   async function send(path: string, fields: Readonly<Record<string, string>>): Promise<Exchange> {

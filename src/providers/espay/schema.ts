@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { responseCodeSchema } from "../response-code.ts";
 import { centsToRupiah, plainRupiah } from "./amount.ts";
 
 /**
@@ -9,10 +10,11 @@ import { centsToRupiah, plainRupiah } from "./amount.ts";
  * - `data` is an object, or the same object JSON-encoded.
  */
 
-/** "0000", 405, "210" → "0000", "0405", "0210". */
-export const errorCodeSchema = z
-  .union([z.string(), z.number()])
-  .transform((code) => String(code).trim().padStart(4, "0"));
+/**
+ * "0000", 405, "210" → "0000", "0405", "0210". Espay publishes no code list, so any length up to 8
+ * digits is taken as a code; what is not digits at all is not.
+ */
+export const errorCodeSchema = responseCodeSchema(4, 8);
 
 export type JsonObject = Record<string, unknown>;
 

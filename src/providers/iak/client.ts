@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import { ProviderBadBodyError, ProviderHttpError, toProviderError } from "../errors.ts";
 import { createHttpClient } from "../http.ts";
+import { boundProviderField, cleanProviderText } from "../provider-text.ts";
 import type {
   Bill,
   FaultReason,
@@ -62,7 +63,6 @@ type Reply =
   | { kind: "fault"; fault: FaultReason; message: string };
 
 const REF_PATTERN = /^[A-Za-z0-9]+$/;
-const MAX_MESSAGE_LENGTH = 200;
 
 export function createIakClient(opts: IakClientOptions): IakClient {
   const name = opts.name ?? "iak";
@@ -77,14 +77,6 @@ export function createIakClient(opts: IakClientOptions): IakClient {
     responseTimeoutMs: timeoutMs,
   });
   const headers = { "content-type": "application/json", accept: "application/json" };
-
-  /** IAK's messages are echoed to logs and support screens: keep secrets out and length bounded. */
-  function clean(text: string | undefined, secrets: readonly string[]): string | undefined {
-    if (text === undefined) return undefined;
-    let out = text;
-    for (const secret of secrets) if (secret !== "") out = out.split(secret).join("[redacted]");
-    return out.length > MAX_MESSAGE_LENGTH ? `${out.slice(0, MAX_MESSAGE_LENGTH)}…` : out;
-  }
 
   async function call(url: string, body: Record<string, unknown>, sign: string): Promise<Reply> {
     let res;
@@ -109,7 +101,7 @@ export function createIakClient(opts: IakClientOptions): IakClient {
       kind: "answer",
       httpStatus: res.statusCode,
       rc: data.response_code,
-      message: clean(data.message, [apiKey, sign]),
+      message: cleanProviderText(data.message, [apiKey, sign]),
       data,
     };
   }
@@ -121,13 +113,13 @@ export function createIakClient(opts: IakClientOptions): IakClient {
 
   function toReceipt(r: IakReceipt): Receipt {
     return omitUndefined({
-      providerRef: r.noref,
-      providerTime: r.datetime,
+      providerRef: boundProviderField(r.noref),
+      providerTime: boundProviderField(r.datetime),
       price: r.price,
       providerCost: r.selling_price,
       depositBalance: r.balance,
-      name: r.tr_name,
-      period: r.period,
+      name: boundProviderField(r.tr_name),
+      period: boundProviderField(r.period),
     });
   }
 
@@ -166,10 +158,10 @@ export function createIakClient(opts: IakClientOptions): IakClient {
         return { status: "unavailable", fault: "bad_body", code: rc, message: "IAK bill amounts do not add up" };
       }
       const result: Bill = omitUndefined({
-        name: b.tr_name,
-        period: b.period,
-        branch: b.desc.nama_cabang ?? b.desc.kantor_cabang,
-        participants: b.desc.jumlah_peserta,
+        name: boundProviderField(b.tr_name) ?? "",
+        period: boundProviderField(b.period) ?? "",
+        branch: boundProviderField(b.desc.nama_cabang ?? b.desc.kantor_cabang),
+        participants: boundProviderField(b.desc.jumlah_peserta),
         amount: b.nominal,
         adminFee: b.admin,
         price: b.price,
@@ -250,14 +242,14 @@ export function createIakClient(opts: IakClientOptions): IakClient {
     } catch (err) {
       throw toProviderError(err);
     }
-    if (res.statusCode !== 200) throw new ProviderHttpError(res.statusCode, clean(res.body, [apiKey, sign]) ?? "");
+    if (res.statusCode !== 200) throw new ProviderHttpError(res.statusCode, cleanProviderText(res.body, [apiKey, sign]) ?? "");
     const json = parseJson(res.body);
     const parsed = priceListSchema.safeParse(json);
     if (parsed.success) return parsed.data.data.pasca;
     const refusal = envelopeSchema.safeParse(json);
     if (refusal.success) {
       const d = refusal.data.data;
-      const text = clean(d.message, [apiKey, sign]);
+      const text = cleanProviderText(d.message, [apiKey, sign]);
       throw new ProviderBadBodyError(`IAK price list refused: RC ${d.response_code}${text ? ` ${text}` : ""}`);
     }
     throw new ProviderBadBodyError("unreadable IAK price list");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { responseCodeSchema } from "../response-code.ts";
 
 /*
  * IAK's documented types drift between its tables, examples and products (providers.md §1.3):
@@ -26,11 +27,8 @@ const optionalTextSchema = z
     return s === "" ? undefined : s;
   });
 
-/** Response codes are strings ("00") but a number (0, 103) would mean the same. */
-const rcSchema = z
-  .union([z.string(), z.number().int().nonnegative()])
-  .transform((v) => String(v).trim().padStart(2, "0"))
-  .pipe(z.string().regex(/^\d{2,3}$/));
+/** Response codes are strings ("00") but a number (0, 103) would mean the same; IAK's are 2–3 digits. */
+const rcSchema = responseCodeSchema(2, 3);
 
 /** IAK's inquiry id: an integer in the docs, a string in the request examples. */
 const trIdSchema = z

@@ -45,14 +45,20 @@ export function decideRetry(outcome: AttemptOutcome, attempt: number, options: C
 }
 
 /**
+ * Methods with a retry loop of their own, left alone here: getUpdates by the poller, which must not
+ * block for half a minute inside one call; getMe by start-up, which backs off from 1 s to 60 s and
+ * logs every failed attempt. Retried here as well, each logged attempt hid a burst of silent ones.
+ */
+const OWN_RETRY_LOOP: ReadonlySet<string> = new Set(["getUpdates", "getMe"]);
+
+/**
  * grammY API transformer applying decideRetry. Install it after the limiter transformer, so it is
- * the outer one and every attempt waits for its own slot. getUpdates is left to the poller, which
- * has its own back-off and must not block for half a minute inside one call.
+ * the outer one and every attempt waits for its own slot.
  */
 export function cappedRetryTransformer(limiter: TelegramApiLimiter, partial: Partial<CappedRetryOptions> = {}, sleep: (ms: number) => Promise<void> = defaultSleep): Transformer {
   const options = { ...DEFAULT_RETRY, ...partial };
   return async (prev, method, payload, signal) => {
-    if (method === "getUpdates") return prev(method, payload, signal);
+    if (OWN_RETRY_LOOP.has(method)) return prev(method, payload, signal);
     for (let attempt = 1; ; attempt++) {
       let outcome: AttemptOutcome;
       let result: Awaited<ReturnType<typeof prev>> | undefined;

@@ -3,6 +3,7 @@ import type { CallbackQuery, Update, User } from "grammy/types";
 import type { Logger } from "pino";
 import type { App } from "../../app.ts";
 import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import { DEDUP_RETENTION_MS } from "../../db/dedup-retention.ts";
 import type { MessageSender } from "../../domain/outbox-sender.ts";
 import { isLocale, type Locale } from "../../i18n.ts";
 import { createTelegramApiLimiter, limiterTransformer, type TelegramApiLimiter } from "./api-limiter.ts";
@@ -31,8 +32,15 @@ export interface StartTelegramDeps {
   /** Called after each stored update was handled (or set aside). */
   onProcessed?: (updateId: number) => void;
   log?: Logger;
-  /** Wait before the next getMe at start-up; default 1 s doubling to 60 s (tests pass 0). */
+  /** Wait before the next getMe at start-up; default startupRetryDelayMs (tests pass 0). */
   initRetryDelayMs?: (attempt: number) => number;
+  /** How start-up waits between getMe attempts; tests record the waits instead of sleeping. */
+  initSleep?: (ms: number) => Promise<void>;
+}
+
+/** Back-off between start-up attempts to reach Telegram: 1 s, doubling, at most 60 s. */
+export function startupRetryDelayMs(attempt: number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.min(Math.max(attempt, 1) - 1, 6));
 }
 
 export interface TelegramTransport {
@@ -52,7 +60,13 @@ export interface TelegramTransport {
   stop(): Promise<void>;
 }
 
-const PRUNE_AFTER_MS = 7 * 24 * 3_600_000;
+/**
+ * Processed inbox rows are kept as long as the engine keeps message ids (db/dedup-retention.ts):
+ * the inbox de-duplicates re-deliveries on update_id, and Telegram may hand out an old update_id
+ * again after a week without updates, so a row kept a full week (the old setting, with a daily prune
+ * running up to a day late) could drop a new update as already stored.
+ */
+const PRUNE_AFTER_MS = DEDUP_RETENTION_MS;
 
 /**
  * The Telegram transport (SPEC §6, issue 4): grammY for the Bot API, our own inbox between
@@ -71,16 +85,20 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
   bot.api.config.use(limiterTransformer(limiter));
   bot.api.config.use(cappedRetryTransformer(limiter, deps.retry));
   // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
-  // keep trying, loudly, while the console, WhatsApp and the reconciler go on.
+  // keep trying, loudly, while the console, WhatsApp and the reconciler go on. One getMe request per
+  // attempt and one warning per failed one: not bot.init(), which retries 5xx and network errors on
+  // its own, silently and from 50 ms; and the capped-retry transformer leaves getMe to this loop.
+  const initSleep = deps.initSleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
   for (let attempt = 1; ; attempt++) {
     try {
-      await bot.init();
+      bot.botInfo = await bot.api.getMe();
       break;
     } catch (err) {
       if (isUnauthorized(err)) throw err; // a wrong token will not get better by waiting
-      const delayMs = deps.initRetryDelayMs?.(attempt) ?? Math.min(60_000, 1_000 * 2 ** Math.min(attempt - 1, 6));
-      log.warn({ err, attempt, delayMs }, "Telegram getMe failed; retrying");
-      await new Promise<void>((r) => setTimeout(r, delayMs).unref());
+      const delayMs = deps.initRetryDelayMs?.(attempt) ?? startupRetryDelayMs(attempt);
+      // The API root, never the token: the request URL carries it, the logger scrubs it from err.
+      log.warn({ err, apiRoot: config.apiRoot, attempt, retryInMs: delayMs }, "Telegram cannot be reached (getMe failed); trying again");
+      await initSleep(delayMs);
     }
   }
 
@@ -105,7 +123,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     if (answered.has(query.id)) return;
     answered.add(query.id);
     // Data that is not ours gets a polite word and nothing else; the engine judges everything else.
-    const forged = callbackToEvent(0, query).kind === "forged";
+    const forged = callbackToEvent(query).kind === "forged";
     try {
       await bot.api.answerCallbackQuery(query.id, forged ? { text: plainText(app.t(localeOf(query.from), "telegram.callback_refused")) } : {});
     } catch (err) {
@@ -119,7 +137,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     try {
       // Answered before the engine runs: an inquiry or a payment can take seconds.
       await answerOnce(query);
-      const route = callbackToEvent(ctx.update.update_id, query);
+      const route = callbackToEvent(query);
       if (route.kind === "forged") {
         log.warn({ updateId: ctx.update.update_id, userId: query.from.id }, "refused callback data");
         return;
@@ -132,7 +150,7 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
   // When each stored update arrived: a typed choice is judged against the menu on screen then.
   const arrivals = new Map<number, number>();
   bot.on("message", async (ctx) => {
-    const event = messageToEvent(ctx.update.update_id, ctx.message);
+    const event = messageToEvent(ctx.message);
     const receivedAt = arrivals.get(ctx.update.update_id);
     if (event !== null) await app.engine.handle(receivedAt === undefined ? event : { ...event, receivedAt });
   });

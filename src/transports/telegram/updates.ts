@@ -70,13 +70,26 @@ function displayName(from: User): string {
   return [from.first_name, from.last_name].filter((p) => p !== undefined && p !== "").join(" ");
 }
 
-function base(updateId: number, from: User, chatId: number): InboundEvent {
+/**
+ * The engine's inbound table de-duplicates on the event's messageId, so a re-delivered update is a
+ * no-op. It names what the update carries, not the update: Telegram restarts update_id numbering at
+ * random after a week without updates, so a new update can reuse an old update_id, while a message
+ * is one per (chat, message_id) and a callback query's id is unique.
+ */
+export function messageKeyOf(message: Pick<Message, "message_id" | "chat">): string {
+  return `msg:${message.chat.id}:${message.message_id}`;
+}
+
+export function callbackKeyOf(query: Pick<CallbackQuery, "id">): string {
+  return `cbq:${query.id}`;
+}
+
+function base(messageId: string, from: User, chatId: number): InboundEvent {
   const event: InboundEvent = {
     platform: "telegram",
     userId: String(from.id),
     address: String(chatId),
-    // The engine's inbound table de-duplicates on this, so a re-delivered update is a no-op.
-    messageId: String(updateId),
+    messageId,
     displayName: displayName(from),
   };
   if (from.language_code !== undefined) event.localeHint = from.language_code;
@@ -87,21 +100,21 @@ function base(updateId: number, from: User, chatId: number): InboundEvent {
  * A private message as an engine event. Stickers, photos and the like arrive as empty text, so the
  * engine re-explains the current step rather than staying silent.
  */
-export function messageToEvent(updateId: number, message: Message): InboundEvent | null {
+export function messageToEvent(message: Message): InboundEvent | null {
   if (message.chat.type !== "private" || message.from === undefined || message.from.is_bot) return null;
-  return { ...base(updateId, message.from, message.chat.id), text: message.text ?? "" };
+  return { ...base(messageKeyOf(message), message.from, message.chat.id), text: message.text ?? "" };
 }
 
 export type CallbackRoute = { kind: "event"; event: InboundEvent } | { kind: "forged" };
 
 /** A tapped button as an engine event; data that is not ours (forged, or from an old build) is refused. */
-export function callbackToEvent(updateId: number, query: CallbackQuery): CallbackRoute {
+export function callbackToEvent(query: CallbackQuery): CallbackRoute {
   const decoded = query.data === undefined ? null : decodeCallbackData(query.data);
   if (decoded === null) return { kind: "forged" };
   const chatId = query.message?.chat.id ?? query.from.id;
   if (query.message !== undefined && query.message.chat.type !== "private") return { kind: "forged" };
   const choice = decoded.nonce === undefined ? { id: decoded.choiceId } : { id: decoded.choiceId, nonce: decoded.nonce };
-  return { kind: "event", event: { ...base(updateId, query.from, chatId), choice } };
+  return { kind: "event", event: { ...base(callbackKeyOf(query), query.from, chatId), choice } };
 }
 
 /** `kicked` in a private chat means the person blocked the bot; `member` that they came back. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { InquiryRequest } from "../../../src/providers/port.ts";
-import { INQUIRY_DATA, INQUIRY_OK, PATH, RQ_DATETIME, SECRETS, VA, setup, sha256 } from "./setup.ts";
+import { INQUIRY_DATA, INQUIRY_OK, PATH, PAY_OK, RQ_DATETIME, SECRETS, VA, setup, sha256 } from "./setup.ts";
 
 const REQ: InquiryRequest = { ref: "ORD1", product: "bpjs-kesehatan", customerNumber: VA, months: 1 };
 
@@ -175,5 +175,45 @@ describe("espay inquire", () => {
     expect(a).toMatch(/^LOKET[0-9A-F]{32}$/);
     expect(b).toMatch(/^LOKET[0-9A-F]{32}$/);
     expect(a).not.toBe(b);
+  });
+});
+
+describe("espay: Espay's own words reach the payer only as a short, clean excerpt", () => {
+  it("a 5 KB error_desc is cut to a short excerpt", async () => {
+    t = setup();
+    t.reply(PATH.inquiry, { error_code: "0014", error_desc: `Nomor VA tidak terdaftar ${"<br/>mohon periksa kembali\n".repeat(200)}` });
+    const out = await t.client.inquire(REQ);
+    expect(out).toMatchObject({ status: "rejected", reason: "provider_error", code: "0014" });
+    const message = "message" in out ? (out.message ?? "") : "";
+    expect(message.startsWith("Nomor VA tidak terdaftar mohon periksa kembali")).toBe(true);
+    expect(Array.from(message).length).toBeLessThanOrEqual(120);
+    expect(message).not.toMatch(/[<>\n]/);
+  });
+
+  it("a 5 KB error_desc on a pay is cut too, and the payment stays pending", async () => {
+    t = setup();
+    t.reply(PATH.pay, { error_code: "0099", error_desc: "x".repeat(5_000), ref_id: "BPJS1" });
+    const out = await t.client.pay({ ...REQ, payToken: JSON.stringify({ amount: "10500000", data: INQUIRY_DATA }) });
+    expect(out).toMatchObject({ status: "pending", statusKey: "BPJS1", code: "0099" });
+    expect(Array.from("message" in out ? (out.message ?? "") : "").length).toBeLessThanOrEqual(120);
+  });
+
+  it("a database error is not passed on at all", async () => {
+    t = setup();
+    t.reply(PATH.inquiry, { error_code: "0014", error_desc: "ORA-01017: invalid username/password; logon denied" });
+    expect(await t.client.inquire(REQ)).toEqual({ status: "rejected", reason: "provider_error", code: "0014" });
+  });
+
+  it("a 5 KB customer name and receipt note are bounded", async () => {
+    t = setup();
+    t.reply(PATH.inquiry, { ...INQUIRY_OK, data: { ...INQUIRY_DATA, customer_name: "ONI ".repeat(1_300) } });
+    const out = await t.client.inquire(REQ);
+    if (out.status !== "success") throw new Error(out.status);
+    expect(Array.from(out.bill.name).length).toBeLessThanOrEqual(120);
+
+    t.reply(PATH.pay, { ...PAY_OK, data: { ...PAY_OK.data, catatan: "STRUK SAH ".repeat(500) } });
+    const paid = await t.client.pay({ ...REQ, payToken: out.bill.payToken });
+    if (paid.status !== "success") throw new Error(paid.status);
+    expect(Array.from(paid.receipt.note ?? "").length).toBeLessThanOrEqual(300);
   });
 });

@@ -292,3 +292,30 @@ describe("inquire: amounts must add up", () => {
     expect(await s.client.inquire(bpjs)).toMatchObject({ status: "unavailable", fault: "bad_body" });
   });
 });
+
+describe("inquire: IAK's own words reach the payer only as a short, clean excerpt", () => {
+  it("a 5 KB message is cut to a short excerpt", async () => {
+    const s = setup();
+    s.answer(200, refusal("09", `INQUIRY GAGAL ${"<b>silakan</b> coba lagi\r\n".repeat(200)}`));
+    const outcome = await s.client.inquire(bpjs);
+    expect(outcome).toMatchObject({ status: "rejected", reason: "provider_error", code: "09" });
+    const message = "message" in outcome ? (outcome.message ?? "") : "";
+    expect(message.startsWith("INQUIRY GAGAL silakan coba lagi silakan")).toBe(true);
+    expect(Array.from(message).length).toBeLessThanOrEqual(120);
+    expect(message).not.toMatch(/[<>\r\n]/);
+  });
+
+  it("a database error is not passed on at all", async () => {
+    const s = setup();
+    s.answer(200, refusal("09", "ORA-01017: invalid username/password; logon denied"));
+    expect(await s.client.inquire(bpjs)).toEqual({ status: "rejected", reason: "provider_error", code: "09" });
+  });
+
+  it("a 5 KB customer name is bounded on the bill", async () => {
+    const s = setup();
+    s.answer(200, { ...inquiry["8801234560000 success"], data: { ...inquiry["8801234560000 success"].data, tr_name: "VERGIE ".repeat(700) } });
+    const outcome = await s.client.inquire(bpjs);
+    if (outcome.status !== "success") throw new Error(outcome.status);
+    expect(Array.from(outcome.bill.name).length).toBeLessThanOrEqual(120);
+  });
+});

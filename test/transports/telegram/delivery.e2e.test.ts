@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkInvariants, fakeClock } from "../../helpers/app-harness.ts";
 import { startFakeTelegram } from "../../fakes/telegram-api.ts";
+import { createLogger } from "../../../src/logger.ts";
 import { createTelegramInbox } from "../../../src/transports/telegram/inbox.ts";
+import { startupRetryDelayMs } from "../../../src/transports/telegram/start-telegram.ts";
 import { startTelegramHarness, tempDir, type TelegramHarness } from "./harness.ts";
 
 let th: TelegramHarness | undefined;
@@ -342,6 +344,33 @@ describe("telegram: webhook mode", () => {
     expect(th.fake.botMessages(4701)).toHaveLength(1);
     expect(th.fake.botMessages(4701)[0]!.text).toContain("Loket");
   });
+
+  it("a new update that reuses an old update_id after a quiet week (Telegram restarts numbering) is handled, not dropped", async () => {
+    th = await startTelegramHarness({
+      env: { TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: "s3cret_token" },
+      deps: { webhookHost: "127.0.0.1", webhookPort: 0 },
+    });
+    const chat = { id: 4702, type: "private", first_name: "W" };
+    const from = { id: 4702, is_bot: false, first_name: "W" };
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${th!.transport.webhookPort}/tg/hook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "s3cret_token" },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ update_id: 500, message: { message_id: 1, date: 1, chat, from, text: "/start" } })).status).toBe(200);
+    await th.handled(500);
+    expect(th.fake.botMessages(4702)).toHaveLength(1);
+
+    // Nothing more for most of a week; the bot restarts (and prunes) before the next update arrives.
+    th.h.app.db.prepare("UPDATE telegram_updates SET processed_at = ?").run(Date.now() - 6.5 * 24 * 3_600_000);
+    await th.restartTransport();
+    // After a week without updates Telegram draws the next update_id at random: here, an old one.
+    expect((await post({ update_id: 500, message: { message_id: 2, date: 2, chat, from, text: "/saldo" } })).status).toBe(200);
+    await th.transport.idle();
+    expect(th.fake.botMessages(4702)).toHaveLength(2);
+    expect(th.fake.botMessages(4702)[1]!.text).toContain("Saldo");
+  });
 });
 
 describe("telegram: start-up", () => {
@@ -356,5 +385,30 @@ describe("telegram: start-up", () => {
     await th.close();
     th = undefined;
     await fake.close();
+  });
+
+  it("N failed start-up attempts are N getMe requests and N warnings naming the API root, backing off 1 s, 2 s, 4 s …", async () => {
+    const fake = await startFakeTelegram({ token: "4242:SECRETtokenXYZ" });
+    fake.failNext("getMe", { error_code: 502, description: "Bad Gateway" }, 5);
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger("debug", { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const waits: number[] = [];
+    th = await startTelegramHarness({ fake, deps: { log, initSleep: async (ms) => void waits.push(ms) } });
+
+    const warnings = lines.filter((l) => l["level"] === 40 && String(l["msg"]).includes("Telegram cannot be reached"));
+    expect(warnings.map((w) => w["attempt"])).toEqual([1, 2, 3, 4, 5]);
+    expect(warnings.every((w) => w["apiRoot"] === fake.apiRoot)).toBe(true);
+    // One HTTP request per attempt: the capped-retry transformer does not multiply them.
+    expect(fake.callsOf("getMe")).toHaveLength(6);
+    expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(JSON.stringify(lines)).not.toContain("SECRETtokenXYZ");
+    expect(await th.user(4991).say("/saldo")).toContain("Saldo");
+    await th.close();
+    th = undefined;
+    await fake.close();
+  });
+
+  it("the start-up back-off doubles from 1 s and stays at 60 s", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 50].map(startupRetryDelayMs)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
   });
 });

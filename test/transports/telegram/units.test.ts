@@ -145,15 +145,15 @@ describe("updates → engine events", () => {
   const chat = { id: 42, type: "private" as const, first_name: "Siti" };
   it("maps a private text message", () => {
     const message = { message_id: 1, date: 1, chat, from, text: "/saldo" } as Message;
-    expect(messageToEvent(9, message)).toEqual({ platform: "telegram", userId: "42", address: "42", messageId: "9", text: "/saldo", localeHint: "en", displayName: "Siti A" });
-    expect(messageToEvent(9, { ...message, chat: { id: -5, type: "group", title: "g" } } as Message)).toBeNull();
-    expect(messageToEvent(9, { ...message, text: undefined } as unknown as Message)?.text).toBe("");
+    expect(messageToEvent(message)).toEqual({ platform: "telegram", userId: "42", address: "42", messageId: "msg:42:1", text: "/saldo", localeHint: "en", displayName: "Siti A" });
+    expect(messageToEvent({ ...message, chat: { id: -5, type: "group", title: "g" } } as Message)).toBeNull();
+    expect(messageToEvent({ ...message, text: undefined } as unknown as Message)?.text).toBe("");
   });
   it("maps a tapped button, refusing data that is not ours", () => {
     const query = { id: "q", from, chat_instance: "c", data: "3|months:2", message: { message_id: 5, date: 1, chat } } as CallbackQuery;
-    expect(callbackToEvent(10, query)).toEqual({ kind: "event", event: expect.objectContaining({ messageId: "10", choice: { id: "months:2", nonce: 3 } }) });
-    expect(callbackToEvent(10, { ...query, data: "months:2" })).toEqual({ kind: "forged" });
-    expect(callbackToEvent(10, { ...query, data: undefined })).toEqual({ kind: "forged" });
+    expect(callbackToEvent(query)).toEqual({ kind: "event", event: expect.objectContaining({ messageId: "cbq:q", choice: { id: "months:2", nonce: 3 } }) });
+    expect(callbackToEvent({ ...query, data: "months:2" })).toEqual({ kind: "forged" });
+    expect(callbackToEvent({ ...query, data: undefined })).toEqual({ kind: "forged" });
   });
   it("validates stored and posted updates", () => {
     expect(parseUpdate({ update_id: 1, message: { message_id: 1, date: 1, chat, from, text: "x" } })).not.toBeNull();
