@@ -21,14 +21,14 @@ const app = await createApp(config, { log: silentLogger(), simulatorDbPath: ":me
 seedTelegramUsers(app.db, USERS, 1_000_000);
 const rssSeededMb = process.memoryUsage().rss / 1e6;
 const admin = app.repos.users.findByIdentity("telegram", "1000000")!;
-const { createBroadcastRepo } = await import("../src/admin/broadcast/broadcast-repo.ts");
+const { createBroadcastRepo } = await import("../src/db/broadcasts-repo.ts");
 const broadcasts = createBroadcastRepo(app.db);
 const draft = broadcasts.createDraft({ createdBy: "bench", adminPlatform: "telegram", adminAddress: admin.address, adminUserId: admin.id, audience: "all", text: "Iuran jatuh tempo tanggal 10.", now: Date.now() });
 const queued = inTransaction(app.db, () => broadcasts.start(draft.id, Date.now()));
 const rssQueuedMb = process.memoryUsage().rss / 1e6;
 let delivered = 0;
-app.senders.telegram = { send: async () => null };
-app.broadcastChannels.telegram = { inFlight: config.broadcast.inFlight, send: async () => void delivered++ };
+app.delivery.registerSender("telegram", { send: async () => null });
+app.delivery.registerBroadcastChannel("telegram", { inFlight: config.broadcast.inFlight, send: async () => void delivered++ });
 const peak = { heapTotal: 0, external: 0, rss: 0 };
 const sampler = setInterval(() => {
   const m = process.memoryUsage();

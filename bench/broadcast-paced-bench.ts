@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
-import { createBroadcastRepo } from "../src/admin/broadcast/broadcast-repo.ts";
+import { createBroadcastRepo } from "../src/db/broadcasts-repo.ts";
 import { parseConfig } from "../src/config.ts";
 import { inTransaction } from "../src/db/open.ts";
 import { seedTelegramUsers } from "./seed-users.ts";
@@ -33,7 +33,7 @@ export async function benchPacedBroadcast(opts: { recipients: number; rate: numb
   const app = await createApp(config, { log: silentLogger(), simulatorDbPath: ":memory:" });
   // Seeded in SQL, so the figure is the bot's and not the seeding's.
   seedTelegramUsers(app.db, opts.recipients, 3_000_000);
-  const transport = await startTelegram(app, { pollTimeoutSeconds: 1 });
+  const transport = await startTelegram(app.ports, { pollTimeoutSeconds: 1 });
   const broadcasts = createBroadcastRepo(app.db);
   const admin = app.repos.users.findByIdentity("telegram", "3000000")!;
   const draft = broadcasts.createDraft({ createdBy: "bench", adminPlatform: "telegram", adminAddress: admin.address, adminUserId: admin.id, audience: "all", text: "Iuran jatuh tempo tanggal 10.", now: Date.now() });

@@ -46,7 +46,7 @@ export async function benchEngine(opts: { payers: number; flowsPerPayer: number;
   const app = await createApp(config, { log: silentLogger() });
   const lastSent = new Map<string, number>();
   const received = new Map<string, OutboundMessage[]>();
-  app.senders.telegram = {
+  app.delivery.registerSender("telegram", {
     async send(address, message) {
       lastSent.set(address, performance.now());
       const list = received.get(address) ?? [];
@@ -54,8 +54,8 @@ export async function benchEngine(opts: { payers: number; flowsPerPayer: number;
       received.set(address, list);
       return String(list.length);
     },
-  };
-  fundedTelegramPayers(app.repos, opts.payers, 10_000);
+  });
+  fundedTelegramPayers(app.db, app.repos, opts.payers, 10_000);
 
   const latencies: number[] = [];
   let messages = 0;

@@ -19,8 +19,8 @@ export function seedTelegramUsers(db: Db, count: number, firstId: number): void 
 }
 
 /** Payers with money, credited the way an admin would: real providers mean no demo balance. */
-export function fundedTelegramPayers(repos: Repos, count: number, firstId: number, rupiah = 50_000_000): void {
-  inTransaction(repos.db, () => {
+export function fundedTelegramPayers(db: Db, repos: Repos, count: number, firstId: number, rupiah = 50_000_000): void {
+  inTransaction(db, () => {
     for (let i = 0; i < count; i++) {
       const id = String(firstId + i);
       const u = repos.users.create({ platform: "telegram", externalId: id, address: id, locale: "id", now: Date.now() });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -53,7 +53,8 @@ const env = {
 
 let bot: ChildProcess | null = null;
 function startBot(): void {
-  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  // The bot's own log (warn and up) is kept beside the databases, for a look when something fails.
+  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", openSync(join(dir, "bot.log"), "a"), "pipe"] });
   bot.stderr?.on("data", (d: Buffer) => {
     const line = d.toString();
     if (/"level":(50|60)/.test(line)) console.error(`bot error: ${line.slice(0, 300)}`);

@@ -37,11 +37,11 @@ export async function benchTelegram(opts: { payers: number; flowsPerPayer: numbe
     INQUIRY_LIMIT_PER_HOUR: "1000",
   });
   const app = await createApp(config, { log: silentLogger() });
-  fundedTelegramPayers(app.repos, opts.payers, 20_000);
+  fundedTelegramPayers(app.db, app.repos, opts.payers, 20_000);
   const waiters = new Map<number, () => void>();
   const processed = new Set<number>();
-  app.recover();
-  const transport = await startTelegram(app, {
+  await app.recover();
+  const transport = await startTelegram(app.ports, {
     pollTimeoutSeconds: 1,
     onProcessed: (id) => {
       processed.add(id);

@@ -2,16 +2,22 @@ import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import { dirname, join } from "node:path";
 import type { Config } from "./config.ts";
+import { createGroupCommitter, type GroupCommitter } from "./db/group-commit.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import { createRepos, type Repos } from "./db/repos.ts";
+import { createDedupPruner } from "./db/dedup-retention.ts";
 import { createTranslator, type Translate } from "./i18n.ts";
 import { createArrivalClock, type ArrivalClock } from "./domain/arrival-clock.ts";
+import { conversationEffects, handleEvent } from "./domain/conversation/conversation.ts";
+import type { ConversationContext } from "./domain/conversation/context.ts";
 import { createEngine, type Engine } from "./domain/engine.ts";
 import type { Platform } from "./domain/messages.ts";
 import { createNotifier, type AdminAddress } from "./domain/notifier.ts";
-import { createOutboxSender, type MessageSender, type OutboxSender } from "./domain/outbox-sender.ts";
-import { createPaymentService, type PaymentService } from "./domain/payments.ts";
-import { createReconciler, type Reconciler } from "./domain/reconciler.ts";
+import type { MessageSender } from "./domain/delivery/message-sender.ts";
+import { createOutboxSender, type OutboxSender } from "./domain/delivery/outbox-sender.ts";
+import { createPaymentService, type PaymentService } from "./domain/payments/payment-service.ts";
+import { createReconciler, type Reconciler } from "./domain/payments/reconciler.ts";
+import { createSettlementNotices } from "./domain/payments/settlement-notices.ts";
 import { createAdminHandler } from "./admin/admin-handler.ts";
 import { createIakClient } from "./providers/iak/client.ts";
 import { createEspayClient } from "./providers/espay/client.ts";
@@ -20,17 +26,45 @@ import { createProviderRouter, type ProviderRouter } from "./providers/router.ts
 import { SIMULATOR_CREDENTIALS } from "./providers/simulator/credentials.ts";
 import { startSimulator, type Simulator } from "./providers/simulator/server.ts";
 import { isWhatsappAdmin } from "./admin/admin-ids.ts";
-import { createBroadcastRepo } from "./admin/broadcast/broadcast-repo.ts";
 import { createBroadcastRunner, type BroadcastRunner } from "./admin/broadcast/runner.ts";
 import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts";
 import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
 import { createBackupScheduler } from "./admin/backups.ts";
-import { createInboundPruner } from "./db/dedup-retention.ts";
+
+/**
+ * What a transport gets (docs/architecture.md): the engine to hand events to, a place to plug its
+ * sender and broadcast channel in, the repositories it owns, and the shared services. Nothing else
+ * of the app.
+ */
+export interface TransportPorts {
+  config: Config;
+  engine: Pick<Engine, "handle" | "idle">;
+  delivery: Delivery;
+  repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth">;
+  commits: GroupCommitter;
+  t: Translate;
+  log: Logger;
+  now: () => number;
+  /** Stamps when a message arrived, on the clock the engine stamps menus with. */
+  arrivalClock: ArrivalClock;
+  isAdmin(platform: Platform, externalId: string): boolean;
+}
+
+/** How a transport's sending side plugs in. */
+export interface Delivery {
+  registerSender(platform: Platform, sender: MessageSender): void;
+  registerBroadcastChannel(platform: Platform, channel: BroadcastChannel): void;
+  /** The platform is reachable again: what waited for it goes now. */
+  platformUp(platform: Platform): void;
+  /** Resolves when nothing due is left to send. */
+  flush(): Promise<void>;
+}
 
 export interface App {
   config: Config;
   db: Db;
   repos: Repos;
+  commits: GroupCommitter;
   t: Translate;
   router: ProviderRouter;
   payments: PaymentService;
@@ -41,18 +75,18 @@ export interface App {
   log: Logger;
   /** The app's clock (a fake one in tests). */
   now: () => number;
-  /** Stamps when a message arrived, on the clock the engine stamps menus with. */
   arrivalClock: ArrivalClock;
-  /** Transports plug their sender in here once they run. */
-  senders: Partial<Record<Platform, MessageSender>>;
-  /** …and their broadcast channel (paced delivery of announcements). */
-  broadcastChannels: Partial<Record<Platform, BroadcastChannel>>;
+  delivery: Delivery;
   broadcastRunner: BroadcastRunner;
   isAdmin(platform: Platform, externalId: string): boolean;
-  /** Crash recovery: interrupted inquiries closed, payments left `paying` made pending. Before any transport runs. */
-  recover(): void;
-  /** The background loops: reconciler, broadcast, backups, outbox. After the transports registered their senders. */
+  /** What a transport is given. */
+  ports: TransportPorts;
+  /** Crash recovery: payments left `paying` handed to the status checks, unanswered effects answered. Before any transport runs. */
+  recover(): Promise<void>;
+  /** The background loops: reconciler, broadcast, backups, outbox, pruning. */
   start(): void;
+  /** Drops message ids kept for de-duplication past their time (daily once started; db/dedup-retention.ts). */
+  pruneDedup(): number;
   close(): Promise<void>;
 }
 
@@ -79,15 +113,7 @@ function adminAddresses(config: Config): AdminAddress[] {
   return out;
 }
 
-/** The composition root's core: everything but the transports, wired once. */
-export async function createApp(config: Config, options: AppOptions): Promise<App> {
-  const log = options.log;
-  const now = options.now ?? Date.now;
-  const arrivalClock = createArrivalClock(now);
-  const db = openDatabase(config.databasePath);
-  const repos = createRepos(db);
-  const t = createTranslator();
-
+async function createProviders(config: Config, options: AppOptions, now: () => number, log: Logger): Promise<{ providers: PaymentProvider[]; simulator: Simulator | null }> {
   let simulator: Simulator | null = null;
   const providers: PaymentProvider[] = [];
   const timeouts = options.providerTimeoutMs === undefined ? {} : { timeoutMs: options.providerTimeoutMs };
@@ -104,32 +130,48 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       providers.push(createEspayClient({ ...config.espay, ...timeouts, ...dispatcher }));
     }
   }
+  return { providers, simulator };
+}
 
-  const disabled = () => repos.productSwitches.disabled();
-  const router = createProviderRouter(providers, (p) => !disabled().has(p));
-  const senders: Partial<Record<Platform, MessageSender>> = {};
-  const outbox = createOutboxSender({
-    outbox: repos.outbox,
-    senders,
-    now,
-    log,
-    onBlocked: (userId) => repos.users.setBlocked(userId, true),
-  });
-  const notifier = createNotifier({ repos, admins: adminAddresses(config), defaultLocale: config.defaultLocale, now, kick: outbox.kick });
+/** The composition root's core: everything but the transports, wired once. */
+export async function createApp(config: Config, options: AppOptions): Promise<App> {
+  const log = options.log;
+  const now = options.now ?? Date.now;
+  const arrivalClock = createArrivalClock(now);
+  const db = openDatabase(config.databasePath);
+  const repos = createRepos(db);
+  const commits = createGroupCommitter(db);
+  const t = createTranslator();
+  const { providers, simulator } = await createProviders(config, options, now, log);
+
+  const router = createProviderRouter(providers, (p) => !repos.productSwitches.disabled().has(p));
+  const outbox = createOutboxSender({ outbox: repos.outbox, commits, now, log, onBlocked: (userId) => repos.users.setBlocked(userId, true) });
+  commits.onCommitted(() => outbox.afterCommit());
+  const notifier = createNotifier({ outbox: repos.outbox, users: repos.users, admins: adminAddresses(config), defaultLocale: config.defaultLocale, now, wrote: outbox.wrote });
+  const notices = createSettlementNotices({ notifier, t, ledger: repos.ledger, meta: repos.meta, now, lowDepositAlert: config.lowDepositAlert });
+  // The reconciler looks soon after a payment became pending, rather than at its idle interval.
+  let pokeReconciler = () => undefined as void;
   const payments = createPaymentService({
     repos,
+    commits,
     router,
-    notifier,
-    t,
+    events: {
+      ...notices,
+      pending(tx) {
+        notices.pending(tx);
+        pokeReconciler();
+      },
+    },
     now,
     fees: config.fees,
     inquiryTtlMs: config.inquiryTtlMs,
     lowDepositAlert: config.lowDepositAlert,
     log,
   });
-  const reconciler = createReconciler({ repos, router, payments, now, log });
+  const reconciler = createReconciler({ repos, commits, router, payments, now, log });
+  pokeReconciler = () => reconciler.poke();
   const backups = createBackupScheduler({ db, dir: config.backup.dir, keep: config.backup.keep, now, log });
-  const inboundPruner = createInboundPruner({ inbound: repos.inbound, now, log });
+  const pruner = createDedupPruner({ inbound: repos.inbound, telegramInbox: repos.telegramInbox, now, log });
 
   const isAdmin = (platform: Platform, externalId: string): boolean => {
     if (platform === "console") return config.console;
@@ -137,29 +179,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     return isWhatsappAdmin(config.admins.whatsapp, externalId);
   };
 
-  const broadcastChannels: Partial<Record<Platform, BroadcastChannel>> = {};
-  const broadcasts = createBroadcastRepo(db);
-  const broadcastRunner = createBroadcastRunner({
-    db,
-    broadcasts,
-    users: repos.users,
-    channels: broadcastChannels,
-    notifier,
-    t,
-    now,
-    log,
-    defaultLocale: config.defaultLocale,
-  });
-  const broadcast = createBroadcastCommands({ repos, broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
+  const broadcastRunner = createBroadcastRunner({ db, broadcasts: repos.broadcasts, users: repos.users, notifier, t, now, log, defaultLocale: config.defaultLocale });
+  const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
   const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast });
-  const engine = createEngine({
+  const ctx: ConversationContext = {
     repos,
+    now,
     payments,
     router,
     notifier,
     t,
-    now,
-    arrivalClock,
     settings: {
       sessionTtlMs: config.sessionTtlMs,
       inquiryLimitPerHour: config.inquiryLimitPerHour,
@@ -168,16 +197,34 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       defaultLocale: config.defaultLocale,
     },
     admin,
+  };
+  const engine = createEngine({
+    repos,
+    commits,
+    effects: conversationEffects(ctx),
+    conversation: { handle: (turn, opts) => handleEvent(ctx, turn, opts) },
+    notifier,
+    t,
+    now,
+    arrivalClock,
     isAdmin,
+    defaultLocale: config.defaultLocale,
     demoBalance: config.demoBalance,
     log,
-    onPending: () => reconciler.poke(),
   });
+
+  const delivery: Delivery = {
+    registerSender: (platform, sender) => outbox.register(platform, sender),
+    registerBroadcastChannel: (platform, channel) => broadcastRunner.register(platform, channel),
+    platformUp: (platform) => outbox.platformUp(platform),
+    flush: () => outbox.flush(),
+  };
 
   return {
     config,
     db,
     repos,
+    commits,
     t,
     router,
     payments,
@@ -188,29 +235,36 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     log,
     now,
     arrivalClock,
-    senders,
-    broadcastChannels,
+    delivery,
     broadcastRunner,
     isAdmin,
-    recover() {
-      engine.recoverInterruptedInquiries();
-      reconciler.recoverAfterRestart();
+    ports: { config, engine, delivery, repos, commits, t, log, now, arrivalClock, isAdmin },
+    async recover() {
+      await reconciler.recoverAfterRestart();
+      engine.recover();
+      await engine.idle();
+      // Inquiries cut off with nobody waiting on them (the CLI's): closed, so none stays "inquiring".
+      await commits.run(() => {
+        for (const tx of repos.transactions.withStatus("inquiring")) payments.closeInterruptedInquiry(tx.ref);
+      });
     },
+    pruneDedup: () => pruner.runOnce(),
     start() {
       reconciler.start();
       broadcastRunner.start();
+      pruner.start();
       if (config.databasePath !== ":memory:") backups.start();
-      inboundPruner.start();
       outbox.kick();
     },
     async close() {
       await engine.idle();
       await broadcastRunner.stop();
       await backups.stop();
-      inboundPruner.stop();
+      pruner.stop();
       await reconciler.stop();
       await outbox.flush();
       await outbox.stop();
+      await commits.flush();
       for (const p of providers) await p.close();
       await simulator?.close();
       db.close();

@@ -10,6 +10,12 @@ export function isLocale(value: string): value is Locale {
   return value === "id" || value === "en";
 }
 
+/** A stored language (a user's choice, a platform's hint such as "en-GB"), or the fallback. */
+export function localeOr(stored: string | null | undefined, fallback: Locale): Locale {
+  const lang = stored?.slice(0, 2).toLowerCase();
+  return lang !== undefined && isLocale(lang) ? lang : fallback;
+}
+
 /** Renders a key in a locale. Interpolated values are HTML-escaped, so templates may use <b>, <i>, <code>. */
 export type Translate = (locale: Locale, key: string, vars?: Record<string, unknown>) => string;
 

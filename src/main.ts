@@ -51,21 +51,21 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
 
   // Recovery first: a stored update handled before it would find a fresh payment and take it for a crashed one.
-  app.recover();
+  await app.recover();
   // WhatsApp connects in the background; the rest of the bot works while it is down.
-  if (config.whatsapp.enabled) transports.push(await startWhatsapp(app));
-  if (config.telegram) transports.push(await startTelegram(app));
+  if (config.whatsapp.enabled) transports.push(await startWhatsapp(app.ports));
+  if (config.telegram) transports.push(await startTelegram(app.ports));
 
   if (config.console) {
-    app.senders.console = createConsoleSender(process.stdout);
-    app.broadcastChannels.console = createConsoleBroadcastChannel(process.stdout);
+    app.delivery.registerSender("console", createConsoleSender(process.stdout));
+    app.delivery.registerBroadcastChannel("console", createConsoleBroadcastChannel(process.stdout));
     app.start();
     if (process.stdin.isTTY) {
       process.stdout.write("Loket — console chat. Type a message, a number from a menu, or /bantuan. Ctrl+D to quit.\n");
     }
     await runConsoleChat({
       engine: app.engine,
-      outbox: app.outbox,
+      flush: () => app.delivery.flush(),
       input: process.stdin,
       output: process.stdout,
       now: app.arrivalClock,

@@ -1,21 +1,21 @@
+import { choiceIds } from "../domain/conversation/choice-ids.ts";
 import type { Logger } from "pino";
 import type { Repos } from "../db/repos.ts";
 import type { Translate } from "../i18n.ts";
 import type { AdminHandler } from "../domain/conversation/context.ts";
-import type { ParsedChoice } from "../domain/conversation/choices.ts";
+import type { ParsedChoice } from "../domain/conversation/choice-ids.ts";
 import type { AdminCommand } from "../domain/conversation/commands.ts";
 import type { Turn } from "../domain/conversation/turn.ts";
 import { formatRupiah, readRupiah } from "../domain/money.ts";
 import type { Notifier } from "../domain/notifier.ts";
-import type { PaymentService } from "../domain/payments.ts";
+import type { PaymentService } from "../domain/payments/payment-service.ts";
 import { isProductId, PRODUCT_IDS } from "../domain/products.ts";
 import { looksLikeRef } from "../domain/ref.ts";
 import { productLabel, txLine } from "../domain/render.ts";
 import { formatWib, startOfWibDay, startOfWibMonth } from "../domain/wib-time.ts";
 import { z } from "zod";
 import { resolveUserArg } from "./resolve-user.ts";
-import { NOT_RECEIVED_GRACE_MS } from "../domain/retry-policy.ts";
-import { openCount, paidStats } from "./stats.ts";
+import { NOT_RECEIVED_GRACE_MS } from "../domain/payments/status-check-schedule.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
@@ -74,8 +74,8 @@ export function createAdminHandler(deps: {
     if (action.amount > deps.topupConfirmAbove) {
       turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify(action) };
       turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(action.amount) }), [[
-        { id: "admin:yes", label: t(l, "admin.yes_button") },
-        { id: "admin:no", label: t(l, "admin.no_button") },
+        { id: choiceIds.adminYes(), label: t(l, "admin.yes_button") },
+        { id: choiceIds.adminNo(), label: t(l, "admin.no_button") },
       ]]);
       return;
     }
@@ -225,8 +225,8 @@ export function createAdminHandler(deps: {
         return;
       }
       case "stats": {
-        const today = paidStats(repos.db, startOfWibDay(turn.now));
-        const month = paidStats(repos.db, startOfWibMonth(turn.now));
+        const today = repos.stats.paidSince(startOfWibDay(turn.now));
+        const month = repos.stats.paidSince(startOfWibMonth(turn.now));
         turn.say(
           t(l, "admin.stats", {
             todayCount: today.count,
@@ -235,7 +235,7 @@ export function createAdminHandler(deps: {
             monthCount: month.count,
             monthVolume: formatRupiah(month.volume),
             monthMargin: formatRupiah(month.margin),
-            pending: openCount(repos.db),
+            pending: repos.stats.openCount(),
           }),
         );
         return;

@@ -1,4 +1,3 @@
-import { inTransaction } from "../db/open.ts";
 import { formatRupiah } from "../domain/money.ts";
 import { checkCustomerNumber, isProductId, PRODUCT_IDS, PRODUCTS, type NumberCheck, type ProductId } from "../domain/products.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
@@ -58,9 +57,9 @@ export async function runInquire(ctx: CliContext, args: ParsedArgs): Promise<num
   const req = readInquiry(args);
   const config = loadConfig(ctx);
   return withApp(ctx, config, async (app) => {
-    const { payments, repos, db } = app;
-    // SPEC §5: no new inquiry while a payment of the same bill is open, whoever started it.
-    const started = inTransaction(db, () => {
+    const { payments, repos, commits } = app;
+    // No new inquiry while a payment of the same bill is open, whoever started it.
+    const started = await commits.run(() => {
       const open = repos.transactions.openForBill(req.product, req.number);
       if (open) return { kind: "open", open } as const;
       return { kind: "started", ref: payments.beginInquiry({ userId: null, product: req.product, number: req.number, months: req.months }) } as const;
@@ -72,15 +71,8 @@ export async function runInquire(ctx: CliContext, args: ParsedArgs): Promise<num
       return EXIT_USAGE;
     }
     const ref = started.ref;
-    let routed;
-    try {
-      routed = await payments.runInquiry(ref);
-    } catch (err) {
-      // Close the row rather than leave it `inquiring` until the bot's next restart.
-      inTransaction(db, () => payments.finishInquiry(ref, null, { status: "unavailable", fault: "network", message: "inquiry threw" }));
-      throw err;
-    }
-    const tx = inTransaction(db, () => payments.finishInquiry(ref, routed.provider, routed.outcome));
+    // The chat's own call: providers asked, the answer recorded (a provider that throws reads as unavailable).
+    const tx = await payments.inquire(ref);
     const verdict = inquiryVerdict(tx);
     const report = reportOf(tx, verdict);
     if (verdict.status === "success") {

@@ -1,7 +1,5 @@
-import { durably, inTransaction } from "../db/open.ts";
 import type { TxRow } from "../db/transactions-repo.ts";
-import type { ConfirmResult } from "../domain/payments.ts";
-import { startOfWibDay } from "../domain/wib-time.ts";
+import type { PayRefusal } from "../domain/payments/payment-service.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
 import { loadConfig, withApp, type CliContext } from "./context.ts";
 import { EXIT_OK, EXIT_USAGE } from "./errors.ts";
@@ -11,7 +9,7 @@ import { paymentVerdict, printReport, reasonLine, reportOf } from "./report.ts";
 export const PAY_FLAGS: FlagSpec = { values: [], booleans: ["json", "force", "help"] };
 export const PAY_USAGE = "pay <ref> [--force] [--json]";
 
-type Refusal = Extract<ConfirmResult, { ok: false }>["why"] | "not_operator" | "provider_not_configured" | "paid_today";
+type Refusal = PayRefusal | "not_operator" | "provider_not_configured";
 
 /** The CLI pays from the operator's deposit only what it inquired itself: never a payer's bill. */
 function refusalBeforeConfirm(tx: TxRow | undefined): Refusal | null {
@@ -63,15 +61,16 @@ function refusalText(ref: string, why: Refusal, tx: TxRow | undefined): string {
 }
 
 /**
- * Pays one operator inquiry: the confirm (compare-and-set inquired → paying plus the
- * operator_payment ledger row) is committed durably before the one and only pay request leaves,
- * exactly as the chat flow does; whatever the provider answers is recorded by applyPayOutcome.
+ * Pays one operator inquiry through the money service's one sequence, as the chat does: the confirm
+ * (compare-and-set inquired → paying plus the operator_payment ledger row) committed durably before
+ * the one and only pay request leaves, the outcome recorded. A bill already paid today is refused
+ * unless --force (the chat asks instead; a command line cannot).
  */
 export async function runPay(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const ref = readRef(args.positionals, PAY_USAGE);
   const config = loadConfig(ctx);
   return withApp(ctx, config, async (app) => {
-    const { db, repos, payments } = app;
+    const { repos, payments } = app;
     const refuse = (why: Refusal, tx: TxRow | undefined): number => {
       ctx.io.stderr.write(`Refused: ${refusalText(ref, why, tx)}\n`);
       if (ctx.json) printReport(ctx, reportOf(repos.transactions.get(ref), { status: "rejected", reason: why }, ref), undefined, "");
@@ -82,19 +81,11 @@ export async function runPay(ctx: CliContext, args: ParsedArgs): Promise<number>
     const early = refusalBeforeConfirm(row);
     if (early !== null) return refuse(early, row);
     if (app.router.get(row?.provider ?? "") === undefined) return refuse("provider_not_configured", row);
-    // The chat asks "already paid today, pay again?" before a second payment of one bill; a command
-    // line cannot ask, so it refuses unless the operator said so up front.
-    if (row !== undefined && !args.booleans.has("force")) {
-      const paidToday = repos.transactions.paidSince(row.product, row.customer_number, startOfWibDay((ctx.options.now ?? Date.now)()));
-      if (paidToday !== undefined) return refuse("paid_today", paidToday);
-    }
-    // confirm re-checks everything inside its IMMEDIATE transaction, so a bot or a second CLI
-    // racing for the same row still yields one pay call.
-    const confirmed = durably(db, () => payments.confirm(ref, null, "cli"));
-    if (!confirmed.ok) return refuse(confirmed.why, confirmed.tx);
-
-    const outcome = await payments.executePay(ref);
-    const tx = inTransaction(db, () => payments.applyPayOutcome(ref, outcome));
+    // The confirm re-checks everything inside its commit, so a bot or a second CLI racing for the
+    // same row still yields one pay call.
+    const result = await payments.pay(ref, { userId: null, actor: "cli", again: args.booleans.has("force") });
+    if (result.kind === "refused") return refuse(result.why, result.tx);
+    const tx = result.tx;
     const verdict = paymentVerdict(tx);
     switch (verdict.status) {
       case "success":

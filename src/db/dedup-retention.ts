@@ -13,9 +13,13 @@ const DAY_MS = 24 * 3_600_000;
  */
 export const DEDUP_RETENTION_MS = 3 * DAY_MS;
 
-/** Prunes the `inbound` table now and then once a day; a crash in between only delays a prune. */
-export function createInboundPruner(deps: {
+/**
+ * Prunes the `inbound` ids and the processed Telegram inbox rows now and then once a day; a crash
+ * in between only delays a prune.
+ */
+export function createDedupPruner(deps: {
   inbound: { pruneBefore(before: number): number };
+  telegramInbox: { pruneProcessedBefore(before: number): number };
   now: () => number;
   log: Logger;
   everyMs?: number;
@@ -24,8 +28,9 @@ export function createInboundPruner(deps: {
 
   function runOnce(): number {
     try {
-      const removed = deps.inbound.pruneBefore(deps.now() - DEDUP_RETENTION_MS);
-      if (removed > 0) deps.log.debug({ removed }, "old inbound message ids pruned");
+      const before = deps.now() - DEDUP_RETENTION_MS;
+      const removed = deps.inbound.pruneBefore(before) + deps.telegramInbox.pruneProcessedBefore(before);
+      if (removed > 0) deps.log.debug({ removed }, "old message ids pruned");
       return removed;
     } catch (err) {
       // A busy database today is pruned tomorrow; nothing depends on it happening now.

@@ -1,21 +1,23 @@
 import type { Db } from "./open.ts";
-import { createUsersRepo } from "./users-repo.ts";
+import { createAuditRepo } from "./audit-repo.ts";
+import { createBroadcastRepo } from "./broadcasts-repo.ts";
+import { createInboundRepo } from "./inbound-repo.ts";
 import { createLedgerRepo } from "./ledger-repo.ts";
-import { createTransactionsRepo } from "./transactions-repo.ts";
+import { createMetaRepo } from "./meta-repo.ts";
 import { createOutboxRepo } from "./outbox-repo.ts";
-import {
-  createAuditRepo,
-  createInboundRepo,
-  createProductSwitchesRepo,
-  createSavedNumbersRepo,
-  createSessionsRepo,
-  createTopupRequestsRepo,
-} from "./misc-repos.ts";
+import { createProductSwitchesRepo } from "./product-switches-repo.ts";
+import { createSavedNumbersRepo } from "./saved-numbers-repo.ts";
+import { createSessionsRepo } from "./sessions-repo.ts";
+import { createStatsRepo } from "./stats-repo.ts";
+import { createTelegramInbox } from "./telegram-inbox-repo.ts";
+import { createTopupRequestsRepo } from "./topup-requests-repo.ts";
+import { createTransactionsRepo } from "./transactions-repo.ts";
+import { createUsersRepo } from "./users-repo.ts";
+import { createWhatsappAuthRepo } from "./whatsapp-auth-repo.ts";
 
 /** Every repository over one database, with its statements prepared once. */
 export function createRepos(db: Db) {
   return {
-    db,
     users: createUsersRepo(db),
     ledger: createLedgerRepo(db),
     transactions: createTransactionsRepo(db),
@@ -26,6 +28,11 @@ export function createRepos(db: Db) {
     audit: createAuditRepo(db),
     productSwitches: createProductSwitchesRepo(db),
     topupRequests: createTopupRequestsRepo(db),
+    meta: createMetaRepo(db),
+    stats: createStatsRepo(db),
+    broadcasts: createBroadcastRepo(db),
+    telegramInbox: createTelegramInbox(db),
+    whatsappAuth: createWhatsappAuthRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -1,74 +1,75 @@
 import type { Logger } from "pino";
-import { durably, inTransaction } from "../db/open.ts";
+import type { GroupCommitter } from "../db/group-commit.ts";
 import type { Repos } from "../db/repos.ts";
 import type { UserRow } from "../db/users-repo.ts";
-import { isLocale, type Locale, type Translate } from "../i18n.ts";
-import type { ProviderRouter } from "../providers/router.ts";
-import type { AdminHandler, ConversationContext, ConversationSettings } from "./conversation/context.ts";
-import { handleEvent } from "./conversation/conversation.ts";
-import { afterInquiry } from "./conversation/flow.ts";
-import { SESSION_VERSION, readSession, type SessionState } from "./conversation/session.ts";
-import { Turn, type FollowUp } from "./conversation/turn.ts";
+import { localeOr, type Locale, type Translate } from "../i18n.ts";
 import { createArrivalClock, type ArrivalClock } from "./arrival-clock.ts";
-import { createKeyedLock } from "./keyed-lock.ts";
-import type { Choice, InboundEvent, Platform } from "./messages.ts";
+import type { Effect, EffectRegistry } from "./conversation/effects.ts";
+import { SESSION_VERSION, readSession, type SessionState } from "./conversation/session.ts";
+import { Turn } from "./conversation/turn.ts";
+import type { InboundEvent, Platform } from "./messages.ts";
 import type { Notifier } from "./notifier.ts";
-import type { PaymentService } from "./payments.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 
 export interface EngineDeps {
   repos: Repos;
-  payments: PaymentService;
-  router: ProviderRouter;
+  commits: GroupCommitter;
+  effects: EffectRegistry;
+  /** The conversation: one step for one event (or for something the bot does unasked). */
+  conversation: { handle(turn: Turn, opts: { reset: boolean; firstContact: boolean }): void };
   notifier: Notifier;
   t: Translate;
   now: () => number;
   /** Stamps arrivals and menus; shared with transports that store messages before handling them. */
   arrivalClock?: ArrivalClock;
-  settings: ConversationSettings;
-  admin: AdminHandler | null;
   isAdmin: (platform: Platform, externalId: string) => boolean;
+  defaultLocale: Locale;
   demoBalance: number;
   log: Logger;
-  /** Told when a payment became pending, so the reconciler looks soon. */
-  onPending?: () => void;
   /** Messages per payer per minute before the polite "slow down". */
   messagesPerMinute?: number;
 }
 
 export type HandleResult = "handled" | "duplicate" | "rate_limited";
 
+type Job =
+  | { kind: "event"; event: InboundEvent; done: (result: HandleResult) => void }
+  | { kind: "act"; act: (turn: Turn) => void; done: (result: HandleResult) => void }
+  | { kind: "resume"; effect: Effect; done: (result: HandleResult) => void };
+
+interface Person {
+  jobs: Job[];
+  running: boolean;
+}
+
 /**
- * The transport-agnostic engine: one inbound event at a time per payer; the inbound id, state,
- * ledger and outbox rows of a step are written in one IMMEDIATE transaction, then the step's
- * provider call (if any) runs, and its result is written the same way (SPEC §5).
+ * The transport-agnostic engine (docs/architecture.md). Each person's jobs run one at a time, in
+ * order; different people's run at once, and their commits are shared (group commit). A job is a
+ * step — the inbound id, state, ledger and outbox rows written in one commit — and then, while the
+ * step asked for one, an effect: run outside any commit, answered by its `after` in the next.
+ * The engine knows no effect by name.
  */
 export function createEngine(deps: EngineDeps) {
-  const { repos, t } = deps;
-  const lock = createKeyedLock();
+  const { repos, t, commits, effects } = deps;
   const stamp = deps.arrivalClock ?? createArrivalClock(deps.now);
   const limiter = createRateLimiter({ limit: deps.messagesPerMinute ?? 30, windowMs: 60_000, now: deps.now });
-  const ctx: ConversationContext = {
-    repos,
-    payments: deps.payments,
-    router: deps.router,
-    notifier: deps.notifier,
-    t,
-    settings: deps.settings,
-    admin: deps.admin,
-  };
+  const people = new Map<number, Person>();
+  let idleWaiters: (() => void)[] = [];
 
-  function localeFor(user: UserRow): Locale {
-    return user.locale !== null && isLocale(user.locale) ? user.locale : deps.settings.defaultLocale;
-  }
-
-  function guessLocale(hint: string | undefined): Locale {
-    const lang = hint?.slice(0, 2).toLowerCase();
-    return lang === "en" || lang === "id" ? lang : deps.settings.defaultLocale;
+  /**
+   * The person behind an event, created on first contact. Everything after this is keyed on the
+   * person, not on the id the message came from: WhatsApp may name one person by phone and by LID.
+   */
+  async function personOf(ev: InboundEvent): Promise<number> {
+    for (const id of [ev.userId, ...(ev.aliases ?? [])]) {
+      const user = repos.users.findByIdentity(ev.platform, id);
+      if (user) return user.id;
+    }
+    return commits.run(() => resolveUser(ev, deps.now()).id);
   }
 
   /** Finds the person behind an event (by any of their ids) or creates them, with the demo balance. */
-  function resolveUser(ev: InboundEvent, now: number): { user: UserRow; created: boolean } {
+  function resolveUser(ev: InboundEvent, now: number): UserRow {
     const ids = [ev.userId, ...(ev.aliases ?? [])];
     let user: UserRow | undefined;
     let matched: string | undefined;
@@ -81,12 +82,10 @@ export function createEngine(deps: EngineDeps) {
     }
     let created = false;
     if (!user) {
-      user = repos.users.create({ platform: ev.platform, externalId: ev.userId, address: ev.address, displayName: ev.displayName, locale: guessLocale(ev.localeHint), now });
+      user = repos.users.create({ platform: ev.platform, externalId: ev.userId, address: ev.address, displayName: ev.displayName, locale: localeOr(ev.localeHint, deps.defaultLocale), now });
       created = true;
       matched = ev.userId;
-      if (deps.demoBalance > 0) {
-        repos.ledger.post({ userId: user.id, amount: deps.demoBalance, kind: "demo", actor: "system", note: "demo balance (simulator)", now });
-      }
+      if (deps.demoBalance > 0) repos.ledger.post({ userId: user.id, amount: deps.demoBalance, kind: "demo", actor: "system", note: "demo balance (simulator)", now });
     }
     // One person, one balance: every id the platform revealed points at the same user.
     if (ids.length > 1 || matched !== ev.userId) {
@@ -103,172 +102,201 @@ export function createEngine(deps: EngineDeps) {
     }
     // Written only when something changed (or once a minute), not on every message.
     if (created || user.address !== ev.address || now - user.last_seen_at > 60_000) repos.users.touch(user.id, ev.address, now);
-    return { user: { ...user, address: ev.address }, created };
+    return { ...user, address: ev.address };
   }
 
-  function loadTurn(user: UserRow, now: number, ev: InboundEvent | null): { turn: Turn; reset: boolean } {
-    const { state, reset } = readSession(repos.sessions.get(user.id), now);
+  function loadTurn(user: UserRow, now: number, ev: InboundEvent | null, actor?: string): { turn: Turn; reset: boolean; first: boolean } {
+    const { state, reset, first } = readSession(repos.sessions.get(user.id), now);
     const admin = ev !== null && deps.isAdmin(ev.platform, ev.userId);
-    const actor = `${user.platform}:${user.public_id}`;
-    return { turn: new Turn(user, state, localeFor(user), admin, actor, now, ev, stamp), reset };
+    const turn = new Turn(user, state, localeOr(user.locale, deps.defaultLocale), admin, actor ?? `${user.platform}:${user.public_id}`, now, ev, stamp);
+    return { turn, reset, first };
   }
 
-  function commit(turn: Turn, touch: boolean): void {
-    const state: SessionState = touch ? { ...turn.state, at: turn.now } : turn.state;
+  /** Saves the turn: its state (with the effect it asked for, if any) and its replies. */
+  function save(turn: Turn, touch: boolean): void {
+    const state: SessionState = { ...turn.state, ...(touch && { at: turn.now }), ...(turn.effect === null ? {} : { effect: turn.effect }) };
     repos.sessions.save(turn.user.id, SESSION_VERSION, JSON.stringify(state), turn.now);
     for (const message of turn.replies) deps.notifier.toAddress(turn.user.platform, turn.user.address, turn.user.id, message);
   }
 
-  /**
-   * The person behind an event, created on first contact. Everything after this is keyed on the
-   * person, not on the id the message came from: WhatsApp may name one person by phone and by LID.
-   */
-  function personOf(ev: InboundEvent): number {
-    for (const id of [ev.userId, ...(ev.aliases ?? [])]) {
-      const user = repos.users.findByIdentity(ev.platform, id);
-      if (user) return user.id;
-    }
-    return inTransaction(repos.db, () => resolveUser(ev, deps.now()).user.id);
+  /** An effect left unanswered (its after failed, or a crash): answered from the rows before anything else. */
+  function settleLeftover(turn: Turn): void {
+    const leftover = turn.state.effect;
+    if (leftover === undefined) return;
+    turn.state = { ...turn.state, effect: undefined };
+    effects.after(turn, leftover, effects.resume(leftover));
   }
 
-  async function handle(incoming: InboundEvent): Promise<HandleResult> {
-    const ev: InboundEvent = incoming.receivedAt === undefined ? { ...incoming, receivedAt: stamp() } : incoming;
-    let person: number;
-    try {
-      person = personOf(ev);
-    } catch (err) {
-      deps.log.error({ err, platform: ev.platform, messageId: ev.messageId }, "could not identify the sender");
-      apologise(ev);
-      return "handled";
+  type StepOutcome = { result: HandleResult; effect: Effect | null };
+
+  function eventStep(ev: InboundEvent, person: number): StepOutcome {
+    const now = deps.now();
+    if (!repos.inbound.record(ev.platform, ev.messageId, person, now)) return { result: "duplicate", effect: null };
+    const user = resolveUser(ev, now);
+    const { turn, reset, first } = loadTurn(user, now, ev);
+    // Admins are never limited (an operator may paste forty /topup lines); a limited payer is told every time.
+    if (!turn.isAdmin && !limiter.allow(`user:${user.id}`)) {
+      turn.say(t(turn.locale, "errors.slow_down"));
+      save(turn, false);
+      return { result: "rate_limited", effect: null };
     }
-    return lock.run(`user:${person}`, async () => {
-      const log = deps.log.child({ platform: ev.platform, messageId: ev.messageId });
-      let result: StepResult;
-      try {
-        result = step(ev, person);
-      } catch (err) {
-        // A bug must not leave the payer without an answer, nor make the platform re-deliver forever.
-        log.error({ err }, "handling a message failed");
-        apologise(ev);
-        return "handled";
-      }
-      if (result.kind !== "handled") {
-        log.debug({ outcome: result.kind }, "message not handled");
-        return result.kind;
-      }
-      if (result.followUp) {
-        log.debug({ step: result.followUp.kind, ref: result.followUp.ref }, "provider call");
+    settleLeftover(turn);
+    deps.conversation.handle(turn, { reset, firstContact: first });
+    save(turn, true);
+    return { result: "handled", effect: turn.effect };
+  }
+
+  function actStep(person: number, act: (turn: Turn) => void): StepOutcome {
+    const user = repos.users.findById(person);
+    if (!user) return { result: "handled", effect: null };
+    const { turn } = loadTurn(user, deps.now(), null, "system");
+    settleLeftover(turn);
+    act(turn);
+    save(turn, false);
+    return { result: "handled", effect: turn.effect };
+  }
+
+  /** Runs effects until a step asks for none: each run outside any commit, each answer in one. */
+  async function runEffects(person: number, first: Effect, alreadyRan: "run" | "resume", ev: InboundEvent | null): Promise<void> {
+    let effect: Effect | null = first;
+    let mode = alreadyRan;
+    while (effect !== null) {
+      const current: Effect = effect;
+      let result: { value: unknown } | null = null;
+      if (mode === "run") {
         try {
-          await runFollowUp(result.userId, result.followUp, ev);
+          result = { value: await effects.run(current, person) };
         } catch (err) {
-          log.error({ err, step: result.followUp.kind, ref: result.followUp.ref }, "follow-up failed");
-          // After a pay request, "try again" would be wrong: the money may be moving. Say what is true.
-          apologise(ev, result.followUp.kind === "pay" ? { key: "errors.internal_pay", ref: result.followUp.ref } : undefined);
+          deps.log.error({ err, effect: current.kind, ref: "ref" in current ? current.ref : undefined }, "effect failed; answering from the rows");
         }
       }
-      return "handled";
-    });
-  }
-
-  type StepResult = { kind: "duplicate" | "rate_limited" } | { kind: "handled"; followUp: FollowUp | null; userId: number };
-
-  function step(ev: InboundEvent, person: number): StepResult {
-    const now = deps.now();
-    // The commit that precedes a pay request must be durable; only a confirming payer can cause one.
-    const current = repos.sessions.stepOfUser(person);
-    const write = current === "confirming" || current === "confirming_again" ? durably : inTransaction;
-    return write(repos.db, (): StepResult => {
-      if (!repos.inbound.record(ev.platform, ev.messageId, null, now)) return { kind: "duplicate" };
-      const { user } = resolveUser(ev, now);
-      const firstContact = repos.sessions.get(user.id) === undefined;
-      const { turn, reset } = loadTurn(user, now, ev);
-      // Admins are never limited (an operator may paste forty /topup lines); a limited payer is told every time.
-      if (!turn.isAdmin && !limiter.allow(`user:${user.id}`)) {
-        turn.say(t(turn.locale, "errors.slow_down"));
-        commit(turn, false);
-        return { kind: "rate_limited" };
+      mode = "run";
+      try {
+        effect = await commits.run(() => {
+          const user = repos.users.findById(person)!;
+          const { turn } = loadTurn(user, deps.now(), ev);
+          turn.state = { ...turn.state, effect: undefined };
+          effects.after(turn, current, result === null ? effects.resume(current) : result.value);
+          save(turn, true);
+          return turn.effect;
+        });
+      } catch (err) {
+        deps.log.error({ err, effect: current.kind }, "answering an effect failed");
+        await apologise(person, ev, effects.apologyKey(current), "ref" in current ? current.ref : undefined);
+        return;
       }
-      handleEvent(ctx, turn, { reset, firstContact });
-      commit(turn, true);
-      return { kind: "handled", followUp: turn.followUp, userId: user.id };
-    });
+    }
   }
 
-  function apologise(ev: InboundEvent, about?: { key: string; ref: string }): void {
+  async function apologise(person: number | null, ev: InboundEvent | null, key = "errors.internal", ref?: string): Promise<void> {
     try {
-      inTransaction(repos.db, () => {
-        repos.inbound.record(ev.platform, ev.messageId, null, deps.now());
-        const user = repos.users.findByIdentity(ev.platform, ev.userId);
-        const locale = user?.locale && isLocale(user.locale) ? user.locale : deps.settings.defaultLocale;
-        deps.notifier.toAddress(ev.platform, ev.address, user?.id ?? null, { text: about ? t(locale, about.key, { ref: about.ref }) : t(locale, "errors.internal") });
+      await commits.run(() => {
+        if (ev !== null) repos.inbound.record(ev.platform, ev.messageId, person, deps.now());
+        const user = person === null ? undefined : repos.users.findById(person);
+        const platform = user?.platform ?? ev?.platform;
+        const address = user?.address ?? ev?.address;
+        if (platform === undefined || address === undefined) return;
+        const locale = localeOr(user?.locale ?? ev?.localeHint, deps.defaultLocale);
+        deps.notifier.toAddress(platform, address, user?.id ?? null, { text: t(locale, key, { ref: ref ?? "" }) });
       });
     } catch (err) {
       deps.log.error({ err }, "could not even apologise");
     }
   }
 
-  async function runFollowUp(userId: number, followUp: FollowUp, ev: InboundEvent): Promise<void> {
-    if (followUp.kind === "inquire") {
-      const { provider, outcome } = await deps.payments.runInquiry(followUp.ref).catch((err: unknown) => {
-        deps.log.error({ err, ref: followUp.ref }, "inquiry threw; treating the provider as unavailable");
-        return { provider: null, outcome: { status: "unavailable" as const, fault: "network" as const } };
-      });
-      inTransaction(repos.db, () => {
-        const tx = deps.payments.finishInquiry(followUp.ref, provider, outcome);
-        const user = repos.users.findById(userId)!;
-        const { turn } = loadTurn(user, deps.now(), ev);
-        afterInquiry(ctx, turn, tx);
-        commit(turn, true);
-      });
-      return;
+  async function runJob(person: number, job: Job): Promise<HandleResult> {
+    const ev = job.kind === "event" ? job.event : null;
+    if (job.kind === "resume") {
+      await runEffects(person, job.effect, "resume", null);
+      return "handled";
     }
-    const outcome = await deps.payments.executePay(followUp.ref);
-    inTransaction(repos.db, () => {
-      const user = repos.users.findById(userId)!;
-      const { turn } = loadTurn(user, deps.now(), ev);
-      const tx = repos.transactions.get(followUp.ref)!;
-      const saved = repos.savedNumbers.forProduct(userId, tx.product).some((s) => s.number === tx.customer_number);
-      deps.payments.applyPayOutcome(followUp.ref, outcome, (locale) => {
-        const choices: Choice[][] = [];
-        if (outcome.status === "success" && !saved) choices.push([{ id: `save:${tx.ref}`, label: t(locale, "flow.save_button") }]);
-        choices.push([{ id: "menu", label: t(locale, "flow.menu_button") }]);
-        return { choices, nonce: turn.offer(choices) };
-      });
-      turn.state = { ...turn.state, step: "idle", ref: undefined };
-      commit(turn, true);
-    });
-    if (outcome.status === "pending") deps.onPending?.();
+    let outcome: StepOutcome;
+    try {
+      outcome = await commits.run(() => (job.kind === "event" ? eventStep(job.event, person) : actStep(person, job.act)));
+    } catch (err) {
+      // A bug must not leave the person without an answer, nor make the platform re-deliver forever.
+      deps.log.error({ err, platform: ev?.platform, messageId: ev?.messageId }, "handling a step failed");
+      await apologise(person, ev);
+      return "handled";
+    }
+    if (outcome.effect !== null) await runEffects(person, outcome.effect, "run", ev);
+    return outcome.result;
   }
 
-  /**
-   * After a crash: inquiries that never got their answer are closed, and their payers told, so
-   * nobody waits for a bill that will not come.
-   */
-  function recoverInterruptedInquiries(): number {
-    const rows = repos.transactions.withStatus("inquiring");
-    if (rows.length === 0) return 0;
-    inTransaction(repos.db, () => {
-      const now = deps.now();
-      for (const tx of rows) {
-        repos.transactions.recordInquiryFailure({ ref: tx.ref, provider: null, reason: "unavailable_interrupted", now });
-        if (tx.user_id === null) continue;
-        const user = repos.users.findById(tx.user_id);
-        if (!user) continue;
-        const { turn } = loadTurn(user, now, null);
-        if (turn.state.ref === tx.ref) {
-          afterInquiry(ctx, turn, repos.transactions.get(tx.ref)!);
-          commit(turn, true);
-        }
+  function pump(person: number): void {
+    const p = people.get(person);
+    if (!p || p.running) return;
+    const job = p.jobs.shift();
+    if (!job) {
+      people.delete(person);
+      if (people.size === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const w of waiters) w();
       }
-    });
-    return rows.length;
+      return;
+    }
+    p.running = true;
+    void runJob(person, job)
+      .catch((err: unknown) => {
+        deps.log.error({ err }, "a job failed");
+        return "handled" as const;
+      })
+      .then((result) => {
+        job.done(result);
+        p.running = false;
+        pump(person);
+      });
+  }
+
+  function enqueue(person: number, job: Job): void {
+    let p = people.get(person);
+    if (!p) {
+      p = { jobs: [], running: false };
+      people.set(person, p);
+    }
+    p.jobs.push(job);
+    pump(person);
   }
 
   return {
-    handle,
-    recoverInterruptedInquiries,
-    /** Resolves when every accepted event has been fully handled (shutdown, tests). */
-    idle: () => lock.idle(),
+    /** Handles one inbound event; resolves once its step and every effect it led to are answered. */
+    async handle(incoming: InboundEvent): Promise<HandleResult> {
+      const event: InboundEvent = incoming.receivedAt === undefined ? { ...incoming, receivedAt: stamp() } : incoming;
+      let person: number;
+      try {
+        person = await personOf(event);
+      } catch (err) {
+        deps.log.error({ err, platform: event.platform, messageId: event.messageId }, "could not identify the sender");
+        await apologise(null, event);
+        return "handled";
+      }
+      return new Promise((done) => enqueue(person, { kind: "event", event, done }));
+    },
+    /**
+     * Something the bot does for a person unasked (a credited top-up paying the bill it was for, an
+     * auto-payment): a step like any other, in their queue, with the effects it asks for.
+     */
+    act(person: number, act: (turn: Turn) => void): Promise<HandleResult> {
+      return new Promise((done) => enqueue(person, { kind: "act", act, done }));
+    },
+    /**
+     * After a crash: every effect a step asked for and nobody answered is answered now, from the
+     * rows (an inquiry cut off is closed as interrupted, a payment cut off is with the status checks).
+     */
+    recover(): number {
+      const stuck = repos.sessions.withEffect();
+      for (const row of stuck) {
+        const { state } = readSession(row, deps.now());
+        if (state.effect !== undefined) enqueue(row.user_id, { kind: "resume", effect: state.effect, done: () => undefined });
+      }
+      return stuck.length;
+    },
+    /** Resolves when every accepted job has been fully handled (shutdown, tests). */
+    idle(): Promise<void> {
+      if (people.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
   };
 }
 export type Engine = ReturnType<typeof createEngine>;

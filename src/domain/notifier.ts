@@ -1,6 +1,6 @@
-import type { Repos } from "../db/repos.ts";
-import type { Locale } from "../i18n.ts";
-import { isLocale } from "../i18n.ts";
+import type { OutboxRepo } from "../db/outbox-repo.ts";
+import type { UsersRepo } from "../db/users-repo.ts";
+import { localeOr, type Locale } from "../i18n.ts";
 import type { OutboundMessage, Platform } from "./messages.ts";
 
 export interface AdminAddress {
@@ -11,51 +11,41 @@ export interface AdminAddress {
 }
 
 /**
- * Writes messages to the outbox inside the caller's transaction, so a notice exists if and only
- * if the state change that caused it was committed. `kick` asks the sender to look at once.
+ * Writes messages to the outbox inside the caller's commit, so a notice exists if and only if the
+ * state change that caused it was committed (docs/delivery.md). `wrote` tells the outbox sender
+ * which chat has something new; it looks once the commit is done.
  */
 export function createNotifier(deps: {
-  repos: Repos;
+  outbox: OutboxRepo;
+  users: UsersRepo;
   admins: readonly AdminAddress[];
   defaultLocale: Locale;
   now: () => number;
-  kick: () => void;
+  wrote: (platform: Platform, address: string) => void;
 }) {
-  const { repos } = deps;
-
   function localeOf(userId: number | null): Locale {
-    if (userId === null) return deps.defaultLocale;
-    const l = repos.users.findById(userId)?.locale;
-    return l && isLocale(l) ? l : deps.defaultLocale;
+    return userId === null ? deps.defaultLocale : localeOr(deps.users.findById(userId)?.locale, deps.defaultLocale);
+  }
+
+  function toAddress(platform: Platform, address: string, userId: number | null, message: OutboundMessage): void {
+    deps.outbox.enqueue({ platform, address, userId, message, now: deps.now() });
+    deps.wrote(platform, address);
   }
 
   return {
     localeOf,
-    toAddress(platform: Platform, address: string, userId: number | null, message: OutboundMessage, priority = 0) {
-      repos.outbox.enqueue({ platform, address, userId, message, priority, now: deps.now() });
-      deps.kick();
-    },
-    /** To a payer at the address they last wrote from. */
-    toUser(userId: number, build: (locale: Locale) => OutboundMessage) {
-      const user = repos.users.findById(userId);
+    toAddress,
+    /** To a payer at the address they last wrote from, in their language. */
+    toUser(userId: number, build: (locale: Locale) => OutboundMessage): void {
+      const user = deps.users.findById(userId);
       if (!user) return;
-      const message = build(localeOf(userId));
-      repos.outbox.enqueue({ platform: user.platform, address: user.address, userId, message, now: deps.now() });
-      deps.kick();
+      toAddress(user.platform, user.address, userId, build(localeOr(user.locale, deps.defaultLocale)));
     },
-    toAdmins(build: (locale: Locale) => OutboundMessage) {
+    toAdmins(build: (locale: Locale) => OutboundMessage): void {
       for (const admin of deps.admins) {
-        const user = repos.users.findByIdentity(admin.platform, admin.externalId);
-        const locale = user ? localeOf(user.id) : deps.defaultLocale;
-        repos.outbox.enqueue({
-          platform: admin.platform,
-          address: user?.address ?? admin.address,
-          userId: user?.id ?? null,
-          message: build(locale),
-          now: deps.now(),
-        });
+        const user = deps.users.findByIdentity(admin.platform, admin.externalId);
+        toAddress(admin.platform, user?.address ?? admin.address, user?.id ?? null, build(localeOr(user?.locale, deps.defaultLocale)));
       }
-      deps.kick();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { checkInvariants, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+import { type Harness, type PayerDriver, checkInvariants, crashAfterConfirm, setupApp } from "../helpers/app-harness.ts";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -162,8 +162,7 @@ describe("admin verdicts and the provider", () => {
     await payer.say("8801234560000");
     await payer.tap("months:1");
     const ref = payer.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
-    const { durably } = await import("../../src/db/open.ts");
-    durably(h.app.db, () => h.app.payments.confirm(ref, userOf(h, "8101").id, "test"));
+    crashAfterConfirm(h.app, ref, userOf(h, "8101").id);
     const admin = h.payer("9000");
     expect(await admin.say(`/resolve ${ref} failed`)).toContain("masih dalam perjalanan");
     expect(h.app.repos.transactions.get(ref)!.status).toBe("paying");
@@ -171,7 +170,6 @@ describe("admin verdicts and the provider", () => {
 
   it("/resolve refuses a payment a restart moved to pending or needs_review while its pay request may still be in flight", async () => {
     h = await setupApp();
-    const { durably } = await import("../../src/db/open.ts");
     const confirmed = async (id: string): Promise<string> => {
       const payer = h.payer(id);
       await payer.say("/start");
@@ -179,7 +177,7 @@ describe("admin verdicts and the provider", () => {
       await payer.say(`880123456${id}`);
       await payer.tap("months:1");
       const ref = payer.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
-      durably(h.app.db, () => h.app.payments.confirm(ref, userOf(h, id).id, "test"));
+      crashAfterConfirm(h.app, ref, userOf(h, id).id);
       return ref;
     };
     const iakLike = await confirmed("8103");
@@ -190,7 +188,7 @@ describe("admin verdicts and the provider", () => {
     const before = balances();
 
     // The process died while both pay requests were out; on start-up recovery hands them on at once.
-    h.app.recover();
+    await h.app.recover();
     expect(h.app.repos.transactions.get(iakLike)!.status).toBe("pending");
     expect(h.app.repos.transactions.get(espayLike)!.status).toBe("needs_review");
 
@@ -218,10 +216,10 @@ describe("admin verdicts and the provider", () => {
     const admin = h.payer("9000");
     await admin.say(`/resolve ${ref} failed`);
     h.clock.advance(60_000); // the simulator settles it as paid meanwhile
-    h.app.repos.db.prepare("UPDATE transactions SET next_check_at = 0 WHERE ref = ?").run(ref);
-    h.app.repos.db.prepare("UPDATE transactions SET status = 'pending' WHERE ref = ?").run(ref); // the reconciler read it while pending…
+    h.app.db.prepare("UPDATE transactions SET next_check_at = 0 WHERE ref = ?").run(ref);
+    h.app.db.prepare("UPDATE transactions SET status = 'pending' WHERE ref = ?").run(ref); // the reconciler read it while pending…
     const row = h.app.repos.transactions.get(ref)!;
-    h.app.repos.db.prepare("UPDATE transactions SET status = 'failed' WHERE ref = ?").run(ref); // …and the admin's verdict landed first
+    h.app.db.prepare("UPDATE transactions SET status = 'failed' WHERE ref = ?").run(ref); // …and the admin's verdict landed first
     h.app.payments.settle(row.ref, { kind: "paid", receipt: {} }, "reconciler");
     await h.settle();
     expect(h.app.repos.transactions.get(ref)!.status).toBe("failed");

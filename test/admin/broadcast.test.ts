@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { inTransaction } from "../../src/db/open.ts";
-import { RecipientBlockedError, RetryLaterError, StopBroadcastError, type BroadcastChannel } from "../../src/admin/broadcast/channel.ts";
+import type { BroadcastChannel } from "../../src/admin/broadcast/channel.ts";
+import { SendError } from "../../src/domain/delivery/send-error.ts";
 import { createPacedChannel } from "../../src/admin/broadcast/paced-channel.ts";
 import { fakeClock, setupApp, type Harness } from "../helpers/app-harness.ts";
 
@@ -34,7 +35,7 @@ function recordingChannel(opts: { inFlight?: number; blocked?: Set<string>; fail
   const channel: BroadcastChannel = {
     inFlight: opts.inFlight ?? 4,
     async send(address, html) {
-      if (opts.blocked?.has(address)) throw new RecipientBlockedError("Forbidden: bot was blocked by the user");
+      if (opts.blocked?.has(address)) throw SendError.blocked("Forbidden: bot was blocked by the user");
       if (opts.fail?.has(address)) throw new Error("Bad Request: chat not found");
       expect(html).toContain("/berhenti");
       sent.push(address);
@@ -63,7 +64,7 @@ describe("broadcast", () => {
     await h.payer("100005").say("/berhenti");
     const blocked = new Set(["100007", "100008"]);
     const { channel, sent } = recordingChannel({ blocked, fail: new Set(["100009"]) });
-    h.app.broadcastChannels.telegram = channel;
+    h.app.broadcastRunner.register("telegram", channel);
     const id = await broadcast(h, "Iuran jatuh tempo tanggal 10 <b>ya</b> & jangan lupa");
     const counts = Object.fromEntries((h.app.db.prepare("SELECT state, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state").all(id) as { state: string; n: number }[]).map((r) => [r.state, r.n]));
     // 2000 seeded + the admin + the opted-out payer (also seeded) → 2001 users.
@@ -79,7 +80,7 @@ describe("broadcast", () => {
     const h = await start();
     seedUsers(h, 3);
     const html: string[] = [];
-    h.app.broadcastChannels.telegram = { inFlight: 2, send: async (_a, m) => void html.push(m) };
+    h.app.broadcastRunner.register("telegram", { inFlight: 2, send: async (_a, m) => void html.push(m) });
     await broadcast(h, "<script>x</script> & <b>");
     expect(html[0]).toContain("&lt;script&gt;x&lt;/script&gt; &amp; &lt;b&gt;");
   });
@@ -88,7 +89,7 @@ describe("broadcast", () => {
     const h = await start();
     seedUsers(h, 1);
     const html: string[] = [];
-    h.app.broadcastChannels.telegram = { inFlight: 1, send: async (_a, m) => void html.push(m) };
+    h.app.broadcastRunner.register("telegram", { inFlight: 1, send: async (_a, m) => void html.push(m) });
     await broadcast(h, "Baris satu\nBaris dua");
     expect(html[0]).toMatch(/^Baris satu\nBaris dua/);
   });
@@ -98,13 +99,13 @@ describe("broadcast", () => {
     seedUsers(h, 300);
     let calls = 0;
     const sent: string[] = [];
-    h.app.broadcastChannels.telegram = {
+    h.app.broadcastRunner.register("telegram", {
       inFlight: 4,
       async send(address) {
-        if (++calls % 50 === 0) throw new RetryLaterError("Too Many Requests: retry after 1", 1);
+        if (++calls % 50 === 0) throw SendError.retryAfter("Too Many Requests: retry after 1", 1);
         sent.push(address);
       },
-    };
+    });
     await broadcast(h, "halo");
     expect(sent).toHaveLength(301);
     expect(new Set(sent).size).toBe(301);
@@ -119,7 +120,7 @@ describe("broadcast", () => {
     let n = 0;
     let unblock: () => void = () => undefined;
     const hung = new Promise<void>((r) => (unblock = r));
-    h1.app.broadcastChannels.telegram = {
+    h1.app.broadcastRunner.register("telegram", {
       inFlight: 4,
       send: (address) => {
         // The 400th send never returns: the process dies with its page of sends in flight.
@@ -127,7 +128,7 @@ describe("broadcast", () => {
         first.push(address);
         return Promise.resolve();
       },
-    };
+    });
     const admin = h1.payer("9000");
     await admin.say("/broadcast halo semua");
     await admin.tap("admin:yes");
@@ -136,7 +137,7 @@ describe("broadcast", () => {
     expect(n).toBe(400);
     const h2 = await start(files);
     const second: string[] = [];
-    h2.app.broadcastChannels.telegram = { inFlight: 4, send: async (a) => void second.push(a) };
+    h2.app.broadcastRunner.register("telegram", { inFlight: 4, send: async (a) => void second.push(a) });
     h2.app.broadcastRunner.start();
     await h2.app.broadcastRunner.idle();
     await h2.app.broadcastRunner.stop();
@@ -156,14 +157,14 @@ describe("broadcast", () => {
     const admin = h.payer("9000");
     let release: () => void = () => undefined;
     const sent: string[] = [];
-    h.app.broadcastChannels.telegram = {
+    h.app.broadcastRunner.register("telegram", {
       inFlight: 1,
       send: (a) =>
         new Promise<void>((r) => {
           sent.push(a);
           release = r;
         }),
-    };
+    });
     await admin.say("/broadcast halo");
     await admin.tap("admin:yes");
     await tick();
@@ -171,7 +172,7 @@ describe("broadcast", () => {
     release();
     await h.app.broadcastRunner.idle();
     expect(sent.length).toBeLessThanOrEqual(2);
-    h.app.broadcastChannels.telegram = { inFlight: 4, send: async (a) => void sent.push(a) };
+    h.app.broadcastRunner.register("telegram", { inFlight: 4, send: async (a) => void sent.push(a) });
     expect(await admin.say("/broadcast_resume")).toContain("sedang dikirim");
     await tick();
     await h.app.broadcastRunner.idle();
@@ -186,7 +187,7 @@ describe("broadcast", () => {
     const admin = h.payer("9000");
     const sent: string[] = [];
     let gate: () => void = () => undefined;
-    h.app.broadcastChannels.telegram = { inFlight: 1, send: (a) => new Promise<void>((r) => ((gate = r), sent.push(a))) };
+    h.app.broadcastRunner.register("telegram", { inFlight: 1, send: (a) => new Promise<void>((r) => ((gate = r), sent.push(a))) });
     await admin.say("/broadcast halo");
     await admin.tap("admin:yes");
     await tick();
@@ -201,7 +202,7 @@ describe("broadcast", () => {
     seedUsers(h, 10, "whatsapp");
     const delays: number[] = [];
     let sends = 0;
-    h.app.broadcastChannels.whatsapp = createPacedChannel({
+    h.app.broadcastRunner.register("whatsapp", createPacedChannel({
       minDelayMs: 3000,
       maxDelayMs: 6000,
       dailyCap: 5,
@@ -210,19 +211,19 @@ describe("broadcast", () => {
       send: async () => {
         sends++;
       },
-    });
+    }));
     await broadcast(h, "halo");
     expect(sends).toBe(5); // the daily cap
     expect(delays.every((d) => d >= 3000 && d <= 6000)).toBe(true);
     const b = h.app.db.prepare("SELECT status FROM broadcasts").get() as { status: string };
     expect(b.status).toBe("running"); // waits for tomorrow
     h.clock.advance(24 * 3600_000);
-    h.app.broadcastChannels.whatsapp = {
+    h.app.broadcastRunner.register("whatsapp", {
       inFlight: 1,
       send: async () => {
-        throw new StopBroadcastError("rate-overlimit");
+        throw SendError.accountLimited("rate-overlimit");
       },
-    };
+    });
     h.app.broadcastRunner.kick();
     await h.app.broadcastRunner.idle();
     expect(h.app.db.prepare("SELECT status, pause_reason FROM broadcasts").get()).toEqual({ status: "paused", pause_reason: "rate-overlimit" });

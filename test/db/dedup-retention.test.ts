@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createInboundPruner, DEDUP_RETENTION_MS } from "../../src/db/dedup-retention.ts";
+import { createDedupPruner, DEDUP_RETENTION_MS } from "../../src/db/dedup-retention.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { createRepos } from "../../src/db/repos.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -33,7 +33,7 @@ describe("de-duplication ids are kept long enough, and not too long", () => {
     repos.inbound.record("telegram", "msg:1:1", null, t0);
     repos.inbound.record("telegram", "msg:1:2", null, t0 + 2 * DAY);
     let now = t0 + DEDUP_RETENTION_MS - 1;
-    const pruner = createInboundPruner({ inbound: repos.inbound, now: () => now, log: silentLogger() });
+    const pruner = createDedupPruner({ inbound: repos.inbound, telegramInbox: repos.telegramInbox, now: () => now, log: silentLogger() });
     expect(pruner.runOnce()).toBe(0);
     now = t0 + DEDUP_RETENTION_MS + 1;
     expect(pruner.runOnce()).toBe(1);
@@ -48,7 +48,7 @@ describe("de-duplication ids are kept long enough, and not too long", () => {
     let now = Date.UTC(2025, 0, 10);
     repos.inbound.record("whatsapp", "old", null, now - 4 * DAY);
     repos.inbound.record("whatsapp", "young", null, now - 2 * DAY);
-    const pruner = createInboundPruner({ inbound: repos.inbound, now: () => now, log: silentLogger() });
+    const pruner = createDedupPruner({ inbound: repos.inbound, telegramInbox: repos.telegramInbox, now: () => now, log: silentLogger() });
     pruner.start();
     expect(inboundIds(db)).toEqual(["young"]);
     now += DAY + HOUR;

@@ -10,7 +10,8 @@ async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.say(number);
   await p.tap("months:1");
   await p.tapLike("pay:");
-  return p.messages().at(-1)!.text.match(/LK[0-9A-Z]{12}/)![0];
+  // The receipt names the ref (the message after it offers to save the number).
+  return [...p.messages()].reverse().find((m) => /LK[0-9A-Z]{12}/.test(m.text))!.text.match(/LK[0-9A-Z]{12}/)![0];
 }
 
 describe("payer commands", () => {

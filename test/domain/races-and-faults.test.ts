@@ -2,8 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { durably, inTransaction } from "../../src/db/open.ts";
-import { checkInvariants, fakeClock, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+import { inTransaction } from "../../src/db/open.ts";
+import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
 const open: Harness[] = [];
 afterEach(async () => {
@@ -152,9 +152,9 @@ describe("restarts at every step", () => {
     await toBill(p);
     const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
     // The confirm commits (hold + paying), then the process dies before the request leaves.
-    durably(h1.app.db, () => h1.app.payments.confirm(ref, h1.app.repos.users.findByIdentity("telegram", "5002")!.id, "test"));
+    crashAfterConfirm(h1.app, ref, h1.app.repos.users.findByIdentity("telegram", "5002")!.id);
     const h2 = await start({}, { ...f, clock });
-    h2.app.reconciler.recoverAfterRestart();
+    await h2.app.reconciler.recoverAfterRestart();
     await h2.app.reconciler.runDue();
     await h2.settle();
     expect(h2.app.repos.transactions.get(ref)!.status).toBe("pending"); // "never received" is not trusted yet
@@ -175,10 +175,9 @@ describe("restarts at every step", () => {
     const p = h1.payer("5003");
     await toBill(p);
     const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
-    durably(h1.app.db, () => h1.app.payments.confirm(ref, h1.app.repos.users.findByIdentity("telegram", "5003")!.id, "test"));
-    await h1.app.payments.executePay(ref); // the answer is lost with the process
+    await crashAfterPayRequest(h1.app, ref, h1.app.repos.users.findByIdentity("telegram", "5003")!.id); // the answer is lost with the process
     const h2 = await start({}, { ...f, clock });
-    h2.app.reconciler.recoverAfterRestart();
+    await h2.app.reconciler.recoverAfterRestart();
     await h2.app.reconciler.runDue();
     await h2.settle();
     expect(h2.app.repos.transactions.get(ref)!.status).toBe("paid");
@@ -199,10 +198,11 @@ describe("restarts at every step", () => {
     const userId = h1.app.repos.users.findByIdentity("telegram", "5004")!.id;
     const ref = inTransaction(h1.app.db, () => h1.app.payments.beginInquiry({ userId, product: "bpjs-kesehatan", number: "8801234560000", months: 1 }));
     const session = JSON.parse(h1.app.repos.sessions.get(userId)!.state) as Record<string, unknown>;
-    h1.app.repos.sessions.save(userId, 1, JSON.stringify({ ...session, step: "inquiring", ref }), clock.now());
+    h1.app.repos.sessions.save(userId, 1, JSON.stringify({ ...session, step: "inquiring", ref, effect: { kind: "inquire", ref } }), clock.now());
     const h2 = await start({}, { ...f, clock });
-    expect(h2.app.engine.recoverInterruptedInquiries()).toBe(1);
+    await h2.app.recover();
     await h2.settle();
+    expect(h2.app.repos.transactions.get(ref)!.status).toBe("inquiry_failed");
     expect(h2.sent.some((s) => s.address === "5004" && s.message.text.includes("coba lagi"))).toBe(true);
   });
 
@@ -247,7 +247,7 @@ describe("faults inside the bot", () => {
     const p = h.payer("5103");
     await toBill(p);
     const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
-    durably(h.app.db, () => h.app.payments.confirm(ref, h.app.repos.users.findByIdentity("telegram", "5103")!.id, "test"));
+    crashAfterConfirm(h.app, ref, h.app.repos.users.findByIdentity("telegram", "5103")!.id);
     h.clock.advance(5 * 60_000);
     await h.app.reconciler.runDue();
     await h.app.reconciler.runDue();
@@ -262,13 +262,13 @@ describe("a payer is never stuck", () => {
     const h = await start();
     const p = h.payer("5201");
     await toBill(p);
-    const original = h.app.payments.applyPayOutcome;
-    h.app.payments.applyPayOutcome = () => {
+    const original = h.app.repos.transactions.markPaid;
+    h.app.repos.transactions.markPaid = () => {
       throw new Error("SQLITE_BUSY");
     };
     const text = await p.tapLike("pay:");
-    expect(text).toContain("Jangan membayar ulang");
-    h.app.payments.applyPayOutcome = original;
+    expect(text).toContain("membayar ulang");
+    h.app.repos.transactions.markPaid = original;
     // The reconciler adopts the orphaned row and settles it.
     h.clock.advance(5 * 60_000);
     await h.app.reconciler.runDue();

@@ -2,12 +2,11 @@ import { describe, expect, it } from "vitest";
 import { formatRupiah, parseRupiah } from "../../src/domain/money.ts";
 import { maskDigits, maskName } from "../../src/domain/mask.ts";
 import { checkCustomerNumber } from "../../src/domain/products.ts";
-import { parseChoice } from "../../src/domain/conversation/choices.ts";
+import { parseChoice } from "../../src/domain/conversation/choice-ids.ts";
 import { parseCommand } from "../../src/domain/conversation/commands.ts";
 import { readSession, SESSION_VERSION } from "../../src/domain/conversation/session.ts";
-import { nextCheckDelayMs } from "../../src/domain/retry-policy.ts";
+import { nextCheckDelayMs } from "../../src/domain/payments/status-check-schedule.ts";
 import { endOfWibDay, formatWib, startOfWibMonth, wibDate } from "../../src/domain/wib-time.ts";
-import { createKeyedLock } from "../../src/domain/keyed-lock.ts";
 import { createRateLimiter } from "../../src/domain/rate-limiter.ts";
 import { mintRef, looksLikeRef } from "../../src/domain/ref.ts";
 import { htmlToPlain } from "../../src/transports/plain-text.ts";
@@ -80,7 +79,7 @@ describe("session rows", () => {
     expect(readSession({ version: SESSION_VERSION + 1, state: "{}" }, 1).reset).toBe(true);
     expect(readSession({ version: SESSION_VERSION, state: "not json" }, 1).reset).toBe(true);
     expect(readSession({ version: SESSION_VERSION, state: JSON.stringify({ step: "flying", nonce: 0, menu: [], at: 1 }) }, 1).reset).toBe(true);
-    expect(readSession(undefined, 1)).toEqual({ state: { step: "idle", nonce: 0, menu: [], at: 1 }, reset: false });
+    expect(readSession(undefined, 1)).toEqual({ state: { step: "idle", nonce: 0, menu: [], at: 1 }, reset: false, first: true });
   });
 });
 
@@ -102,24 +101,6 @@ describe("WIB time", () => {
 });
 
 describe("small pieces", () => {
-  it("runs tasks one at a time per key", async () => {
-    const lock = createKeyedLock();
-    const order: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const a = lock.run("k", async () => {
-      await gate;
-      order.push("a");
-    });
-    const b = lock.run("k", async () => void order.push("b"));
-    const c = lock.run("other", async () => void order.push("c"));
-    await c;
-    release();
-    await Promise.all([a, b]);
-    expect(order).toEqual(["c", "a", "b"]);
-    await lock.idle();
-    expect(lock.busyKeys).toBe(0);
-  });
   it("rate-limits within a sliding window", () => {
     let now = 0;
     const rl = createRateLimiter({ limit: 2, windowMs: 1000, now: () => now });

@@ -2,7 +2,7 @@ import { createApp, type App } from "../../src/app.ts";
 import { parseConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import type { InboundEvent, OutboundMessage, Platform } from "../../src/domain/messages.ts";
-import type { MessageSender } from "../../src/domain/outbox-sender.ts";
+import type { MessageSender } from "../../src/domain/delivery/message-sender.ts";
 
 /** 10:00 WIB on 2026-11-22: far from midnight, so inquiry validity is the TTL. */
 export const START = Date.UTC(2026, 10, 22, 3, 0, 0);
@@ -69,12 +69,12 @@ export async function setupApp(env: Record<string, string> = {}, opts: { settleM
     },
   };
   for (const platform of ["telegram", "whatsapp", "console"] as const) {
-    app.senders[platform] = {
+    app.delivery.registerSender(platform, {
       async send(address, message, replaced) {
         sent.push({ platform, address, message, replaced });
         return recorder.send(address, message, replaced);
       },
-    };
+    });
   }
 
   async function settle() {
@@ -162,4 +162,24 @@ export function checkInvariants(app: App): string[] {
   const overPaid = (app.simulator?.payCalls() ?? []).filter((c) => c.payCount > 1);
   if (overPaid.length) problems.push(`inquiries paid more than once at the provider: ${JSON.stringify(overPaid)}`);
   return problems;
+}
+
+/**
+ * The database as a crash right after the confirm leaves it: the row `paying` with its hold, the
+ * pay request not sent (what payments.pay commits before the request leaves).
+ */
+export function crashAfterConfirm(app: App, ref: string, userId: number): void {
+  app.db.transaction(() => {
+    const tx = app.repos.transactions.get(ref)!;
+    const provider = app.router.get(tx.provider ?? "")!;
+    app.repos.transactions.startPay(ref, app.now(), provider.payTimeoutMs);
+    app.repos.ledger.post({ userId, amount: -(tx.total ?? 0), kind: "hold", txRef: ref, actor: "test", note: "payment hold", now: app.now() });
+  }).immediate();
+}
+
+/** …and then the pay request sent, its answer lost with the process. */
+export async function crashAfterPayRequest(app: App, ref: string, userId: number): Promise<void> {
+  crashAfterConfirm(app, ref, userId);
+  const tx = app.repos.transactions.get(ref)!;
+  await app.router.get(tx.provider ?? "")!.pay({ ref, product: tx.product, customerNumber: tx.customer_number, ...(tx.months === null ? {} : { months: tx.months }), payToken: tx.pay_token! });
 }

@@ -1,7 +1,8 @@
+import { choiceIds } from "../../domain/conversation/choice-ids.ts";
 import type { Turn } from "../../domain/conversation/turn.ts";
 import type { Translate } from "../../i18n.ts";
 import type { Repos } from "../../db/repos.ts";
-import type { Audience, BroadcastRepo } from "./broadcast-repo.ts";
+import type { Audience, BroadcastRepo } from "../../db/broadcasts-repo.ts";
 
 const AUDIENCES = new Set<Audience>(["all", "telegram", "whatsapp"]);
 export const MAX_BROADCAST_LENGTH = 3500;
@@ -30,8 +31,8 @@ export function createBroadcastCommands(deps: { repos: Repos; broadcasts: Broadc
     });
     turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify({ kind: "broadcast", id: b.id }) };
     turn.say(t(l, "admin.broadcast_preview", { audience, count: b.total, text }), [[
-      { id: "admin:yes", label: t(l, "admin.broadcast_send_button", { count: b.total }) },
-      { id: "admin:no", label: t(l, "admin.no_button") },
+      { id: choiceIds.adminYes(), label: t(l, "admin.broadcast_send_button", { count: b.total }) },
+      { id: choiceIds.adminNo(), label: t(l, "admin.no_button") },
     ]]);
   }
 

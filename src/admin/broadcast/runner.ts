@@ -5,9 +5,10 @@ import { escapeHtml } from "../../domain/html.ts";
 import type { Platform } from "../../domain/messages.ts";
 import type { Notifier } from "../../domain/notifier.ts";
 import { startOfWibDay } from "../../domain/wib-time.ts";
-import { isLocale, type Locale, type Translate } from "../../i18n.ts";
-import type { BroadcastRepo, RecipientRow } from "./broadcast-repo.ts";
-import { RecipientBlockedError, RetryLaterError, StopBroadcastError, type BroadcastChannel } from "./channel.ts";
+import { localeOr, type Locale, type Translate } from "../../i18n.ts";
+import type { BroadcastRepo, RecipientRow } from "../../db/broadcasts-repo.ts";
+import { SendError, sendFailureOf } from "../../domain/delivery/send-error.ts";
+import type { BroadcastChannel } from "./channel.ts";
 
 type Outcome = { state: "sent" } | { state: "failed"; error: string } | { state: "blocked" } | { state: "pending"; retryAfterMs: number } | { state: "stop"; error: string };
 
@@ -20,7 +21,7 @@ export function createBroadcastRunner(deps: {
   db: Db;
   broadcasts: BroadcastRepo;
   users: UsersRepo;
-  channels: Partial<Record<Platform, BroadcastChannel>>;
+
   notifier: Notifier;
   t: Translate;
   now: () => number;
@@ -31,14 +32,16 @@ export function createBroadcastRunner(deps: {
   sleep?: (ms: number) => Promise<void>;
 }) {
   const { broadcasts } = deps;
+  const channels = new Map<Platform, BroadcastChannel>();
   const active = new Map<number, Promise<void>>();
   const lastReport = new Map<number, number>();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let started = false;
 
   function message(row: RecipientRow, text: string): string {
-    const locale = row.locale !== null && isLocale(row.locale) ? row.locale : deps.defaultLocale;
+    const locale = localeOr(row.locale, deps.defaultLocale);
     return `${escapeHtml(text)}\n\n<i>${deps.t(locale, "broadcast.footer")}</i>`;
   }
 
@@ -47,10 +50,18 @@ export function createBroadcastRunner(deps: {
       await channel.send(row.address, message(row, text));
       return { state: "sent" };
     } catch (err) {
-      if (err instanceof RecipientBlockedError) return { state: "blocked" };
-      if (err instanceof RetryLaterError) return { state: "pending", retryAfterMs: err.afterMs };
-      if (err instanceof StopBroadcastError) return { state: "stop", error: err.message };
-      return { state: "failed", error: err instanceof Error ? err.message : String(err) };
+      // The outbox's vocabulary (docs/delivery.md), read the broadcast way: at most once per recipient.
+      const text = err instanceof Error ? err.message : String(err);
+      switch (sendFailureOf(err)) {
+        case "blocked":
+          return { state: "blocked" };
+        case "retry_after":
+          return { state: "pending", retryAfterMs: (err as SendError).retryAfterMs };
+        case "account_limited":
+          return { state: "stop", error: text };
+        default:
+          return { state: "failed", error: text };
+      }
     }
   }
 
@@ -81,7 +92,7 @@ export function createBroadcastRunner(deps: {
       for (;;) {
         const b = broadcasts.get(id);
         if (!b || b.status !== "running" || stopped) return "stopped";
-        const channel = deps.channels[platform];
+        const channel = channels.get(platform);
         if (!channel) return "waiting";
         if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())) + (done?.claimed.length ?? 0))) return "waiting";
         const previous: { claimed: RecipientRow[]; outcomes: Outcome[] } | null = done;
@@ -163,10 +174,21 @@ export function createBroadcastRunner(deps: {
   }
 
   return {
+    /**
+     * A transport plugs its channel in once it runs; lanes waiting for it start — once the runner
+     * has started, since start() first settles the sends a crash left in flight.
+     */
+    register(platform: Platform, channel: BroadcastChannel): void {
+      channels.set(platform, channel);
+      if (started) kick();
+    },
+    /** The channel registered for a platform (tests, diagnostics). */
+    channelOf: (platform: Platform) => channels.get(platform),
     kick,
     report,
     start(): void {
       stopped = false;
+      started = true;
       const orphans = broadcasts.failOrphans(deps.now());
       if (orphans > 0) deps.log.warn({ orphans }, "broadcast sends interrupted by a restart were not repeated");
       kick();

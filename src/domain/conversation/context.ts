@@ -2,10 +2,10 @@ import type { Repos } from "../../db/repos.ts";
 import type { Locale, Translate } from "../../i18n.ts";
 import type { ProviderRouter } from "../../providers/router.ts";
 import type { Notifier } from "../notifier.ts";
-import type { PaymentService } from "../payments.ts";
+import type { PaymentService } from "../payments/payment-service.ts";
 import type { Turn } from "./turn.ts";
 import type { AdminCommand } from "./commands.ts";
-import type { ParsedChoice } from "./choices.ts";
+import type { ParsedChoice } from "./choice-ids.ts";
 
 export interface ConversationSettings {
   sessionTtlMs: number;
@@ -23,6 +23,7 @@ export interface AdminHandler {
 
 export interface ConversationContext {
   repos: Repos;
+  now: () => number;
   payments: PaymentService;
   router: ProviderRouter;
   notifier: Notifier;

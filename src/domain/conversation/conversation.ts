@@ -1,19 +1,11 @@
 import type { ConversationContext } from "./context.ts";
-import { parseChoice, isSelfIdentifying, type ParsedChoice } from "./choices.ts";
+import { choiceIds, parseChoice, isSelfIdentifying, type ParsedChoice } from "./choice-ids.ts";
+import { chooseMonths, chooseProduct, enterNumber, numberChosen } from "./choose-bill.ts";
 import { parseCommand } from "./commands.ts";
-import {
-  cancelFlow,
-  chooseMonths,
-  chooseProduct,
-  confirmPay,
-  enterNumber,
-  explainStaleRef,
-  numberChosen,
-  recheck,
-  reexplain,
-  showCurrentMenu,
-  showMainMenu,
-} from "./flow.ts";
+import { createEffectRegistry, type EffectRegistry } from "./effects.ts";
+import { inquiryEffect, recheck } from "./inquiry-step.ts";
+import { menuChoice, reexplain, showCurrentMenu, showMainMenu } from "./menus.ts";
+import { cancelFlow, confirmPay, explainStaleRef, payEffect } from "./pay-step.ts";
 import { eraseMyData, runPayerCommand, setLanguage, showSavedNumbers } from "./payer-commands.ts";
 import { freshSession } from "./session.ts";
 import type { Turn } from "./turn.ts";
@@ -21,9 +13,15 @@ import { receiptText, txLine } from "../render.ts";
 
 const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
 
+/** Every effect a conversation step can ask for, with its handler (docs/architecture.md). */
+export function conversationEffects(ctx: ConversationContext): EffectRegistry {
+  return createEffectRegistry({ inquire: inquiryEffect(ctx), pay: payEffect(ctx) });
+}
+
 /**
- * The state machine of SPEC §3 for one inbound event. It only reads and writes through the turn
- * and the repositories, inside the caller's transaction; provider calls are left as follow-ups.
+ * The conversation's state machine (docs/conversation.md) for one inbound event. It only reads and
+ * writes through the turn and the repositories, inside the caller's commit; provider calls are
+ * asked for as effects.
  */
 export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset: boolean; firstContact: boolean }): void {
   const { t } = ctx;
@@ -32,8 +30,8 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
 
   if (opts.reset) turn.say(t(l(), "session.reset"));
 
-  // A step that waits for a provider call cannot be current here: the call runs under this payer's
-  // lock, so it ended without moving the session on (it threw). Never leave the payer stuck in it.
+  // A step that waits for a provider call cannot be current here: the engine answers every effect
+  // before the person's next event. Should one be left anyway, never leave the payer stuck in it.
   if (turn.state.step === "paying" || turn.state.step === "inquiring") recoverStuckStep(ctx, turn);
 
   // Inactivity: say so, and start over (a payment in flight is not a session to expire).
@@ -137,7 +135,7 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
       const tx = repos.transactions.get(choice.ref);
       if (!tx || tx.user_id !== turn.user.id || tx.erased) return explainStaleRef(ctx, turn, choice.ref);
       turn.state = { ...turn.state, step: "naming_saved", ref: tx.ref, product: tx.product, number: tx.customer_number };
-      turn.say(t(l, "saved.ask_label"), [[{ id: "cancel", label: t(l, "flow.cancel_button") }]]);
+      turn.say(t(l, "saved.ask_label"), [[{ id: choiceIds.cancel(), label: t(l, "flow.cancel_button") }]]);
       return;
     }
     case "unsave":
@@ -165,9 +163,7 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
 function recoverStuckStep(ctx: ConversationContext, turn: Turn): void {
   const ref = turn.state.ref;
   const tx = ref === undefined ? undefined : ctx.repos.transactions.get(ref);
-  if (turn.state.step === "inquiring" && tx?.status === "inquiring") {
-    ctx.repos.transactions.recordInquiryFailure({ ref: tx.ref, provider: null, reason: "unavailable_interrupted", now: turn.now });
-  }
+  if (turn.state.step === "inquiring" && tx?.status === "inquiring") ctx.payments.closeInterruptedInquiry(tx.ref);
   turn.state = { ...turn.state, step: "idle", ref: undefined };
   if (tx && tx.user_id === turn.user.id && ["paying", "pending", "needs_review"].includes(tx.status)) {
     turn.say(ctx.t(turn.locale, "stale.in_progress", { ref: tx.ref, line: txLine(ctx.t, turn.locale, tx) }));
@@ -184,6 +180,6 @@ function saveNumber(ctx: ConversationContext, turn: Turn, text: string): void {
   if (product === undefined || number === undefined) return showMainMenu(ctx, turn);
   ctx.repos.savedNumbers.save(turn.user.id, product, number, label, turn.now);
   turn.state = { ...turn.state, step: "idle", ref: undefined };
-  turn.say(ctx.t(turn.locale, "saved.saved", { label }), [[{ id: "menu", label: ctx.t(turn.locale, "flow.menu_button") }]]);
+  turn.say(ctx.t(turn.locale, "saved.saved", { label }), [[menuChoice(ctx, turn)]]);
 }
 

@@ -5,14 +5,16 @@ import { looksLikeRef } from "../ref.ts";
 import { displayNumber, productLabel, receiptText, txLine } from "../render.ts";
 import type { PayerCommand } from "./commands.ts";
 import type { ConversationContext } from "./context.ts";
-import { cancelFlow, showMainMenu } from "./flow.ts";
+import { choiceIds } from "./choice-ids.ts";
+import { cancelChoice, menuChoice, showMainMenu } from "./menus.ts";
+import { cancelFlow } from "./pay-step.ts";
 import type { Turn } from "./turn.ts";
 
 /** SPEC §3 payer commands. Each runs in any state and leaves the pay flow where it was unless it says otherwise. */
 export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: PayerCommand, args: string[]): void {
   const { t, repos } = ctx;
   const l = turn.locale;
-  const menuButton = [{ id: "menu", label: t(l, "flow.menu_button") }];
+  const menuButton = [menuChoice(ctx, turn)];
   switch (name) {
     case "menu":
       // "/start" greets; "menu" just shows the menu.
@@ -47,8 +49,8 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       ctx.notifier.toAdmins((al) => ({
         text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: fitPlain(turn.user.display_name ?? "-", 64), id }),
         choices: [[
-          { id: `topup:approve:${id}`, label: t(al, "topup_request.approve_button") },
-          { id: `topup:reject:${id}`, label: t(al, "topup_request.reject_button") },
+          { id: choiceIds.topupDecision(id, true), label: t(al, "topup_request.approve_button") },
+          { id: choiceIds.topupDecision(id, false), label: t(al, "topup_request.reject_button") },
         ]],
       }));
       turn.say(t(l, "topup_request.sent", { amount: formatRupiah(amount) }));
@@ -91,8 +93,8 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
         return;
       }
       turn.say(t(l, "language.choose"), [[
-        { id: "lang:id", label: "Bahasa Indonesia" },
-        { id: "lang:en", label: "English" },
+        { id: choiceIds.language("id"), label: "Bahasa Indonesia" },
+        { id: choiceIds.language("en"), label: "English" },
       ]]);
       return;
     }
@@ -108,7 +110,7 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       turn.say(t(l, "broadcast.opted_in"));
       return;
     case "erase":
-      turn.say(t(l, "erase.confirm"), [[{ id: "erase:yes", label: t(l, "erase.confirm_button") }], [{ id: "cancel", label: t(l, "flow.cancel_button") }]]);
+      turn.say(t(l, "erase.confirm"), [[{ id: choiceIds.eraseConfirm(), label: t(l, "erase.confirm_button") }], [cancelChoice(ctx, turn)]]);
       return;
     case "help":
       turn.say(t(l, "help.text", { support: ctx.settings.supportContact ?? t(l, "help.default_support") }), [menuButton]);
@@ -122,7 +124,7 @@ export const SAVED_PAGE_SIZE = 8;
 export function showSavedNumbers(ctx: ConversationContext, turn: Turn, page: number): void {
   const { t, repos } = ctx;
   const l = turn.locale;
-  const menuButton = { id: "menu", label: t(l, "flow.menu_button") };
+  const menuButton = menuChoice(ctx, turn);
   const saved = repos.savedNumbers.list(turn.user.id);
   if (saved.length === 0) {
     turn.say(t(l, "saved.empty"), [[menuButton]]);
@@ -133,10 +135,10 @@ export function showSavedNumbers(ctx: ConversationContext, turn: Turn, page: num
   const shown = saved.slice((current - 1) * SAVED_PAGE_SIZE, current * SAVED_PAGE_SIZE);
   const lines = shown.map((s) => t(l, "saved.line", { label: s.label, product: productLabel(t, l, s.product), number: displayNumber(s.product, s.number) }));
   const title = pages > 1 ? t(l, "saved.title_paged", { page: current, pages }) : t(l, "saved.title");
-  const choices = shown.map((s) => [{ id: `unsave:${s.id}`, label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) }]);
+  const choices = shown.map((s) => [{ id: choiceIds.unsave(s.id), label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) }]);
   const paging = [
-    ...(current > 1 ? [{ id: `savedpage:${current - 1}`, label: t(l, "saved.previous_page") }] : []),
-    ...(current < pages ? [{ id: `savedpage:${current + 1}`, label: t(l, "saved.next_page") }] : []),
+    ...(current > 1 ? [{ id: choiceIds.savedPage(current - 1), label: t(l, "saved.previous_page") }] : []),
+    ...(current < pages ? [{ id: choiceIds.savedPage(current + 1), label: t(l, "saved.next_page") }] : []),
   ];
   turn.say([title, ...lines].join("\n"), [...choices, ...(paging.length > 0 ? [paging] : []), [menuButton]]);
 }

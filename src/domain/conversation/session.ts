@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PRODUCT_IDS } from "../products.ts";
+import { effectSchema } from "./effects.ts";
 
 /** The persisted conversation state of one payer: a versioned JSON row (ENGINEERING.md §5). */
 export const SESSION_VERSION = 1;
@@ -34,6 +35,8 @@ export const sessionSchema = z.object({
   pendingAction: z.string().optional(),
   /** Last activity, for the inactivity timeout. */
   at: z.number(),
+  /** An effect asked for and not yet answered (a crash leaves it here: it is resumed). */
+  effect: effectSchema.optional(),
 });
 export type SessionState = z.infer<typeof sessionSchema>;
 
@@ -42,14 +45,14 @@ export function freshSession(now: number, nonce = 0): SessionState {
 }
 
 /** Reads a stored row; anything unreadable or of another version is "reset", not a crash. */
-export function readSession(row: { version: number; state: string } | undefined, now: number): { state: SessionState; reset: boolean } {
-  if (!row) return { state: freshSession(now), reset: false };
-  if (row.version !== SESSION_VERSION) return { state: freshSession(now), reset: true };
+export function readSession(row: { version: number; state: string } | undefined, now: number): { state: SessionState; reset: boolean; first: boolean } {
+  if (!row) return { state: freshSession(now), reset: false, first: true };
+  if (row.version !== SESSION_VERSION) return { state: freshSession(now), reset: true, first: false };
   try {
     const parsed = sessionSchema.safeParse(JSON.parse(row.state));
-    if (parsed.success) return { state: parsed.data, reset: false };
+    if (parsed.success) return { state: parsed.data, reset: false, first: false };
   } catch {
     // fall through
   }
-  return { state: freshSession(now), reset: true };
+  return { state: freshSession(now), reset: true, first: false };
 }

@@ -1,17 +1,17 @@
 import type { UserRow } from "../../db/users-repo.ts";
 import type { Locale } from "../../i18n.ts";
 import type { Choice, InboundEvent, OutboundMessage } from "../messages.ts";
+import type { Effect } from "./effects.ts";
 import type { SessionState } from "./session.ts";
 
-export type FollowUp = { kind: "inquire"; ref: string } | { kind: "pay"; ref: string };
-
 /**
- * One step of one payer's conversation: what they said, their state, and what we will say.
- * Everything here is written in the step's transaction.
+ * One step of one person's conversation: what they said (or what the bot does for them unasked),
+ * their state, what we will say, and the effect (a provider call) to run after the commit.
+ * Everything here is written in the step's commit.
  */
 export class Turn {
   readonly replies: OutboundMessage[] = [];
-  followUp: FollowUp | null = null;
+  effect: Effect | null = null;
 
   constructor(
     public user: UserRow,
@@ -25,6 +25,11 @@ export class Turn {
     private readonly stamp: () => number = () => now,
   ) {}
 
+  /** Asks the engine to run `effect` once this step is committed; its answer comes in the effect's `after`. */
+  request(effect: Effect): void {
+    this.effect = effect;
+  }
+
   /** Makes `choices` the current menu (numbered replies map onto it) and returns its nonce. */
   offer(choices: Choice[][]): number {
     this.state.nonce += 1;
@@ -33,7 +38,7 @@ export class Turn {
     return this.state.nonce;
   }
 
-  /** The payer typed this before the current menu was offered: it cannot be answering it. */
+  /** The person typed this before the current menu was offered: it cannot be answering it. */
   typedBeforeMenu(): boolean {
     const at = this.event?.receivedAt;
     return at !== undefined && this.state.menuAt !== undefined && this.state.menu.length > 0 && at <= this.state.menuAt;

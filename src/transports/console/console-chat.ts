@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Engine } from "../../domain/engine.ts";
 import type { OutboundMessage } from "../../domain/messages.ts";
-import type { MessageSender, OutboxSender } from "../../domain/outbox-sender.ts";
+import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 import { htmlToPlain, numberedChoices } from "../plain-text.ts";
 import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
 
@@ -42,8 +42,9 @@ export function createConsoleBroadcastChannel(output: Writable): BroadcastChanne
  * the same, so a whole payment can be scripted. At the end of input it waits for every answer.
  */
 export function runConsoleChat(deps: {
-  engine: Engine;
-  outbox: OutboxSender;
+  engine: Pick<Engine, "handle">;
+  /** Sends what is due (each answer is printed before the next line is read). */
+  flush: () => Promise<void>;
   input: Readable;
   output: Writable;
   locale?: string;
@@ -81,7 +82,7 @@ export function runConsoleChat(deps: {
           ...(deps.locale === undefined ? {} : { localeHint: deps.locale }),
           displayName: "Console",
         });
-        await deps.outbox.flush();
+        await deps.flush();
         prompt();
       });
     });
@@ -89,7 +90,7 @@ export function runConsoleChat(deps: {
       queue
         .then(async () => {
           await deps.settle?.();
-          await deps.outbox.flush();
+          await deps.flush();
           resolve();
         })
         .catch(reject);
@@ -98,7 +99,7 @@ export function runConsoleChat(deps: {
     queue = queue.then(async () => {
       if (interactive) {
         await deps.engine.handle({ platform: "console", userId: CONSOLE_USER_ID, address: CONSOLE_USER_ID, messageId: `${session}-0`, text: "/start" });
-        await deps.outbox.flush();
+        await deps.flush();
         prompt();
       }
     });

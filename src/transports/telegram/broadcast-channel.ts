@@ -1,11 +1,9 @@
-import { RecipientBlockedError, RetryLaterError, type BroadcastChannel } from "../../admin/broadcast/channel.ts";
-import { PermanentSendError, type MessageSender } from "../../domain/outbox-sender.ts";
-import { TelegramRateLimitedError } from "./sender.ts";
+import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 
 /**
- * Broadcast delivery on Telegram (SPEC §8): the same sender as payer messages, but at broadcast
- * priority, so every announcement waits behind payer traffic in the shared limiter. Its errors
- * become what the broadcast runner acts on.
+ * Broadcast delivery on Telegram (docs/delivery.md): the same sender as payer messages, at
+ * broadcast priority; its SendErrors are the runner's vocabulary already.
  */
 export function createTelegramBroadcastChannel(deps: {
   /** A Telegram sender created with priority "broadcast". */
@@ -15,15 +13,7 @@ export function createTelegramBroadcastChannel(deps: {
   return {
     inFlight: deps.inFlight,
     async send(address, html) {
-      try {
-        await deps.sender.send(address, { text: html }, null);
-      } catch (err) {
-        if (err instanceof PermanentSendError && err.blocked) throw new RecipientBlockedError(err.message);
-        // Still 429 after the capped retries: nothing was delivered, so the recipient stays pending.
-        if (err instanceof TelegramRateLimitedError) throw new RetryLaterError(err.message, err.retryAfterMs);
-        // Out of reach (network, 5xx): it may have arrived, and a broadcast is at most once: failed.
-        throw err;
-      }
+      await deps.sender.send(address, { text: html }, null);
     },
   };
 }

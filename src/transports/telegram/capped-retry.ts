@@ -1,3 +1,4 @@
+import { backoffMs } from "../../shared/backoff.ts";
 import type { Transformer } from "grammy";
 import { currentPriority, type TelegramApiLimiter } from "./api-limiter.ts";
 
@@ -40,7 +41,7 @@ export function decideRetry(outcome: AttemptOutcome, attempt: number, options: C
     return { retry: false, pauseMs };
   }
   const transient = outcome.kind === "network" || outcome.code >= 500;
-  if (transient && more && mayRepeat) return { retry: true, delayMs: options.baseDelayMs * 2 ** (attempt - 1), pauseMs: 0 };
+  if (transient && more && mayRepeat) return { retry: true, delayMs: backoffMs(attempt - 1, { firstMs: options.baseDelayMs, capMs: 30_000 }), pauseMs: 0 };
   return { retry: false, pauseMs: 0 };
 }
 

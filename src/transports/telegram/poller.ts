@@ -1,7 +1,8 @@
+import { backoffMs } from "../../shared/backoff.ts";
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { TelegramInbox } from "./inbox.ts";
+import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { ALLOWED_UPDATES, chatKeyOf } from "./updates.ts";
 
 type GrammySignal = Parameters<Api["getUpdates"]>[1];
@@ -73,7 +74,7 @@ export function createPoller(options: PollerOptions) {
       } catch (err) {
         if (stopped) break;
         failures++;
-        const delay = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(failures - 1, 16));
+        const delay = backoffMs(failures - 1, { firstMs: backoff.firstMs, capMs: backoff.maxMs });
         log.warn({ err, delayMs: delay }, "getUpdates failed; retrying");
         await pause(delay);
         continue;

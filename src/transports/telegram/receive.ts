@@ -1,7 +1,7 @@
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { TelegramInbox } from "./inbox.ts";
+import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { createPoller } from "./poller.ts";
 import { ALLOWED_UPDATES } from "./updates.ts";
 import { startWebhookServer } from "./webhook.ts";

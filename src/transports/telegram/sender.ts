@@ -1,7 +1,8 @@
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Logger } from "pino";
 import type { OutboundMessage } from "../../domain/messages.ts";
-import { PermanentSendError, PlatformUnavailableError, type MessageSender } from "../../domain/outbox-sender.ts";
+import type { MessageSender } from "../../domain/delivery/message-sender.ts";
+import { SendError } from "../../domain/delivery/send-error.ts";
 import { withPriority, type TrafficPriority } from "./api-limiter.ts";
 import { fitPlain } from "../../domain/fit-text.ts";
 import { CallbackDataTooLongError, MAX_MESSAGE_LENGTH, plainText, renderMessage, type RenderedMessage } from "./render.ts";
@@ -22,21 +23,16 @@ const BLOCKED = /blocked by the user|user is deactivated|can't initiate conversa
 const CANT_PARSE = /can't parse entities|unsupported start tag|can't find end tag|message is too long/i;
 const NOT_MODIFIED = /message is not modified/i;
 
-/** Telegram still said 429 after the capped retries: nothing was sent. */
-export class TelegramRateLimitedError extends PlatformUnavailableError {
-  override name = "TelegramRateLimitedError";
-}
-
 /** How long the outbox waits before trying again while Telegram cannot be reached. */
 export const UNREACHABLE_RETRY_MS = 15_000;
 
 /**
  * The outbox's Telegram half (SPEC §6). Edits the message a tagged reply replaces (the bill that
  * becomes "processing…" loses its Pay button that way), falling back to a new message when the old
- * one is gone or no longer editable. Errors become what the outbox acts on: PermanentSendError for
- * answers that will never change (blocked → the user is marked blocked); PlatformUnavailableError
- * when Telegram is out of reach or still says 429 after the capped retries, so an outage postpones
- * notices without using up their attempts (never dropped); anything else is retried as usual.
+ * one is gone or no longer editable. Errors become SendErrors (docs/delivery.md): permanent for
+ * answers that will never change, blocked when the person blocked the bot, retry_after when
+ * Telegram is out of reach or still says 429 after the capped retries (so an outage postpones
+ * notices without using up their attempts, never drops them); anything else is transient.
  */
 export function createTelegramSender(deps: { api: Api; log: Logger; priority?: TrafficPriority }): MessageSender {
   const { api, log } = deps;
@@ -84,7 +80,7 @@ export function createTelegramSender(deps: { api: Api; log: Logger; priority?: T
     try {
       rendered = renderMessage(message);
     } catch (err) {
-      if (err instanceof CallbackDataTooLongError) throw new PermanentSendError(err.message);
+      if (err instanceof CallbackDataTooLongError) throw SendError.permanent(err.message);
       throw err;
     }
     const chatId = chatIdOf(address);
@@ -99,13 +95,13 @@ export function createTelegramSender(deps: { api: Api; log: Logger; priority?: T
       try {
         return await withPriority(priority, () => deliver(address, message, replaceMessageId));
       } catch (err) {
-        if (err instanceof PermanentSendError) throw err;
-        if (isApiError(err, 403)) throw new PermanentSendError(err.description, BLOCKED.test(err.description));
+        if (err instanceof SendError) throw err;
+        if (isApiError(err, 403)) throw BLOCKED.test(err.description) ? SendError.blocked(err.description) : SendError.permanent(err.description);
         // A bad request stays bad however often it is repeated (chat not found, text too long, …).
-        if (isApiError(err, 400)) throw new PermanentSendError(err.description);
-        if (isApiError(err, 429)) throw new TelegramRateLimitedError(err.description, Math.max(1, err.parameters.retry_after ?? 1) * 1000);
+        if (isApiError(err, 400)) throw SendError.permanent(err.description);
+        if (isApiError(err, 429)) throw SendError.retryAfter(err.description, Math.max(1, err.parameters.retry_after ?? 1) * 1000);
         if (err instanceof HttpError || (err instanceof GrammyError && err.error_code >= 500)) {
-          throw new PlatformUnavailableError(`telegram unreachable: ${description(err)}`, UNREACHABLE_RETRY_MS);
+          throw SendError.unreachable(`telegram unreachable: ${description(err)}`, UNREACHABLE_RETRY_MS);
         }
         throw err;
       }

@@ -1,16 +1,16 @@
+import { backoffMs } from "../../shared/backoff.ts";
 import { Bot } from "grammy";
 import type { CallbackQuery, Update, User } from "grammy/types";
 import type { Logger } from "pino";
-import type { App } from "../../app.ts";
+import type { TransportPorts } from "../../app.ts";
 import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
-import { DEDUP_RETENTION_MS } from "../../db/dedup-retention.ts";
-import type { MessageSender } from "../../domain/outbox-sender.ts";
-import { isLocale, type Locale } from "../../i18n.ts";
+import type { MessageSender } from "../../domain/delivery/message-sender.ts";
+import { localeOr, type Locale } from "../../i18n.ts";
 import { createTelegramApiLimiter, limiterTransformer, type TelegramApiLimiter } from "./api-limiter.ts";
 import { registerBotCommands } from "./bot-commands.ts";
 import { createTelegramBroadcastChannel } from "./broadcast-channel.ts";
 import { cappedRetryTransformer, type CappedRetryOptions } from "./capped-retry.ts";
-import { createTelegramInbox, type InboxRow } from "./inbox.ts";
+import type { InboxRow } from "../../db/telegram-inbox-repo.ts";
 import { startReceiving, type Receiving } from "./receive.ts";
 import { plainText } from "./render.ts";
 import { createTelegramSender } from "./sender.ts";
@@ -40,7 +40,7 @@ export interface StartTelegramDeps {
 
 /** Back-off between start-up attempts to reach Telegram: 1 s, doubling, at most 60 s. */
 export function startupRetryDelayMs(attempt: number): number {
-  return Math.min(60_000, 1_000 * 2 ** Math.min(Math.max(attempt, 1) - 1, 6));
+  return backoffMs(attempt - 1, { firstMs: 1_000, capMs: 60_000 });
 }
 
 export interface TelegramTransport {
@@ -50,9 +50,9 @@ export interface TelegramTransport {
   botUsername: string;
   /** The one limiter all Telegram calls pass (SPEC §8). */
   limiter: TelegramApiLimiter;
-  /** What app.senders.telegram is set to: payer priority. */
+  /** The outbox's Telegram sender: payer priority. */
   sender: MessageSender;
-  /** What app.broadcastChannels.telegram is set to: the same sender at broadcast priority. */
+  /** The broadcast channel: the same sender at broadcast priority. */
   broadcastChannel: BroadcastChannel;
   /** Resolves when stored updates are handled and the outbox has sent what is due. */
   idle(): Promise<void>;
@@ -61,19 +61,11 @@ export interface TelegramTransport {
 }
 
 /**
- * Processed inbox rows are kept as long as the engine keeps message ids (db/dedup-retention.ts):
- * the inbox de-duplicates re-deliveries on update_id, and Telegram may hand out an old update_id
- * again after a week without updates, so a row kept a full week (the old setting, with a daily prune
- * running up to a day late) could drop a new update as already stored.
+ * The Telegram transport (docs/architecture.md): grammY for the Bot API, our own inbox between
+ * receiving and handling (its processed rows are pruned with the engine's message ids,
+ * db/dedup-retention.ts), the outbox's Telegram sender and the broadcast channel.
  */
-const PRUNE_AFTER_MS = DEDUP_RETENTION_MS;
-
-/**
- * The Telegram transport (SPEC §6, issue 4): grammY for the Bot API, our own inbox between
- * receiving and handling, the outbox's Telegram sender and the broadcast channel. Call before
- * app.start(), so the outbox and the broadcast runner find them when they first look.
- */
-export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Promise<TelegramTransport> {
+export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps = {}): Promise<TelegramTransport> {
   const config = app.config.telegram;
   if (config === null) throw new Error("startTelegram needs TELEGRAM_BOT_TOKEN");
   const log = deps.log ?? app.log.child({ transport: "telegram" });
@@ -107,15 +99,11 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     sender: createTelegramSender({ api: bot.api, log, priority: "broadcast" }),
     inFlight: app.config.broadcast.inFlight,
   });
-  app.senders.telegram = sender;
-  app.broadcastChannels.telegram = broadcastChannel;
+  app.delivery.registerSender("telegram", sender);
+  app.delivery.registerBroadcastChannel("telegram", broadcastChannel);
 
-  const localeOf = (from: User): Locale => {
-    const stored = app.repos.users.findByIdentity("telegram", String(from.id))?.locale;
-    if (stored && isLocale(stored)) return stored;
-    const hint = from.language_code?.slice(0, 2).toLowerCase();
-    return hint !== undefined && isLocale(hint) ? hint : app.config.defaultLocale;
-  };
+  const localeOf = (from: User): Locale =>
+    localeOr(app.repos.users.findByIdentity("telegram", String(from.id))?.locale ?? from.language_code, app.config.defaultLocale);
 
   // Query ids answered (or being answered), so each spinner is stopped once.
   const answered = new Set<string>();
@@ -162,13 +150,11 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     if (blocked !== null && user) app.repos.users.setBlocked(user.id, blocked);
   });
 
-  const inbox = createTelegramInbox(app.db);
-  inbox.pruneProcessedBefore(Date.now() - PRUNE_AFTER_MS);
-  const pruneTimer = setInterval(() => inbox.pruneProcessedBefore(Date.now() - PRUNE_AFTER_MS), 24 * 3_600_000);
-  pruneTimer.unref();
+  const inbox = app.repos.telegramInbox;
 
   const worker = createUpdateWorker({
     inbox,
+    commit: (work) => app.commits.run(work),
     log,
     async process(row: InboxRow) {
       const update = parseUpdateJson(row.payload);
@@ -219,7 +205,6 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
       ...(deps.pollBackoff === undefined ? {} : { pollBackoff: deps.pollBackoff }),
     });
   } catch (err) {
-    clearInterval(pruneTimer);
     await worker.stop();
     throw err;
   }
@@ -236,16 +221,15 @@ export async function startTelegram(app: App, deps: StartTelegramDeps = {}): Pro
     async idle() {
       if (processUpdates) await worker.idle();
       await app.engine.idle();
-      await app.outbox.flush();
+      await app.delivery.flush();
       await limiter.idle();
     },
     stop() {
       stopping ??= (async () => {
-        clearInterval(pruneTimer);
-        await receiving.stop();
+            await receiving.stop();
         await worker.stop();
         await app.engine.idle();
-        await app.outbox.flush();
+        await app.delivery.flush();
         await limiter.idle();
         log.info("telegram transport stopped");
       })();

@@ -1,8 +1,11 @@
 import type { Logger } from "pino";
-import type { InboxRow, TelegramInbox } from "./inbox.ts";
+import { backoffMs } from "../../shared/backoff.ts";
+import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 
 export interface UpdateWorkerOptions {
   inbox: TelegramInbox;
+  /** Where the worker's own writes go (a group commit in the app; run at once in unit tests). */
+  commit?: (work: () => void) => Promise<void>;
   /** Handles one stored update; throwing leaves it for a later attempt. */
   process: (row: InboxRow) => Promise<void>;
   log: Logger;
@@ -35,14 +38,16 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
   let timer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
 
-  function recordFailure(row: InboxRow, err: unknown): void {
+  const commit = options.commit ?? (async (work: () => void) => work());
+
+  async function recordFailure(row: InboxRow, err: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     const message = err instanceof Error ? err.message : String(err);
     if (attempts >= maxAttempts) {
-      inbox.markProcessed(row.update_id, now(), message);
+      await commit(() => void inbox.markProcessed(row.update_id, now(), message));
       log.error({ err, updateId: row.update_id, attempts }, "telegram update set aside after repeated failures");
     } else {
-      inbox.markRetry(row.update_id, now() + Math.min(60_000, 1_000 * 2 ** row.attempts), message);
+      await commit(() => void inbox.markRetry(row.update_id, now() + backoffMs(row.attempts, { firstMs: 1_000, capMs: 60_000 }), message));
       log.warn({ err, updateId: row.update_id, attempts }, "telegram update failed; will retry");
     }
   }
@@ -52,10 +57,10 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
       try {
         await options.process(row);
       } catch (err) {
-        recordFailure(row, err);
+        await recordFailure(row, err);
         return;
       }
-      inbox.markProcessed(row.update_id, now());
+      await commit(() => void inbox.markProcessed(row.update_id, now()));
     } catch (err) {
       // Could not even record the outcome: the row stays unprocessed and is looked at again.
       log.error({ err, updateId: row.update_id }, "could not record a telegram update's outcome");

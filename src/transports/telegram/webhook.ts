@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { TelegramInbox } from "./inbox.ts";
+import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { chatKeyOf, parseUpdate } from "./updates.ts";
 
 export interface WebhookServerOptions {

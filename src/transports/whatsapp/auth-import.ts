@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { SignalDataSet, SignalDataTypeMap } from "@whiskeysockets/baileys";
-import { inTransaction, type Db } from "../../db/open.ts";
+import type { WhatsappAuthRepo } from "../../db/whatsapp-auth-repo.ts";
 import { deserialize, isAuthCreds, type AuthStore } from "./auth-state.ts";
 
 /**
@@ -21,7 +21,7 @@ export interface ImportResult {
  * device keeps working without a new QR. Does nothing when the database already has a session
  * (it would be newer) or the folder has no creds.json; all or nothing in one transaction.
  */
-export function importMultiFileAuthFolder(db: Db, store: AuthStore, folder: string): ImportResult | null {
+export function importMultiFileAuthFolder(repo: WhatsappAuthRepo, store: AuthStore, folder: string): ImportResult | null {
   if (store.hasCreds()) return null;
   const credsPath = join(folder, "creds.json");
   try {
@@ -48,7 +48,7 @@ export function importMultiFileAuthFolder(db: Db, store: AuthStore, folder: stri
     (data[type] ??= {})[id] = deserialize(readFileSync(join(folder, file), "utf8"));
     keys++;
   }
-  inTransaction(db, () => {
+  repo.atomically(() => {
     store.writeCreds(creds);
     // Values were written by Baileys for these very types (JSON cannot carry the type); the
     // SQLite store writes synchronously, so this lands inside the transaction.

@@ -1,7 +1,7 @@
 import { BufferJSON, initAuthCreds, proto } from "@whiskeysockets/baileys";
 import type { AuthenticationCreds, AuthenticationState, SignalDataSet, SignalDataTypeMap, SignalKeyStore } from "@whiskeysockets/baileys";
 import { z } from "zod";
-import { inTransaction, type Db } from "../../db/open.ts";
+import type { WhatsappAuthRepo } from "../../db/whatsapp-auth-repo.ts";
 
 /**
  * Baileys' auth state in the main SQLite database (tables from migration 003), in place of the
@@ -65,22 +65,10 @@ export function deserialize(text: string): unknown {
   return value;
 }
 
-export function createAuthStore(db: Db, now: () => number = Date.now): AuthStore {
-  const getCreds = db.prepare<[], { creds: string }>("SELECT creds FROM whatsapp_auth_creds WHERE id = 1");
-  const putCreds = db.prepare<[string, number]>(
-    "INSERT INTO whatsapp_auth_creds (id, creds, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET creds = excluded.creds, updated_at = excluded.updated_at",
-  );
-  const getKey = db.prepare<[string, string], { value: string }>("SELECT value FROM whatsapp_auth_keys WHERE type = ? AND id = ?");
-  const putKey = db.prepare<[string, string, string]>(
-    "INSERT INTO whatsapp_auth_keys (type, id, value) VALUES (?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET value = excluded.value",
-  );
-  const deleteKey = db.prepare<[string, string]>("DELETE FROM whatsapp_auth_keys WHERE type = ? AND id = ?");
-  const deleteAllKeys = db.prepare("DELETE FROM whatsapp_auth_keys");
-  const deleteCreds = db.prepare("DELETE FROM whatsapp_auth_creds");
-
+export function createAuthStore(repo: WhatsappAuthRepo, now: () => number = Date.now): AuthStore {
   function readKey(type: string, id: string): unknown {
-    const row = getKey.get(type, id);
-    return row === undefined ? undefined : deserialize(row.value);
+    const value = repo.key(type, id);
+    return value === null ? undefined : deserialize(value);
   }
 
   const keys: SignalKeyStore = {
@@ -97,24 +85,21 @@ export function createAuthStore(db: Db, now: () => number = Date.now): AuthStore
       return out;
     },
     set(data: SignalDataSet) {
-      inTransaction(db, () => {
-        for (const [type, entries] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(entries ?? {})) {
-            if (value === null || value === undefined) deleteKey.run(type, id);
-            else putKey.run(type, id, serialize(value));
-          }
-        }
-      });
+      const entries: [string, string, string | null][] = [];
+      for (const [type, values] of Object.entries(data)) {
+        for (const [id, value] of Object.entries(values ?? {})) entries.push([type, id, value === null || value === undefined ? null : serialize(value)]);
+      }
+      repo.putKeys(entries);
     },
     clear() {
-      deleteAllKeys.run();
+      repo.clearKeys();
     },
   };
 
   function readCreds(): AuthenticationCreds | null {
-    const row = getCreds.get();
-    if (row === undefined) return null;
-    const value = deserialize(row.creds);
+    const raw = repo.creds();
+    if (raw === null) return null;
+    const value = deserialize(raw);
     if (!isAuthCreds(value)) {
       throw new AuthStateError(
         "The WhatsApp session in the database is unreadable. To pair again, delete it: DELETE FROM whatsapp_auth_creds; DELETE FROM whatsapp_auth_keys;",
@@ -133,20 +118,15 @@ export function createAuthStore(db: Db, now: () => number = Date.now): AuthStore
       let creds = readCreds();
       if (creds === null) {
         creds = initAuthCreds();
-        putCreds.run(serialize(creds), now());
+        repo.putCreds(serialize(creds), now());
       }
       const state: AuthenticationState = { creds, keys };
-      return { state, saveCreds: () => void putCreds.run(serialize(state.creds), now()) };
+      return { state, saveCreds: () => repo.putCreds(serialize(state.creds), now()) };
     },
-    hasCreds: () => getCreds.get() !== undefined,
-    writeCreds: (creds) => void putCreds.run(serialize(creds), now()),
+    hasCreds: () => repo.creds() !== null,
+    writeCreds: (creds) => repo.putCreds(serialize(creds), now()),
     keys,
-    clear() {
-      inTransaction(db, () => {
-        deleteCreds.run();
-        deleteAllKeys.run();
-      });
-    },
+    clear: () => repo.clear(),
     lidMapping: {
       // Baileys stores `<pn user>` → lid user and `<lid user>_reverse` → pn user.
       pnUserForLidUser: (lidUser) => lidMappingValue(`${lidUser}_reverse`),

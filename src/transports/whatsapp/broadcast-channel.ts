@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { RetryLaterError, StopBroadcastError, type BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import { SendError } from "../../domain/delivery/send-error.ts";
 import { createPacedChannel } from "../../admin/broadcast/paced-channel.ts";
 import { isPrivateChat } from "./jid.ts";
 import { renderWhatsapp } from "./render.ts";
@@ -38,11 +39,11 @@ export function createWhatsappBroadcastChannel(deps: {
     async send(address, html) {
       if (!isPrivateChat(address)) throw new Error("not a private WhatsApp chat address");
       const sock = deps.socket();
-      if (sock === null) throw new RetryLaterError("WhatsApp is not connected", NOT_CONNECTED_RETRY_MS);
+      if (sock === null) throw SendError.retryAfter("WhatsApp is not connected", NOT_CONNECTED_RETRY_MS);
       try {
         await sock.sendMessage(address, { text: renderWhatsapp({ text: html }, "") });
       } catch (err) {
-        if (isRateOverlimit(err)) throw new StopBroadcastError("rate-overlimit");
+        if (isRateOverlimit(err)) throw SendError.accountLimited("rate-overlimit");
         throw err;
       }
     },

@@ -1,3 +1,4 @@
+import { backoffMs } from "../../shared/backoff.ts";
 /**
  * When to reconnect after WhatsApp closes the socket (pure, so every close reason is unit-tested).
  * Codes are Baileys' DisconnectReason values, copied so this file stays free of Baileys; a test
@@ -54,8 +55,8 @@ export function recordOpen(history: CloseHistory): CloseHistory {
 }
 
 /** 1 s doubling to 60 s, ±25 % jitter so many bots behind one outage do not reconnect in step. */
-export function backoffMs(attempt: number, random: () => number, baseMs = BACKOFF_BASE_MS, maxMs = BACKOFF_MAX_MS): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, attempt - 1)));
+export function jitteredBackoffMs(attempt: number, random: () => number, baseMs = BACKOFF_BASE_MS, maxMs = BACKOFF_MAX_MS): number {
+  const exp = backoffMs(attempt - 1, { firstMs: baseMs, capMs: maxMs });
   return Math.min(maxMs, Math.round(exp * (0.75 + 0.5 * random())));
 }
 
@@ -67,11 +68,11 @@ export function reconnectDecision(statusCode: number | undefined, history: Close
   const attempt = Math.max(1, history.attempt);
   if (statusCode === CLOSE_CODES.loggedOut) {
     // The first logout starts pairing at once; a loop of them (should not happen) still backs off.
-    return { action: "logout", delayMs: attempt <= 1 ? 0 : backoffMs(attempt, random), reason: "loggedOut" };
+    return { action: "logout", delayMs: attempt <= 1 ? 0 : jitteredBackoffMs(attempt, random), reason: "loggedOut" };
   }
   if (statusCode === CLOSE_CODES.restartRequired) return { action: "reconnect", delayMs: 0, reason: reasonName(statusCode) };
   if (statusCode === CLOSE_CODES.connectionReplaced && history.replacedInARow >= 2) {
-    return { action: "reconnect", delayMs: backoffMs(history.replacedInARow - 1, random, REPLACED_BASE_MS, REPLACED_MAX_MS), reason: reasonName(statusCode) };
+    return { action: "reconnect", delayMs: jitteredBackoffMs(history.replacedInARow - 1, random, REPLACED_BASE_MS, REPLACED_MAX_MS), reason: reasonName(statusCode) };
   }
-  return { action: "reconnect", delayMs: backoffMs(attempt, random), reason: reasonName(statusCode) };
+  return { action: "reconnect", delayMs: jitteredBackoffMs(attempt, random), reason: reasonName(statusCode) };
 }

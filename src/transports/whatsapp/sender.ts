@@ -1,16 +1,12 @@
 import type { OutboundMessage } from "../../domain/messages.ts";
-import { PermanentSendError, PlatformUnavailableError, type MessageSender } from "../../domain/outbox-sender.ts";
+import type { MessageSender } from "../../domain/delivery/message-sender.ts";
+import { SendError } from "../../domain/delivery/send-error.ts";
 import { isPrivateChat } from "./jid.ts";
 import { renderWhatsapp } from "./render.ts";
 import type { WhatsappSocket } from "./socket.ts";
 
-/** Raised while the socket is not open: the outbox postpones the message without using up an attempt. */
-export class WhatsappNotConnectedError extends PlatformUnavailableError {
-  override name = "WhatsappNotConnectedError";
-  constructor() {
-    super("WhatsApp is not connected", 15_000);
-  }
-}
+/** While the socket is not open nothing is sent: the outbox postpones the message without using up an attempt. */
+export const NOT_CONNECTED_RETRY_MS = 15_000;
 
 /**
  * The outbox's WhatsApp half. It never waits for a connection: while WhatsApp is down the send
@@ -25,9 +21,9 @@ export function createWhatsappSender(deps: {
 }): MessageSender {
   return {
     async send(address: string, message: OutboundMessage) {
-      if (!isPrivateChat(address)) throw new PermanentSendError("not a private WhatsApp chat address");
+      if (!isPrivateChat(address)) throw SendError.permanent("not a private WhatsApp chat address");
       const sock = deps.socket();
-      if (sock === null) throw new WhatsappNotConnectedError();
+      if (sock === null) throw SendError.retryAfter("WhatsApp is not connected", NOT_CONNECTED_RETRY_MS);
       const sent = await sock.sendMessage(address, { text: renderWhatsapp(message, deps.footer(address)) });
       return sent?.key.id ?? null;
     },

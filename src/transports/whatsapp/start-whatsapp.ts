@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import type { App } from "../../app.ts";
+import type { TransportPorts } from "../../app.ts";
 import type { InboundEvent } from "../../domain/messages.ts";
-import { isLocale } from "../../i18n.ts";
+import { localeOr } from "../../i18n.ts";
 import { importMultiFileAuthFolder } from "./auth-import.ts";
 import { createAuthStore } from "./auth-state.ts";
 import { createWhatsappBroadcastChannel } from "./broadcast-channel.ts";
@@ -45,11 +45,11 @@ function baileysLogger(log: Logger): Logger {
  * of the bot runs whether or not WhatsApp is up. Inbound text goes to the engine; replies leave
  * through the outbox via `app.senders.whatsapp`, announcements via `app.broadcastChannels.whatsapp`.
  */
-export async function startWhatsapp(app: App, deps: StartWhatsappDeps = {}): Promise<WhatsappTransport> {
+export async function startWhatsapp(app: TransportPorts, deps: StartWhatsappDeps = {}): Promise<WhatsappTransport> {
   const log = app.log.child({ transport: "whatsapp" });
-  const auth = createAuthStore(app.db);
+  const auth = createAuthStore(app.repos.whatsappAuth);
   if (deps.importAuthFolder !== undefined) {
-    const result = importMultiFileAuthFolder(app.db, auth, deps.importAuthFolder);
+    const result = importMultiFileAuthFolder(app.repos.whatsappAuth, auth, deps.importAuthFolder);
     if (result !== null) log.info(result, "WhatsApp session imported from the multi-file auth folder");
   }
   const print = deps.print ?? ((text: string) => void process.stdout.write(text));
@@ -68,7 +68,7 @@ export async function startWhatsapp(app: App, deps: StartWhatsappDeps = {}): Pro
     ...(deps.scheduler === undefined ? {} : { scheduler: deps.scheduler }),
     ...(deps.random === undefined ? {} : { random: deps.random }),
     // Replies queued while WhatsApp was down wait for their retry time; look again now.
-    onOpen: () => app.outbox.platformUp("whatsapp"),
+    onOpen: () => app.delivery.platformUp("whatsapp"),
     onMessages(upsert) {
       for (const result of inboundFromUpsert(upsert, { mapping: auth.lidMapping, isAdmin })) {
         if (result.kind === "ignored") {
@@ -101,26 +101,24 @@ export async function startWhatsapp(app: App, deps: StartWhatsappDeps = {}): Pro
     }
   }
 
-  app.senders.whatsapp = createWhatsappSender({
+  app.delivery.registerSender("whatsapp", createWhatsappSender({
     socket: () => connection.openSocket(),
     footer(address) {
       const jid = normalizePersonJid(address);
       const user = jid === null ? undefined : app.repos.users.findByIdentity("whatsapp", jid);
-      const saved = user?.locale;
-      const locale = saved && isLocale(saved) ? saved : app.config.defaultLocale;
-      return app.t(locale, "whatsapp.reply_with_number");
+      return app.t(localeOr(user?.locale, app.config.defaultLocale), "whatsapp.reply_with_number");
     },
-  });
+  }));
 
   const pacing = app.config.broadcast;
-  app.broadcastChannels.whatsapp = createWhatsappBroadcastChannel({
+  app.delivery.registerBroadcastChannel("whatsapp", createWhatsappBroadcastChannel({
     socket: () => connection.openSocket(),
     minDelayMs: pacing.whatsappMinDelayMs,
     maxDelayMs: pacing.whatsappMaxDelayMs,
     dailyCap: pacing.whatsappDailyCap,
     ...(deps.broadcastSleep === undefined ? {} : { sleep: deps.broadcastSleep }),
     ...(deps.random === undefined ? {} : { random: deps.random }),
-  });
+  }));
 
   connection.start();
   log.info({ pairing: app.config.whatsapp.pairingNumber !== undefined ? "code" : "qr" }, "WhatsApp transport started");

@@ -10,7 +10,7 @@ afterEach(async () => {
 describe("telegram: broadcast through the shared limiter", () => {
   it("delivers an announcement once each, marks the blocked, edits the admin's progress in place", async () => {
     th = await startTelegramHarness({ env: { ADMIN_TELEGRAM_IDS: "9000" } });
-    expect(th.h.app.broadcastChannels.telegram).toBe(th.transport.broadcastChannel);
+    expect(th.h.app.broadcastRunner.channelOf("telegram")).toBe(th.transport.broadcastChannel);
     for (const id of [4911, 4912, 4913]) await th.user(id).say("/start");
     th.fake.block(4913);
     const admin = th.user(9000);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { checkInvariants, fakeClock } from "../../helpers/app-harness.ts";
 import { startFakeTelegram } from "../../fakes/telegram-api.ts";
 import { createLogger } from "../../../src/logger.ts";
-import { createTelegramInbox } from "../../../src/transports/telegram/inbox.ts";
+import { createTelegramInbox } from "../../../src/db/telegram-inbox-repo.ts";
 import { startupRetryDelayMs } from "../../../src/transports/telegram/start-telegram.ts";
 import { startTelegramHarness, tempDir, type TelegramHarness } from "./harness.ts";
 
@@ -363,8 +363,10 @@ describe("telegram: webhook mode", () => {
     expect(th.fake.botMessages(4702)).toHaveLength(1);
 
     // Nothing more for most of a week; the bot restarts (and prunes) before the next update arrives.
-    th.h.app.db.prepare("UPDATE telegram_updates SET processed_at = ?").run(Date.now() - 6.5 * 24 * 3_600_000);
+    th.h.app.db.prepare("UPDATE telegram_updates SET processed_at = ?").run(th.clock.now() - 6.5 * 24 * 3_600_000);
+    th.h.app.db.prepare("UPDATE inbound SET received_at = ?").run(th.clock.now() - 6.5 * 24 * 3_600_000);
     await th.restartTransport();
+    th.h.app.pruneDedup();
     // After a week without updates Telegram draws the next update_id at random: here, an old one.
     expect((await post({ update_id: 500, message: { message_id: 2, date: 2, chat, from, text: "/saldo" } })).status).toBe(200);
     await th.transport.idle();

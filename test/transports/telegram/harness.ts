@@ -92,7 +92,7 @@ export async function startTelegramHarness(opts: TelegramHarnessOptions = {}): P
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const start = (deps: StartTelegramDeps | undefined) =>
-    startTelegram(h.app, {
+    startTelegram(h.app.ports, {
       pollTimeoutSeconds: 5,
       retry: { baseDelayMs: 1, retryAfterUnitMs: 5 },
       ...deps,

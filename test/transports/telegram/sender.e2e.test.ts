@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RecipientBlockedError, RetryLaterError } from "../../../src/admin/broadcast/channel.ts";
-import { PermanentSendError } from "../../../src/domain/outbox-sender.ts";
+import { SendError } from "../../../src/domain/delivery/send-error.ts";
 import { startTelegramHarness, type TelegramHarness } from "./harness.ts";
 
 let th: TelegramHarness | undefined;
@@ -43,26 +42,26 @@ describe("telegram sender", () => {
     th.fake.calls.splice(0, th.fake.calls.length);
   });
 
-  it("turns answers that never change into PermanentSendError, blocked ones marked", async () => {
+  it("turns answers that never change into permanent SendErrors, blocked ones marked", async () => {
     th = await startTelegramHarness();
     th.fake.block(5003);
-    await expect(th.transport.sender.send("5003", { text: "hi" }, null)).rejects.toMatchObject({ name: "PermanentSendError", blocked: true });
+    await expect(th.transport.sender.send("5003", { text: "hi" }, null)).rejects.toMatchObject({ name: "SendError", kind: "blocked" });
     th.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     const err = await th.transport.sender.send("5004", { text: "hi" }, null).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PermanentSendError);
-    expect((err as PermanentSendError).blocked).toBe(false);
-    await expect(th.transport.sender.send("5004", { text: "hi", nonce: 1, choices: [[{ id: "x".repeat(70), label: "X" }]] }, null)).rejects.toBeInstanceOf(PermanentSendError);
+    expect(err).toBeInstanceOf(SendError);
+    expect((err as SendError).kind).toBe("permanent");
+    await expect(th.transport.sender.send("5004", { text: "hi", nonce: 1, choices: [[{ id: "x".repeat(70), label: "X" }]] }, null)).rejects.toMatchObject({ kind: "permanent" });
   });
 
-  it("broadcast channel: blocked → RecipientBlockedError, lasting 429 → RetryLaterError, a 5xx is not repeated", async () => {
+  it("broadcast channel: blocked → blocked, lasting 429 → retry_after, a 5xx is not repeated", async () => {
     th = await startTelegramHarness();
     const ch = th.transport.broadcastChannel;
     th.fake.block(5005);
-    await expect(ch.send("5005", "hi")).rejects.toBeInstanceOf(RecipientBlockedError);
+    await expect(ch.send("5005", "hi")).rejects.toMatchObject({ kind: "blocked" });
     th.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } }, 3);
     const late = await ch.send("5006", "hi").catch((e: unknown) => e);
-    expect(late).toBeInstanceOf(RetryLaterError);
-    expect((late as RetryLaterError).afterMs).toBe(2000);
+    expect(late).toMatchObject({ kind: "retry_after" });
+    expect((late as SendError).retryAfterMs).toBe(2000);
     th.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
     await expect(ch.send("5007", "hi")).rejects.toThrow(/Bad Gateway/);
     expect(th.fake.callsOf("sendMessage", 5007)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../../src/db/open.ts";
 import { silentLogger } from "../../../src/logger.ts";
-import { createTelegramInbox } from "../../../src/transports/telegram/inbox.ts";
+import { createTelegramInbox } from "../../../src/db/telegram-inbox-repo.ts";
 import { createUpdateWorker } from "../../../src/transports/telegram/update-worker.ts";
 
 let db: Db | undefined;

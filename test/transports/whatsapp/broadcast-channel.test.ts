@@ -1,5 +1,6 @@
+import { createWhatsappAuthRepo } from "../../../src/db/whatsapp-auth-repo.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { RetryLaterError, StopBroadcastError } from "../../../src/admin/broadcast/channel.ts";
+
 import { openDatabase } from "../../../src/db/open.ts";
 import { createAuthStore } from "../../../src/transports/whatsapp/auth-state.ts";
 import { createWhatsappBroadcastChannel, isRateOverlimit } from "../../../src/transports/whatsapp/broadcast-channel.ts";
@@ -8,7 +9,7 @@ import { setupApp, type Harness } from "../../helpers/app-harness.ts";
 import { FakeWhatsappSocket, fakeSocketFactory, manualScheduler, textMessage } from "../../fakes/whatsapp-socket.ts";
 
 const PN = "6281234567890@s.whatsapp.net";
-const authState = () => createAuthStore(openDatabase(":memory:")).load().state;
+const authState = () => createAuthStore(createWhatsappAuthRepo(openDatabase(":memory:"))).load().state;
 
 function channelOver(sock: FakeWhatsappSocket | null, pauses: number[] = []) {
   return createWhatsappBroadcastChannel({
@@ -38,7 +39,7 @@ describe("WhatsApp broadcast channel", () => {
   });
 
   it("while disconnected: nothing sent, try later", async () => {
-    await expect(channelOver(null).send(PN, "x")).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(channelOver(null).send(PN, "x")).rejects.toMatchObject({ kind: "retry_after" });
   });
 
   it("pauses the broadcast on rate-overlimit", async () => {
@@ -46,7 +47,7 @@ describe("WhatsApp broadcast channel", () => {
     sock.sendMessage = async () => {
       throw boomLike("rate-overlimit", 429);
     };
-    await expect(channelOver(sock).send(PN, "x")).rejects.toBeInstanceOf(StopBroadcastError);
+    await expect(channelOver(sock).send(PN, "x")).rejects.toMatchObject({ kind: "account_limited" });
     expect(isRateOverlimit(boomLike("item-not-found", 404))).toBe(false);
     expect(isRateOverlimit(boomLike("whatever", 429))).toBe(true);
   });
@@ -54,7 +55,7 @@ describe("WhatsApp broadcast channel", () => {
   it("refuses addresses that are not a private chat (a failed recipient, not a retry)", async () => {
     const err = await channelOver(new FakeWhatsappSocket(authState())).send("120363025246125486@g.us", "x").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
-    expect(err).not.toBeInstanceOf(RetryLaterError);
+    expect(err).not.toMatchObject({ kind: "retry_after" });
   });
 });
 
@@ -72,14 +73,14 @@ describe("a /broadcast from a WhatsApp admin", () => {
     h = await setupApp({ ADMIN_WHATSAPP_NUMBERS: "6281234567890" });
     const factory = fakeSocketFactory();
     const pauses: number[] = [];
-    wa = await startWhatsapp(h.app, {
+    wa = await startWhatsapp(h.app.ports, {
       makeSocket: factory.makeSocket,
       scheduler: manualScheduler(),
       print: () => {},
       random: () => 0.5,
       broadcastSleep: async (ms) => void pauses.push(ms),
     });
-    expect(h.app.broadcastChannels.whatsapp).toBeDefined();
+    expect(h.app.broadcastRunner.channelOf("whatsapp")).toBeDefined();
     const sock = factory.last();
     sock.open();
     const say = async (from: string, text: string) => {

@@ -1,3 +1,4 @@
+import { createWhatsappAuthRepo } from "../../../src/db/whatsapp-auth-repo.ts";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../../src/db/open.ts";
@@ -30,7 +31,7 @@ const prompt: LoginPrompt = {
 
 beforeEach(() => {
   db = openDatabase(":memory:");
-  auth = createAuthStore(db);
+  auth = createAuthStore(createWhatsappAuthRepo(db));
   lines = [];
   prompts = [];
   opened = 0;

@@ -1,3 +1,4 @@
+import { createWhatsappAuthRepo } from "../../../src/db/whatsapp-auth-repo.ts";
 import { createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -106,7 +107,7 @@ async function start(databasePath: string, url: string) {
   const h = await setupApp({}, { databasePath });
   const cap = capturing(baileysSocketFactory({ waWebSocketUrl: url, connectTimeoutMs: 3_000 }));
   const scheduler = recordingScheduler();
-  const wa = await startWhatsapp(h.app, { makeSocket: cap.makeSocket, scheduler, random: () => 0.5, print: () => {} });
+  const wa = await startWhatsapp(h.app.ports, { makeSocket: cap.makeSocket, scheduler, random: () => 0.5, print: () => {} });
   running.push({ h, wa });
   return { h, wa, cap, scheduler };
 }
@@ -149,7 +150,7 @@ describe("WhatsApp through the real Baileys socket", () => {
 
     // A restart: the same database file gives back exactly what Baileys wrote, Buffers included.
     const reopened = await setupApp({}, { databasePath: dbPath });
-    const stored = createAuthStore(reopened.app.db).load().state.creds;
+    const stored = createAuthStore(createWhatsappAuthRepo(reopened.app.db)).load().state.creds;
     expect(stored).toEqual(written);
     expect(Buffer.isBuffer(stored.noiseKey.private)).toBe(true);
     await reopened.close();

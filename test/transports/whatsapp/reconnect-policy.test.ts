@@ -4,7 +4,7 @@ import {
   BACKOFF_MAX_MS,
   CLOSE_CODES,
   FRESH_HISTORY,
-  backoffMs,
+  jitteredBackoffMs,
   reasonName,
   reconnectDecision,
   recordClose,
@@ -54,10 +54,10 @@ describe("reconnectDecision", () => {
   });
 
   it("jitters ±25 % and never past the cap", () => {
-    expect(backoffMs(3, () => 0)).toBe(3_000);
-    expect(backoffMs(3, () => 0.999999)).toBe(5_000);
-    expect(backoffMs(10, () => 0.999999)).toBe(BACKOFF_MAX_MS);
-    expect(backoffMs(10, () => 0)).toBe(45_000);
+    expect(jitteredBackoffMs(3, () => 0)).toBe(3_000);
+    expect(jitteredBackoffMs(3, () => 0.999999)).toBe(5_000);
+    expect(jitteredBackoffMs(10, () => 0.999999)).toBe(BACKOFF_MAX_MS);
+    expect(jitteredBackoffMs(10, () => 0)).toBe(45_000);
   });
 
   it("backs off much harder when connectionReplaced 440 repeats", () => {

@@ -32,7 +32,7 @@ async function setup(env: Record<string, string> = {}): Promise<Setup> {
   const h = await setupApp(env);
   const factory = fakeSocketFactory();
   const scheduler = manualScheduler();
-  const wa = await startWhatsapp(h.app, { makeSocket: factory.makeSocket, scheduler, random: () => 0.5, print: () => {} });
+  const wa = await startWhatsapp(h.app.ports, { makeSocket: factory.makeSocket, scheduler, random: () => 0.5, print: () => {} });
   const sock = factory.last();
   sock.connecting();
   sock.open();
@@ -207,7 +207,7 @@ describe("WhatsApp transport: one person, one balance", () => {
 describe("WhatsApp transport: sending through the outbox", () => {
   it("registers app.senders.whatsapp; while disconnected a send is postponed (no attempt used up) and sent on reconnect", async () => {
     const s = await setup();
-    expect(s.h.app.senders.whatsapp).toBeDefined();
+    expect(s.h.app.outbox.senderOf("whatsapp")!).toBeDefined();
     await s.say(PN, "menu");
     s.sock.close(428);
     // The engine keeps working while WhatsApp is down (here: a message that reached it another way,
@@ -216,7 +216,7 @@ describe("WhatsApp transport: sending through the outbox", () => {
     await s.h.settle();
     const row = s.h.app.db.prepare("SELECT attempts, last_error, sent_at FROM outbox ORDER BY id DESC LIMIT 1").get() as { attempts: number; last_error: string; sent_at: number | null };
     expect(row).toMatchObject({ attempts: 0, last_error: "WhatsApp is not connected", sent_at: null });
-    await expect(s.h.app.senders.whatsapp!.send(PN, { text: "x" }, null)).rejects.toThrow("WhatsApp is not connected");
+    await expect(s.h.app.outbox.senderOf("whatsapp")!.send(PN, { text: "x" }, null)).rejects.toThrow("WhatsApp is not connected");
 
     s.scheduler.runAll();
     const next = s.factory.last();
@@ -230,7 +230,7 @@ describe("WhatsApp transport: sending through the outbox", () => {
   it("a socket error during a send is a normal error (retried), not a permanent one", async () => {
     const s = await setup();
     s.sock.failSends = true;
-    const err = await s.h.app.senders.whatsapp!.send(PN, { text: "x" }, null).catch((e: unknown) => e);
+    const err = await s.h.app.outbox.senderOf("whatsapp")!.send(PN, { text: "x" }, null).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).name).not.toBe("PermanentSendError");
   });

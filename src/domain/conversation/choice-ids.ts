@@ -2,8 +2,9 @@ import { PRODUCT_IDS, type ProductId } from "../products.ts";
 import { isLocale, type Locale } from "../../i18n.ts";
 
 /**
- * Choice ids travel through the payer's client (Telegram callback data is user-controlled), so they
- * are parsed strictly here and anything else is a forgery or a stale build: `null`.
+ * The one place choice ids are built (`choiceIds`) and read (`parseChoice`). They travel through the
+ * payer's client (Telegram callback data is user-controlled), so they are parsed strictly here and
+ * anything else is a forgery or a stale build: `null`. A new choice is added in both halves below.
  */
 export type ParsedChoice =
   | { kind: "product"; product: ProductId }
@@ -19,11 +20,34 @@ export type ParsedChoice =
   | { kind: "saved_page"; page: number }
   | { kind: "menu" }
   | { kind: "language"; locale: Locale }
-  | { kind: "command"; name: "balance" | "history" | "language" | "help" | "saved" }
+  | { kind: "command"; name: CommandChoice }
   | { kind: "erase_confirm" }
   | { kind: "admin_yes" }
   | { kind: "admin_no" }
   | { kind: "topup_decision"; id: number; approve: boolean };
+
+export type CommandChoice = "balance" | "history" | "language" | "help" | "saved";
+
+export const choiceIds = {
+  product: (product: ProductId) => `product:${product}`,
+  months: (months: number) => `months:${months}`,
+  saved: (id: number) => `saved:${id}`,
+  pay: (ref: string) => `pay:${ref}`,
+  payAgain: (ref: string) => `payagain:${ref}`,
+  cancel: (ref?: string) => (ref === undefined ? "cancel" : `cancel:${ref}`),
+  recheck: (ref: string) => `recheck:${ref}`,
+  receipt: (ref: string) => `receipt:${ref}`,
+  save: (ref: string) => `save:${ref}`,
+  unsave: (id: number) => `unsave:${id}`,
+  savedPage: (page: number) => `savedpage:${page}`,
+  menu: () => "menu",
+  language: (locale: Locale) => `lang:${locale}`,
+  command: (name: CommandChoice) => `cmd:${name}`,
+  eraseConfirm: () => "erase:yes",
+  adminYes: () => "admin:yes",
+  adminNo: () => "admin:no",
+  topupDecision: (id: number, approve: boolean) => `topup:${approve ? "approve" : "reject"}:${id}`,
+} as const;
 
 const REF = "(LK[0-9A-Z]{12})";
 const ID = "([1-9][0-9]{0,11})";
@@ -42,7 +66,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
   [/^savedpage:([1-9][0-9]{0,3})$/, (m) => ({ kind: "saved_page", page: Number(m[1]) })],
   [/^menu$/, () => ({ kind: "menu" })],
   [/^lang:(id|en)$/, (m) => (isLocale(m[1]!) ? { kind: "language", locale: m[1] } : null)],
-  [/^cmd:(balance|history|language|help|saved)$/, (m) => ({ kind: "command", name: m[1] as "balance" })],
+  [/^cmd:(balance|history|language|help|saved)$/, (m) => ({ kind: "command", name: m[1] as CommandChoice })],
   [/^erase:yes$/, () => ({ kind: "erase_confirm" })],
   [/^admin:yes$/, () => ({ kind: "admin_yes" })],
   [/^admin:no$/, () => ({ kind: "admin_no" })],

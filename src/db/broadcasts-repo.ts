@@ -1,5 +1,5 @@
-import type { Db } from "../../db/open.ts";
-import type { Platform } from "../../domain/messages.ts";
+import type { Db } from "./open.ts";
+import type { Platform } from "../domain/messages.ts";
 
 export type Audience = "all" | "telegram" | "whatsapp";
 export type BroadcastStatus = "draft" | "running" | "paused" | "cancelled" | "done";

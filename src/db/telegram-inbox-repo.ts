@@ -1,4 +1,4 @@
-import type { Db } from "../../db/open.ts";
+import type { Db } from "./open.ts";
 
 export interface InboxRow {
   update_id: number;

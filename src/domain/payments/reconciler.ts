@@ -1,18 +1,19 @@
 import type { Logger } from "pino";
-import { inTransaction } from "../db/open.ts";
-import type { Repos } from "../db/repos.ts";
-import type { TxRow } from "../db/transactions-repo.ts";
-import type { StatusOutcome } from "../providers/port.ts";
-import type { ProviderRouter } from "../providers/router.ts";
-import type { PaymentService } from "./payments.ts";
-import { NOT_RECEIVED_GRACE_MS, REVIEW_AFTER_MS, nextCheckDelayMs } from "./retry-policy.ts";
+import type { GroupCommitter } from "../../db/group-commit.ts";
+import type { Repos } from "../../db/repos.ts";
+import type { TxRow } from "../../db/transactions-repo.ts";
+import type { StatusOutcome } from "../../providers/port.ts";
+import type { ProviderRouter } from "../../providers/router.ts";
+import type { PaymentService } from "./payment-service.ts";
+import { NOT_RECEIVED_GRACE_MS, REVIEW_AFTER_MS, nextCheckDelayMs } from "./status-check-schedule.ts";
 
 /**
- * Asks providers about pending payments until each is final (SPEC §5), and settles them through
- * the same PaymentService.settle every other path uses.
+ * Asks providers about pending payments until each is final (docs/money.md), and settles them
+ * through the same PaymentService.settle every other path uses.
  */
 export function createReconciler(deps: {
   repos: Repos;
+  commits: GroupCommitter;
   router: ProviderRouter;
   payments: PaymentService;
   now: () => number;
@@ -26,31 +27,22 @@ export function createReconciler(deps: {
   let stopped = true;
 
   /** Hands `paying` rows to the status checks (never re-paid); without a status key, to a person. */
-  function toPending(rows: readonly TxRow[], why: string): number {
+  async function handOver(rows: readonly TxRow[], why: string): Promise<number> {
     if (rows.length === 0) return 0;
-    const now = deps.now();
-    inTransaction(repos.db, () => {
-      for (const tx of rows) {
-        repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: now, code: why, now });
-        if (tx.status_key === null) payments.markNeedsReview(tx.ref, "no_status_key");
-      }
+    await deps.commits.run(() => {
+      for (const tx of rows) payments.handOver(tx, why);
     });
     deps.log.warn({ count: rows.length, why }, "paying rows handed to the status checks");
     return rows.length;
-  }
-
-  /** Rows left in `paying` by a crash: the pay may or may not have left. */
-  function recoverAfterRestart(): number {
-    return toPending(repos.transactions.withStatus("paying"), "restart");
   }
 
   /**
    * A row still `paying` long after its pay request must have ended was orphaned (its result could
    * not be written): treat it as pending rather than leave it until the next restart.
    */
-  function adoptAbandonedPayments(): void {
+  function adoptAbandonedPayments(): Promise<number> {
     const now = deps.now();
-    toPending(
+    return handOver(
       repos.transactions.withStatus("paying").filter((tx) => (tx.pay_started_at ?? now) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS < now),
       "orphaned",
     );
@@ -93,7 +85,7 @@ export function createReconciler(deps: {
   async function checkOne(tx: TxRow): Promise<void> {
     const provider = deps.router.get(tx.provider ?? "");
     if (!provider || tx.status_key === null) {
-      inTransaction(repos.db, () => payments.markNeedsReview(tx.ref, provider ? "no_status_key" : "provider_not_configured"));
+      await deps.commits.run(() => payments.markNeedsReview(tx.ref, provider ? "no_status_key" : "provider_not_configured"));
       return;
     }
     let outcome: StatusOutcome;
@@ -104,7 +96,7 @@ export function createReconciler(deps: {
       outcome = { status: "pending", fault: "network" };
     }
     deps.log.info({ ref: tx.ref, outcome: outcome.status }, "status checked");
-    inTransaction(repos.db, () => decide(tx, outcome));
+    await deps.commits.run(() => decide(tx, outcome));
   }
 
   /** Checks every due row once. Returns how many were checked. */
@@ -113,7 +105,7 @@ export function createReconciler(deps: {
     running = (async () => {
       let checked = 0;
       try {
-        adoptAbandonedPayments();
+        await adoptAbandonedPayments();
         const due = repos.transactions.due(deps.now(), 50);
         await Promise.all(due.map((tx) => checkOne(tx).catch((err: unknown) => deps.log.error({ err, ref: tx.ref }, "reconcile failed"))));
         checked = due.length;
@@ -140,14 +132,14 @@ export function createReconciler(deps: {
   }
 
   return {
-    recoverAfterRestart,
+    /** Rows left in `paying` by a crash: the pay may or may not have left. Before any transport runs. */
+    recoverAfterRestart: () => handOver(repos.transactions.withStatus("paying"), "restart"),
     runDue,
     /** Asks about one pending payment now, through the same decision as a scheduled check (the CLI's `status`). */
     async checkNow(ref: string): Promise<void> {
       const tx = repos.transactions.get(ref);
       if (tx?.status === "pending") await checkOne(tx);
     },
-    /** Starts the loop; crash recovery (`recoverAfterRestart`) is the caller's first step, before transports run. */
     start() {
       stopped = false;
       schedule();

@@ -1,0 +1,31 @@
+import type { Db } from "./open.ts";
+
+export interface PeriodStats {
+  count: number;
+  volume: number;
+  margin: number;
+}
+
+/** The figures behind /stats (and the dashboard's overview). */
+export function createStatsRepo(db: Db) {
+  // charged: the confirmed total less any price drop given back (a rise is the operator's; docs/money.md).
+  const paid = db.prepare<[number], { count: number; volume: number | null; margin: number | null }>(
+    `SELECT COUNT(*) AS count, SUM(charged) AS volume, SUM(charged - cost) AS margin FROM (
+       SELECT total - MAX(0, price - COALESCE(paid_price, price)) AS charged,
+              COALESCE(provider_cost, paid_price, price) AS cost
+       FROM transactions WHERE status = 'paid' AND account = 'payer' AND settled_at >= ?)`,
+  );
+  const open = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('paying', 'pending', 'needs_review')");
+  return {
+    /**
+     * Paid payer transactions settled since `since`: how many, how much payers paid (volume), and
+     * what the operator kept (what the payer paid less what the provider took from the deposit).
+     */
+    paidSince(since: number): PeriodStats {
+      const row = paid.get(since);
+      return { count: row?.count ?? 0, volume: row?.volume ?? 0, margin: row?.margin ?? 0 };
+    },
+    openCount: () => open.get()?.n ?? 0,
+  };
+}
+export type StatsRepo = ReturnType<typeof createStatsRepo>;
