@@ -17,6 +17,7 @@ import { z } from "zod";
 import { resolveUserArg } from "./resolve-user.ts";
 import { NOT_RECEIVED_GRACE_MS } from "../domain/payments/status-check-schedule.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
+import { readJson } from "../shared/json.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
   z.object({
@@ -265,7 +266,7 @@ export function createAdminHandler(deps: {
         turn.say(t(l, "admin.cancelled"));
         return true;
       }
-      const action = pendingAction.safeParse(JSON.parse(raw));
+      const action = pendingAction.safeParse(readJson(raw));
       if (!action.success) return false;
       if (action.data.kind === "broadcast") {
         deps.broadcast.confirm(turn, action.data.id);

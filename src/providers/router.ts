@@ -9,7 +9,7 @@ export interface RoutedInquiry {
 }
 
 /**
- * SPEC §2 routing: the first configured provider that supports (product, months) serves it; an
+ * Routing (docs/providers.md#routing): the first configured provider that supports (product, months) serves it; an
  * inquiry that fails provider-side moves on to the next capable one (inquiries move no money).
  * Pay and status are never routed: they go to the provider named on the transaction.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRupiah, readRupiah, type AmountProblem } from "../../src/domain/money.ts";
+import { formatRupiah, parseRupiah, readRupiah, type AmountProblem } from "../../src/domain/money.ts";
 
 describe("readRupiah: amounts as Indonesians write them", () => {
   it.each([
@@ -120,5 +120,25 @@ describe("readRupiah: amounts as Indonesians write them", () => {
     ])("%j is refused as %s", (input, problem) => {
       expect(readRupiah(input, { signed: true })).toEqual({ ok: false, problem });
     });
+  });
+});
+
+describe("money", () => {
+  it("formats rupiah one way", () => {
+    expect(formatRupiah(105000)).toBe("Rp105.000");
+    expect(formatRupiah(0)).toBe("Rp0");
+    expect(formatRupiah(1234567)).toBe("Rp1.234.567");
+    expect(formatRupiah(-2500)).toBe("-Rp2.500");
+    expect(() => formatRupiah(1.5)).toThrow();
+  });
+  it.each([
+    ["50000", 50000], ["50.000", 50000], ["Rp50.000", 50000], ["rp 50.000", 50000], ["50rb", 50000], ["50 ribu", 50000],
+    ["50k", 50000], ["1,5jt", 1500000], ["2 juta", 2000000], ["1.000.000", 1000000],
+  ])("parses %s", (text, value) => expect(parseRupiah(text)).toBe(value));
+  it.each(["", "abc", "50.00", "5,0000", "-5", "0", "1.5", "50rbu", "1e6", "99999999999999999999"])("refuses %s", (text) => expect(parseRupiah(text)).toBeNull());
+  it("accepts a sign only when asked", () => {
+    expect(parseRupiah("-5000", { signed: true })).toBe(-5000);
+    expect(parseRupiah("+5rb", { signed: true })).toBe(5000);
+    expect(parseRupiah("-5000")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PRODUCT_IDS } from "../products.ts";
 import { effectSchema } from "./effects.ts";
+import { readJson } from "../../shared/json.ts";
 
 /** The persisted conversation state of one payer: a versioned JSON row (ENGINEERING.md §5). */
 export const SESSION_VERSION = 1;
@@ -48,11 +49,6 @@ export function freshSession(now: number, nonce = 0): SessionState {
 export function readSession(row: { version: number; state: string } | undefined, now: number): { state: SessionState; reset: boolean; first: boolean } {
   if (!row) return { state: freshSession(now), reset: false, first: true };
   if (row.version !== SESSION_VERSION) return { state: freshSession(now), reset: true, first: false };
-  try {
-    const parsed = sessionSchema.safeParse(JSON.parse(row.state));
-    if (parsed.success) return { state: parsed.data, reset: false, first: false };
-  } catch {
-    // fall through
-  }
-  return { state: freshSession(now), reset: true, first: false };
+  const parsed = sessionSchema.safeParse(readJson(row.state));
+  return parsed.success ? { state: parsed.data, reset: false, first: false } : { state: freshSession(now), reset: true, first: false };
 }

@@ -1,5 +1,5 @@
 /**
- * Espay money comes in two shapes (providers.md §2.5):
+ * Espay money comes in two shapes (docs/providers.md#espay-amounts):
  * - top-level `amount` / `bill_amount` / `admin_fee`: rupiah × 100 as an integer, no separator
  *   ("10500000" is Rp105.000), sometimes as a JSON number;
  * - values inside `data`: plain rupiah, as numbers or zero-padded strings ("000000125400").

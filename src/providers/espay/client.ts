@@ -30,6 +30,7 @@ import {
   receiptAnswerSchema,
 } from "./schema.ts";
 import { inquirySignature, paymentSignature, statusSignature } from "./sign.ts";
+import { readJson } from "../../shared/json.ts";
 
 export interface EspayClientOptions {
   /** Scheme and host only: https://sandbox-api.espay.id, https://api.espay.id, or a loopback simulator. */
@@ -60,7 +61,7 @@ const PATHS = {
 
 /**
  * Espay documents BPJSKS (Kesehatan) only, and no field to choose how many months to pay
- * (providers.md §2.6, §4): so one month, the bill the inquiry returns.
+ * (docs/providers.md#espay-biller): so one month, the bill the inquiry returns.
  */
 function productCodeFor(product: ProductId, months: number | undefined): string | null {
   return product === "bpjs-kesehatan" && months === 1 ? "BPJSKS" : null;
@@ -69,15 +70,6 @@ function productCodeFor(product: ProductId, months: number | undefined): string 
 type Exchange =
   | { kind: "answer"; statusCode: number; text: string }
   | { kind: "fault"; fault: FaultReason; message: string };
-
-/** undefined when the text is not JSON (JSON itself never yields undefined). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -102,13 +94,7 @@ function formBody(fields: Readonly<Record<string, string>>): string {
 }
 
 function readPayToken(payToken: string): PayToken | null {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(payToken);
-  } catch {
-    return null;
-  }
-  const parsed = payTokenSchema.safeParse(decoded);
+  const parsed = payTokenSchema.safeParse(readJson(payToken));
   return parsed.success ? parsed.data : null;
 }
 
@@ -140,7 +126,7 @@ function badInquiryBody(message: string): BillResult {
 
 /**
  * A `0000` inquiry as a Bill. The top-level `amount` is the total to pay, admin included
- * (providers.md §2.5 "Rule we follow"). When both parts are known they must add up to it: a bill
+ * (docs/providers.md#espay-amounts). When both parts are known they must add up to it: a bill
  * whose price we are unsure of is never shown, the router asks the next provider instead.
  */
 function readBill(json: unknown, months: number | undefined): BillResult {
@@ -254,7 +240,7 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
     if (!isHttpOk(ex.statusCode)) {
       return { ok: false, fault: "http_status", code: String(ex.statusCode), message: `Espay answered HTTP ${ex.statusCode}` };
     }
-    const json = parseJson(ex.text);
+    const json = readJson(ex.text);
     if (json === undefined) return { ok: false, fault: "bad_body", message: "Espay answer is not JSON" };
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success) return { ok: false, fault: "bad_body", message: "Espay answer has no error_code" };
@@ -318,7 +304,7 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
       return readPayAnswer(ex, signature);
     } catch {
       // A bug in reading must not turn a possibly-paid request into anything final.
-      return { status: "pending", statusKey: readRefId(parseJson(ex.text)), fault: "bad_body" };
+      return { status: "pending", statusKey: readRefId(readJson(ex.text)), fault: "bad_body" };
     }
   }
 
@@ -327,7 +313,7 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
     if (ex.statusCode === 401) {
       return { status: "rejected", reason: "config_error", code: "401", message: "Espay refused the Basic credentials (HTTP 401)" };
     }
-    const statusKey = readRefId(parseJson(ex.text));
+    const statusKey = readRefId(readJson(ex.text));
     const read = readEnvelope(ex);
     if (!read.ok) {
       return { status: "pending", statusKey, fault: read.fault, ...(read.code !== undefined && { code: read.code }), message: read.message };

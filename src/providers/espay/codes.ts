@@ -1,9 +1,10 @@
 import type { FaultReason, InquiryOutcome, PayOutcome, RejectReason } from "../port.ts";
 
 /**
- * Espay error codes → our outcomes, in one place. Espay publishes no full list (providers.md §2.4,
- * §4), so only the codes seen in public material are named; every other code is a refusal on
- * inquiry (money cannot move there) and UNKNOWN on payment (money may have moved).
+ * Espay error codes → our outcomes, in one place. Espay publishes no full list
+ * (docs/providers.md#espay-error-codes), so only the codes seen in public material are named; every
+ * other code is a refusal on inquiry (money cannot move there) and UNKNOWN on payment (money may
+ * have moved).
  * Codes arrive normalised to four characters by schema.ts ("405" → "0405").
  */
 
@@ -56,8 +57,8 @@ export function saysInProcess(texts: readonly (string | undefined)[]): boolean {
 }
 
 /**
- * ASSUMPTION, pending Espay's answer (providers.md §2.4 and §4: the `gettransactioninfo` response
- * fields are not public). We look for a status in any of `tx_status`, `status`, `trx_status`,
+ * ASSUMPTION, pending Espay's answer (docs/providers.md#espay-status-call: the
+ * `gettransactioninfo` response fields are not public). We look for a status in any of `tx_status`, `status`, `trx_status`,
  * `payment_status`, at the top level or inside `data`, and only act on values that say one thing
  * plainly. Loket's simulator speaks this shape: `tx_status` "S" | "F" | "P" at the top level.
  */

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { responseCodeSchema } from "../response-code.ts";
 import { centsToRupiah, plainRupiah } from "./amount.ts";
+import { readJson } from "../../shared/json.ts";
 
 /**
- * Espay responses, validated once at the edge. The pages disagree with each other (providers.md §2.4,
- * §3 pitfall 6), so the schemas accept every shape seen in public samples and nothing looser:
+ * Espay responses, validated once at the edge. The pages disagree with each other
+ * (docs/providers.md#espay-error-codes), so the schemas accept every shape seen in public samples and nothing looser:
  * - `error_code` is "0000" or 405 (string or number): normalised to four characters;
  * - the message is `error_desc` on most pages, `error_message` on the BPJSKS one;
  * - `data` is an object, or the same object JSON-encoded.
@@ -26,12 +27,8 @@ function isJsonObject(value: unknown): value is JsonObject {
 export const dataObjectSchema = z.unknown().transform((value, ctx): JsonObject => {
   if (isJsonObject(value)) return value;
   if (typeof value === "string") {
-    try {
-      const decoded: unknown = JSON.parse(value);
-      if (isJsonObject(decoded)) return decoded;
-    } catch {
-      // fall through to the issue below
-    }
+    const decoded = readJson(value);
+    if (isJsonObject(decoded)) return decoded;
   }
   ctx.addIssue({ code: "custom", message: "data is not a JSON object" });
   return z.NEVER;
@@ -107,7 +104,7 @@ export const inquirySuccessSchema = z.looseObject({
   data: dataObjectSchema,
 });
 
-/** BPJSKS inquiry `data` (providers.md §2.6). */
+/** BPJSKS inquiry `data` (docs/providers.md#espay-bpjsks-data). */
 export const inquiryDataSchema = z.looseObject({
   customer_name: z.string().trim().min(1),
   bill_period: textOrNumber.nullish(),

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 
 /**
- * Espay biller signatures (providers.md §2.2): the values joined with "##", with a leading and a
- * trailing "##", the WHOLE string uppercased (the key too), SHA-256, lowercase hex.
+ * Espay biller signatures (docs/providers.md#espay-endpoints-and-signing): the values joined with
+ * "##", with a leading and a trailing "##", the WHOLE string uppercased (the key too), SHA-256,
+ * lowercase hex.
  * rq_datetime is deliberately absent: only Espay's payment-gateway signatures include it.
  */
 export function espaySignature(values: readonly string[], key: string): string {

@@ -34,6 +34,7 @@ import {
   type IakReceipt,
 } from "./schema.ts";
 import { iakSign, SIGN_SUFFIX } from "./sign.ts";
+import { readJson } from "../../shared/json.ts";
 
 export type { IakPriceListItem } from "./schema.ts";
 
@@ -90,7 +91,7 @@ export function createIakClient(opts: IakClientOptions): IakClient {
     if (res.statusCode !== 200 && res.statusCode !== 400) {
       return { kind: "fault", fault: "http_status", message: `HTTP ${res.statusCode}` };
     }
-    const parsed = envelopeSchema.safeParse(parseJson(res.body));
+    const parsed = envelopeSchema.safeParse(readJson(res.body));
     if (!parsed.success) {
       return res.statusCode === 200
         ? { kind: "fault", fault: "bad_body", message: "unreadable IAK response" }
@@ -243,7 +244,7 @@ export function createIakClient(opts: IakClientOptions): IakClient {
       throw toProviderError(err);
     }
     if (res.statusCode !== 200) throw new ProviderHttpError(res.statusCode, cleanProviderText(res.body, [apiKey, sign]) ?? "");
-    const json = parseJson(res.body);
+    const json = readJson(res.body);
     const parsed = priceListSchema.safeParse(json);
     if (parsed.success) return parsed.data.data.pasca;
     const refusal = envelopeSchema.safeParse(json);
@@ -269,14 +270,6 @@ export function createIakClient(opts: IakClientOptions): IakClient {
     priceList,
     close: () => http.close(),
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Optional outcome fields are left out rather than set to undefined. */

@@ -9,7 +9,7 @@ export type IakInquiryHandling = "success" | "rejected" | FaultReason;
 /**
  * How a pay-pasca answer with this code is handled. "rejected" only where IAK refused the request
  * up front or the bill was already paid by someone else; everything else may have moved money and is
- * resolved through check status (providers.md §1.4, "Our rule for pay-pasca answers").
+ * resolved through check status (docs/providers.md#iak-pay-answers).
  */
 export type IakPayHandling = "success" | "rejected" | "pending";
 
@@ -21,7 +21,7 @@ export interface IakCode {
   pay: IakPayHandling;
 }
 
-/** Every postpaid response code of providers.md §1.4 (IAK-GH response-code.md, IAK-WEB). */
+/** Every postpaid response code IAK documents (docs/providers.md#iak-response-codes). */
 export const IAK_CODES: Readonly<Record<string, IakCode>> = {
   "00": { meaning: "PAYMENT / INQUIRY SUCCESS", reason: "failed", inquiry: "success", pay: "success" },
   "01": { meaning: "INVOICE HAS BEEN PAID", reason: "already_paid", inquiry: "rejected", pay: "rejected" },

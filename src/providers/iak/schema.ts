@@ -2,7 +2,7 @@ import { z } from "zod";
 import { responseCodeSchema } from "../response-code.ts";
 
 /*
- * IAK's documented types drift between its tables, examples and products (providers.md §1.3):
+ * IAK's documented types drift between its tables, examples and products (docs/providers.md#iak-type-drift):
  * numbers arrive as strings, tr_id as either, `desc` as an object or "" (PHP's empty value, or `[]`),
  * jumlah_peserta as string or number. These schemas accept the drift and hand back one shape.
  */

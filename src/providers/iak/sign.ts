@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** What IAK appends to username + api key before hashing, per command (providers.md §1.2). */
+/** What IAK appends to username + api key before hashing, per command (docs/providers.md#iak-endpoint-and-signing). */
 export const SIGN_SUFFIX = {
   checkStatus: "cs",
   priceList: "pl",

@@ -190,7 +190,10 @@ export const ESPAY_DATA = z.object({
   remark: z.string(),
 });
 
-/** The bill part of an Espay inquiry answer; top-level amounts are rupiah × 100 as strings (§2.5). */
+/**
+ * The bill part of an Espay inquiry answer; top-level amounts are rupiah × 100 as strings
+ * (docs/providers.md#espay-amounts).
+ */
 export const ESPAY_BILL = z.object({
   amount: z.string(),
   bill_amount: z.string(),

@@ -3,6 +3,7 @@ import { rowIdOfTrId, trIdOf } from "./iak-responses.ts";
 import { json, type Answer } from "./http-io.ts";
 import type { PayBook, SettleOutcome } from "./pay-book.ts";
 import type { InquiryRow, PayStatus, Protocol, SimStore } from "./store.ts";
+import { readJson } from "../../shared/json.ts";
 
 /**
  * Test and soak controls: settle a pending payment, set the deposit, list pay calls. The same
@@ -71,26 +72,18 @@ export function createControls(store: SimStore, book: PayBook): Controls {
 const SETTLE = z.object({ ref: z.string().min(1), outcome: z.enum(["success", "failed"]).default("success") });
 const DEPOSIT = z.object({ rupiah: z.number().int().nonnegative() });
 
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
 /** /__sim/settle (POST), /__sim/pay-calls (GET), /__sim/deposit (GET, POST). */
 export function handleControl(controls: Controls, method: string, path: string, rawBody: string): Answer {
   if (path === "/__sim/pay-calls" && method === "GET") return json(200, controls.payCalls());
   if (path === "/__sim/deposit" && method === "GET") return json(200, { rupiah: controls.deposit() });
   if (path === "/__sim/deposit" && method === "POST") {
-    const parsed = DEPOSIT.safeParse(parseJson(rawBody));
+    const parsed = DEPOSIT.safeParse(readJson(rawBody));
     if (!parsed.success) return json(400, { error: z.prettifyError(parsed.error) });
     controls.setDeposit(parsed.data.rupiah);
     return json(200, { rupiah: controls.deposit() });
   }
   if (path === "/__sim/settle" && method === "POST") {
-    const parsed = SETTLE.safeParse(parseJson(rawBody));
+    const parsed = SETTLE.safeParse(readJson(rawBody));
     if (!parsed.success) return json(400, { error: z.prettifyError(parsed.error) });
     try {
       return json(200, { settled: controls.settle(parsed.data.ref, parsed.data.outcome) });

@@ -16,8 +16,12 @@ import type { PayBook } from "./pay-book.ts";
 import { scenarioFor } from "./scenarios.ts";
 import { espaySignature } from "./signatures.ts";
 import type { InquiryRow, SimStore } from "./store.ts";
+import { readJson } from "../../shared/json.ts";
 
-/** Espay biller: form-urlencoded POSTs with Basic auth, JSON answers (providers.md §2). */
+/**
+ * Espay biller: form-urlencoded POSTs with Basic auth, JSON answers
+ * (docs/providers.md#espay-endpoints-and-signing).
+ */
 
 export interface EspayDeps {
   store: SimStore;
@@ -106,13 +110,9 @@ function inquiry(deps: EspayDeps, req: z.infer<typeof INQUIRY>): Answer {
 }
 
 function inquiryOfPayment(deps: EspayDeps, req: z.infer<typeof PAYMENT>): InquiryRow | undefined {
-  let reffCode: string | undefined;
-  try {
-    const parsed = PAYMENT_DATA.safeParse(JSON.parse(req.data ?? ""));
-    if (parsed.success) reffCode = parsed.data.reff_code;
-  } catch {
-    // No usable data: fall back to the latest inquiry for the number, as a biller keyed on order_id would.
-  }
+  // No usable data: fall back to the latest inquiry for the number, as a biller keyed on order_id would.
+  const parsed = PAYMENT_DATA.safeParse(readJson(req.data ?? ""));
+  const reffCode = parsed.success ? parsed.data.reff_code : undefined;
   const row = reffCode === undefined ? deps.store.latestEspayFor(req.order_id) : deps.store.byReffCode(reffCode);
   return row !== undefined && row.protocol === "espay" && row.customerNumber === req.order_id ? row : undefined;
 }
@@ -139,7 +139,7 @@ function payment(deps: EspayDeps, req: z.infer<typeof PAYMENT>): Answer {
       );
     case "pending":
     case "in_process":
-      // Espay's "0000" can mean "still in process": only error_desc tells (providers.md §2.4).
+      // Espay's "0000" can mean "still in process": only error_desc tells (docs/providers.md#espay-in-process-answers).
       return ok(espayError(req.rq_uuid, at, "0000", "Inproses", { ...ids, amount: req.amount }));
     case "failed": {
       const { code, desc } = failureCode(after);

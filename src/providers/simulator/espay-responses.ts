@@ -2,7 +2,7 @@ import { iakDateTime } from "../../domain/wib-time.ts";
 import { ESPAY_BILL, type EspayBill } from "./bills.ts";
 import type { InquiryRow } from "./store.ts";
 
-/** Builds Espay biller answers from a stored inquiry (providers.md §2.4–2.6). */
+/** Builds Espay biller answers from a stored inquiry (docs/providers.md#espay-biller). */
 
 export const ESPAY_RECEIPT_NOTE = "BPJS KESEHATAN MENYATAKAN STRUK INI SEBAGAI BUKTI PEMBAYARAN YANG SAH";
 const ESPAY_PAY_MESSAGE = "SEGERA DAFTARKAN AUTODEBIT IURAN JKN ! MUDAH, AMAN, TEPAT WAKTU, PRAKTIS";
@@ -17,7 +17,7 @@ export function espayDateTime(epochMs: number): string {
 
 /**
  * error_code is a string here; the duplicate-uuid answer passes a number on purpose, because Espay
- * mixes both (providers.md §2.4) and clients must cope.
+ * mixes both (docs/providers.md#espay-error-codes) and clients must cope.
  */
 export function espayError(
   rqUuid: string,

@@ -1,4 +1,7 @@
-/** The IAK postpaid response codes the simulator answers with, and their messages (providers.md §1.4). */
+/**
+ * The IAK postpaid response codes the simulator answers with, and their messages
+ * (docs/providers.md#iak-response-codes).
+ */
 export const IAK_RC = {
   success: "00",
   alreadyPaid: "01",

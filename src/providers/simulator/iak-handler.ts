@@ -18,8 +18,9 @@ import type { PayBook } from "./pay-book.ts";
 import { scenarioFor, type InquiryScenario } from "./scenarios.ts";
 import { iakSign } from "./signatures.ts";
 import type { SimStore } from "./store.ts";
+import { readJson } from "../../shared/json.ts";
 
-/** IAK postpaid: POST /api/v1/bill/check[/{type}], JSON in, `{data, meta}` out (providers.md §1). */
+/** IAK postpaid: POST /api/v1/bill/check[/{type}], JSON in, `{data, meta}` out (docs/providers.md#iak-postpaid). */
 
 export interface IakDeps {
   store: SimStore;
@@ -60,14 +61,6 @@ function ok(data: IakData): Answer {
 /** IAK answers a malformed request with HTTP 400 and the details under data.error_details. */
 function badRequest(details: string): Answer {
   return json(400, envelope({ ...rcData("107"), error_details: details }));
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
 }
 
 function signOk(deps: IakDeps, username: string, sign: string, x: string): boolean {
@@ -166,7 +159,7 @@ function pricelist(deps: IakDeps, body: unknown, username: string, sign: string,
 }
 
 export function handleIak(deps: IakDeps, type: string | undefined, rawBody: string): Answer {
-  const body = parseJson(rawBody);
+  const body = readJson(rawBody);
   if (body === undefined) return badRequest("the body is not JSON (the simulator speaks JSON only)");
   const head = ENVELOPE.safeParse(body);
   if (!head.success) return badRequest(z.prettifyError(head.error));

@@ -1,6 +1,6 @@
 /**
- * Sandbox test numbers (SPEC §10, providers.md §1.6). BPJS, BPJSTK and Espay's BPJSKS follow IAK's
- * NEWER scheme, read from the last four digits (a phase digit, 0 = inquiry / 1 = payment, then a
+ * Sandbox test numbers (docs/providers.md#simulator-scenario-numbers). BPJS, BPJSTK and Espay's
+ * BPJSKS follow IAK's NEWER scheme, read from the last four digits (a phase digit, 0 = inquiry / 1 = payment, then a
  * 3-digit RC); BPJSDENDA keeps its own 0999943011xx numbers. Any other number succeeds.
  */
 

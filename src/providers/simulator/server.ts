@@ -8,7 +8,10 @@ import { handleIak, type IakDeps } from "./iak-handler.ts";
 import { createPayBook, type SettleOutcome } from "./pay-book.ts";
 import { openSimStore } from "./store.ts";
 
-/** One HTTP server on loopback speaking IAK postpaid and Espay biller on the same base URL (SPEC §10). */
+/**
+ * One HTTP server on loopback speaking IAK postpaid and Espay biller on the same base URL
+ * (docs/providers.md#the-simulator).
+ */
 
 export interface SimulatorOptions {
   /** Its OWN SQLite file (or ":memory:"), apart from the bot's, so records outlive the bot. */

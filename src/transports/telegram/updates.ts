@@ -2,6 +2,7 @@ import type { CallbackQuery, Message, Update, User } from "grammy/types";
 import { z } from "zod";
 import type { InboundEvent } from "../../domain/messages.ts";
 import { decodeCallbackData } from "./render.ts";
+import { readJson } from "../../shared/json.ts";
 
 /** The update kinds we ask Telegram for; anything else is never delivered. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -48,11 +49,7 @@ export function parseUpdate(value: unknown): Update | null {
 }
 
 export function parseUpdateJson(json: string): Update | null {
-  try {
-    return parseUpdate(JSON.parse(json));
-  } catch {
-    return null;
-  }
+  return parseUpdate(readJson(json));
 }
 
 /** The key that keeps one chat's updates in order: the chat, or the person when there is none. */

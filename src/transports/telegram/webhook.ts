@@ -5,6 +5,7 @@ import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { chatKeyOf, parseUpdate } from "./updates.ts";
+import { readJson } from "../../shared/json.ts";
 
 export interface WebhookServerOptions {
   inbox: TelegramInbox;
@@ -67,13 +68,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       if (!sameSecret(req.headers["x-telegram-bot-api-secret-token"], options.secret)) return reply(res, 401, '{"ok":false}');
       const body = await readBody(req);
       if (body === null) return reply(res, 413, '{"ok":false}');
-      let json: unknown;
-      try {
-        json = JSON.parse(body.toString("utf8"));
-      } catch {
-        return reply(res, 400, '{"ok":false}');
-      }
-      const update = parseUpdate(json);
+      const update = parseUpdate(readJson(body.toString("utf8")));
       if (update === null) return reply(res, 400, '{"ok":false}');
       try {
         inbox.store([{ updateId: update.update_id, chatKey: chatKeyOf(update), payload: JSON.stringify(update) }], now());

@@ -139,6 +139,7 @@ export async function startTelegramHarness(opts: TelegramHarnessOptions = {}): P
     };
   }
 
+  let closed = false;
   const harness: TelegramHarness = {
     h,
     fake,
@@ -153,6 +154,9 @@ export async function startTelegramHarness(opts: TelegramHarnessOptions = {}): P
     handled,
     user,
     async close(o = {}) {
+      // Idempotent: a test may close early (to close its own fake after), and the fixture closes again.
+      if (closed) return;
+      closed = true;
       await transport.stop();
       // A guard for every test: nothing the bot sent may have broken Telegram's HTML parser.
       const problems = htmlProblems(fake.calls);

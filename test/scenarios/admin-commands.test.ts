@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { type Harness, type PayerDriver, checkInvariants, crashAfterConfirm, setupApp } from "../helpers/app-harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
 
 function userOf(h: Harness, id: string) {
   return h.app.repos.users.findByIdentity("telegram", id)!;
@@ -22,8 +21,8 @@ async function payPending(p: PayerDriver, number: string): Promise<string> {
 const ADMIN_COMMANDS = ["/topup {u} 50000", "/koreksi {u} -1000 salah", "/user {u}", "/tx {ref}", "/pending", "/resolve {ref} failed", "/stats", "/produk off bpjs-denda"];
 
 describe("admin commands", () => {
-  it("non-admins get the ordinary unknown-command answer and nothing happens", async () => {
-    h = await setupApp();
+  it("non-admins get the ordinary unknown-command answer and nothing happens", async ({ bot }) => {
+    const h = await bot();
     const payer = h.payer("8001");
     await payer.say("/saldo");
     const ref = await payPending(payer, "8801234561039");
@@ -39,8 +38,8 @@ describe("admin commands", () => {
     expect(h.app.repos.transactions.get(ref)!.status).toBe("pending");
   });
 
-  it("top-up and correction move the ledger exactly, are audited, and tell the payer", async () => {
-    h = await setupApp();
+  it("top-up and correction move the ledger exactly, are audited, and tell the payer", async ({ bot }) => {
+    const h = await bot();
     const payer = h.payer("8003");
     await payer.say("/saldo");
     const admin = h.payer("9000");
@@ -56,8 +55,8 @@ describe("admin commands", () => {
     expect(await admin.say("/topup tg:999999 5000")).toContain("tidak ditemukan");
   });
 
-  it("a top-up above TOPUP_CONFIRM_ABOVE asks to confirm first", async () => {
-    h = await setupApp({ TOPUP_CONFIRM_ABOVE: "100000" });
+  it("a top-up above TOPUP_CONFIRM_ABOVE asks to confirm first", async ({ bot }) => {
+    const h = await bot({ TOPUP_CONFIRM_ABOVE: "100000" });
     await h.payer("8004").say("/saldo");
     const admin = h.payer("9000");
     expect(await admin.say("/topup tg:8004 2jt")).toContain("batas konfirmasi");
@@ -69,8 +68,8 @@ describe("admin commands", () => {
     expect(h.app.repos.ledger.balance(userOf(h, "8004").id)).toBe(3_000_000);
   });
 
-  it("approving an /isi request above TOPUP_CONFIRM_ABOVE asks to confirm before crediting, like every admin credit", async () => {
-    h = await setupApp({ TOPUP_CONFIRM_ABOVE: "100000" });
+  it("approving an /isi request above TOPUP_CONFIRM_ABOVE asks to confirm before crediting, like every admin credit", async ({ bot }) => {
+    const h = await bot({ TOPUP_CONFIRM_ABOVE: "100000" });
     const payer = h.payer("8006");
     await payer.say("/isi 5jt");
     const admin = h.payer("9000");
@@ -87,8 +86,8 @@ describe("admin commands", () => {
     expect(h.app.repos.ledger.balance(userOf(h, "8006").id)).toBe(6_000_000);
   });
 
-  it("a positive /koreksi above TOPUP_CONFIRM_ABOVE asks to confirm; no admin credit may exceed the hard cap", async () => {
-    h = await setupApp({ TOPUP_CONFIRM_ABOVE: "100000" });
+  it("a positive /koreksi above TOPUP_CONFIRM_ABOVE asks to confirm; no admin credit may exceed the hard cap", async ({ bot }) => {
+    const h = await bot({ TOPUP_CONFIRM_ABOVE: "100000" });
     await h.payer("8007").say("/saldo");
     const admin = h.payer("9000");
     expect(await admin.say("/koreksi tg:8007 +500rb salah potong")).toContain("batas konfirmasi");
@@ -100,8 +99,8 @@ describe("admin commands", () => {
     expect(h.app.repos.ledger.balance(userOf(h, "8007").id)).toBe(1_500_000);
   });
 
-  it("/resolve settles through the reconciler's path: one refund, payer told, a second resolve refused", async () => {
-    h = await setupApp();
+  it("/resolve settles through the reconciler's path: one refund, payer told, a second resolve refused", async ({ bot }) => {
+    const h = await bot();
     const payer = h.payer("8005");
     const ref = await payPending(payer, "8801234561039");
     const admin = h.payer("9000");
@@ -120,8 +119,8 @@ describe("admin commands", () => {
     expect(await admin.say(`/tx ${ref}`)).toContain("gagal");
   });
 
-  it("/stats matches the ledger and transactions", async () => {
-    h = await setupApp({ FEE_BPJS_KESEHATAN: "1500" });
+  it("/stats matches the ledger and transactions", async ({ bot }) => {
+    const h = await bot({ FEE_BPJS_KESEHATAN: "1500" });
     const a = h.payer("8006");
     await payPending(a, "8801234560000");
     await payPending(h.payer("8007"), "8801234560002");
@@ -134,8 +133,8 @@ describe("admin commands", () => {
     expect(text).toContain("Menunggu: 1");
   });
 
-  it("/produk off hides a product from the menu; on brings it back", async () => {
-    h = await setupApp();
+  it("/produk off hides a product from the menu; on brings it back", async ({ bot }) => {
+    const h = await bot();
     const admin = h.payer("9000");
     await admin.say("/produk off bpjs-denda");
     const p = h.payer("8009");
@@ -146,16 +145,16 @@ describe("admin commands", () => {
     expect(p.last().choices!.flat().map((c) => c.id)).toContain("product:bpjs-denda");
   });
 
-  it("the console user is an admin", async () => {
-    h = await setupApp();
+  it("the console user is an admin", async ({ bot }) => {
+    const h = await bot();
     const c = h.payer("console", "console");
     expect(await c.say("/stats")).toContain("Statistik");
   });
 });
 
 describe("admin verdicts and the provider", () => {
-  it("/resolve refuses a payment whose pay request may still be in flight", async () => {
-    h = await setupApp();
+  it("/resolve refuses a payment whose pay request may still be in flight", async ({ bot }) => {
+    const h = await bot();
     const payer = h.payer("8101");
     await payer.say("/start");
     await payer.tap("product:bpjs-kesehatan");
@@ -168,8 +167,8 @@ describe("admin verdicts and the provider", () => {
     expect(h.app.repos.transactions.get(ref)!.status).toBe("paying");
   });
 
-  it("/resolve refuses a payment a restart moved to pending or needs_review while its pay request may still be in flight", async () => {
-    h = await setupApp();
+  it("/resolve refuses a payment a restart moved to pending or needs_review while its pay request may still be in flight", async ({ bot }) => {
+    const h = await bot();
     const confirmed = async (id: string): Promise<string> => {
       const payer = h.payer(id);
       await payer.say("/start");
@@ -209,8 +208,8 @@ describe("admin verdicts and the provider", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a provider answer that contradicts an admin's verdict changes nothing and alerts the admins", async () => {
-    h = await setupApp();
+  it("a provider answer that contradicts an admin's verdict changes nothing and alerts the admins", async ({ bot }) => {
+    const h = await bot();
     const payer = h.payer("8102");
     const ref = await payPending(payer, "8801234561039");
     const admin = h.payer("9000");

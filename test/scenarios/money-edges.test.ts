@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import type { PaymentProvider } from "../../src/providers/port.ts";
 import { formatRupiah } from "../../src/domain/money.ts";
 import { checkInvariants, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
 
 async function toBill(p: PayerDriver, number = "8801234560000"): Promise<void> {
   await p.say("/start");
@@ -17,8 +16,8 @@ const adminTexts = (h: Harness) => h.sent.filter((s) => s.address === "9000").ma
 const balance = (h: Harness, id: string) => h.app.repos.ledger.balance(h.app.repos.users.findByIdentity("telegram", id)!.id);
 
 describe("money edges", () => {
-  it("the operator's deposit running out is the operator's problem: payer refunded and told 'unavailable', admins told", async () => {
-    h = await setupApp();
+  it("the operator's deposit running out is the operator's problem: payer refunded and told 'unavailable', admins told", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("9101");
     await toBill(p);
     h.app.simulator!.setDeposit(0);
@@ -30,8 +29,8 @@ describe("money edges", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a low provider deposit after a payment alerts the admins once an hour", async () => {
-    h = await setupApp({ LOW_DEPOSIT_ALERT: "999999999999" });
+  it("a low provider deposit after a payment alerts the admins once an hour", async ({ bot }) => {
+    const h = await bot({ LOW_DEPOSIT_ALERT: "999999999999" });
     const p = h.payer("9102");
     await toBill(p);
     await p.tapLike("pay:");
@@ -54,8 +53,8 @@ describe("money edges", () => {
   }
   const paidRow = (h: Harness) => h.app.db.prepare("SELECT status, price, paid_price, total, review_reason FROM transactions").get() as { status: string; price: number; paid_price: number | null; total: number; review_reason: string | null };
 
-  it("a price that went up a little is absorbed by the operator: the payer is charged exactly the total they confirmed", async () => {
-    h = await setupApp();
+  it("a price that went up a little is absorbed by the operator: the payer is charged exactly the total they confirmed", async ({ bot }) => {
+    const h = await bot();
     reportPrice(h, (p) => p + 1000);
     const p = h.payer("9103");
     await toBill(p);
@@ -71,8 +70,8 @@ describe("money edges", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a price that went down gives the payer the difference back in one adjustment row", async () => {
-    h = await setupApp();
+  it("a price that went down gives the payer the difference back in one adjustment row", async ({ bot }) => {
+    const h = await bot();
     reportPrice(h, (p) => p - 5000);
     const p = h.payer("9105");
     await toBill(p);
@@ -91,8 +90,8 @@ describe("money edges", () => {
     ["missing", () => undefined],
     ["far above the inquired price", (p: number) => p * 10],
   ] as const) {
-    it(`a reported price that is ${what} is not booked: the inquired total stays held and a person reviews it`, async () => {
-      h = await setupApp();
+    it(`a reported price that is ${what} is not booked: the inquired total stays held and a person reviews it`, async ({ bot }) => {
+      const h = await bot();
       reportPrice(h, price);
       const p = h.payer("9106");
       await toBill(p);
@@ -116,8 +115,8 @@ describe("money edges", () => {
     });
   }
 
-  it("a provider's 5 KB refusal reaches the payer as a short excerpt", async () => {
-    h = await setupApp();
+  it("a provider's 5 KB refusal reaches the payer as a short excerpt", async ({ bot }) => {
+    const h = await bot();
     const provider = h.app.router.get("simulator") as PaymentProvider;
     (provider as { inquire: PaymentProvider["inquire"] }).inquire = async () => ({ status: "rejected", reason: "provider_error", code: "92", message: "SYSTEM ERROR ".repeat(400) });
     const p = h.payer("9107");
@@ -129,8 +128,8 @@ describe("money edges", () => {
     expect(text.length).toBeLessThan(600);
   });
 
-  it("an operator fee is shown, charged and refunded with the bill", async () => {
-    h = await setupApp({ FEE_BPJS_KESEHATAN: "2000" });
+  it("an operator fee is shown, charged and refunded with the bill", async ({ bot }) => {
+    const h = await bot({ FEE_BPJS_KESEHATAN: "2000" });
     const p = h.payer("9104");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");

@@ -1,20 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { inTransaction } from "../../src/db/open.ts";
 import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close().catch(() => undefined);
-});
-
-async function start(env: Record<string, string> = {}, opts: Parameters<typeof setupApp>[1] = {}): Promise<Harness> {
-  const h = await setupApp(env, opts);
-  open.push(h);
-  return h;
-}
 
 async function toBill(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.say("/start");
@@ -32,8 +22,8 @@ function balanceOf(h: Harness, id: string): number {
 }
 
 describe("double confirms", () => {
-  it("a second tap on Pay after paying says it is paid and does not pay again", async () => {
-    const h = await start();
+  it("a second tap on Pay after paying says it is paid and does not pay again", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4001");
     await toBill(p);
     const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
@@ -45,8 +35,8 @@ describe("double confirms", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a re-delivered confirm (same update id) has no effect at all", async () => {
-    const h = await start();
+  it("a re-delivered confirm (same update id) has no effect at all", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4002");
     await toBill(p);
     const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
@@ -57,8 +47,8 @@ describe("double confirms", () => {
     expect(payCount(h)).toBe(1);
   });
 
-  it("two confirms at once (two devices) make one pay call", async () => {
-    const h = await start();
+  it("two confirms at once (two devices) make one pay call", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4003");
     await toBill(p);
     const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
@@ -70,8 +60,8 @@ describe("double confirms", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a stale confirm after the inquiry expired pays nothing and says so", async () => {
-    const h = await start();
+  it("a stale confirm after the inquiry expired pays nothing and says so", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4004");
     await toBill(p);
     h.clock.advance(11 * 60_000);
@@ -81,9 +71,9 @@ describe("double confirms", () => {
     expect(balanceOf(h, "4004")).toBe(1_000_000);
   });
 
-  it("validity never passes 24:00 WIB: a bill checked at 23:55 WIB expires at midnight", async () => {
+  it("validity never passes 24:00 WIB: a bill checked at 23:55 WIB expires at midnight", async ({ bot }) => {
     const clock = fakeClock(Date.UTC(2026, 10, 22, 16, 55)); // 23:55 WIB
-    const h = await start({}, { clock });
+    const h = await bot({}, { clock });
     const p = h.payer("4005");
     await toBill(p);
     clock.advance(6 * 60_000); // 00:01 WIB, within the 10-minute TTL
@@ -91,8 +81,8 @@ describe("double confirms", () => {
     expect(payCount(h)).toBe(0);
   });
 
-  it("one open payment per bill: a second payer cannot start on a bill being paid", async () => {
-    const h = await start();
+  it("one open payment per bill: a second payer cannot start on a bill being paid", async ({ bot }) => {
+    const h = await bot();
     const a = h.payer("4006");
     const b = h.payer("4007");
     await toBill(a, "8801234561039");
@@ -102,8 +92,8 @@ describe("double confirms", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a bill already paid today needs an extra confirm", async () => {
-    const h = await start();
+  it("a bill already paid today needs an extra confirm", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4008");
     await toBill(p);
     await p.tapLike("pay:");
@@ -115,8 +105,8 @@ describe("double confirms", () => {
     expect(payCount(h)).toBe(2);
   });
 
-  it("cannot pay with too little balance; nothing is held", async () => {
-    const h = await start({ DEMO_BALANCE: "1000" });
+  it("cannot pay with too little balance; nothing is held", async ({ bot }) => {
+    const h = await bot({ DEMO_BALANCE: "1000" });
     const p = h.payer("4009");
     const bill = await toBill(p);
     expect(bill).toContain("belum cukup");
@@ -131,29 +121,29 @@ describe("restarts at every step", () => {
     return { databasePath: join(dir, "loket.db"), simulatorDbPath: join(dir, "sim.db") };
   }
 
-  it("mid-flow: a new engine on the same file resumes the conversation", async () => {
+  it("mid-flow: a new engine on the same file resumes the conversation", async ({ bot }) => {
     const f = files();
     const clock = fakeClock();
-    const h1 = await start({}, { ...f, clock });
+    const h1 = await bot({}, { ...f, clock });
     const p1 = h1.payer("5001");
     await p1.say("/start");
     await p1.tap("product:bpjs-kesehatan");
-    const h2 = await start({}, { ...f, clock });
+    const h2 = await bot({}, { ...f, clock });
     const p2 = h2.payer("5001");
     const text = await p2.say("8801234560000");
     expect(text).toContain("berapa bulan");
   });
 
-  it("between the hold and the pay call: never re-paid; refunded once the provider says it never arrived", async () => {
+  it("between the hold and the pay call: never re-paid; refunded once the provider says it never arrived", async ({ bot }) => {
     const f = files();
     const clock = fakeClock();
-    const h1 = await start({}, { ...f, clock });
+    const h1 = await bot({}, { ...f, clock });
     const p = h1.payer("5002");
     await toBill(p);
     const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
     // The confirm commits (hold + paying), then the process dies before the request leaves.
     crashAfterConfirm(h1.app, ref, h1.app.repos.users.findByIdentity("telegram", "5002")!.id);
-    const h2 = await start({}, { ...f, clock });
+    const h2 = await bot({}, { ...f, clock });
     await h2.app.reconciler.recoverAfterRestart();
     await h2.app.reconciler.runDue();
     await h2.settle();
@@ -168,15 +158,15 @@ describe("restarts at every step", () => {
     expect(checkInvariants(h2.app)).toEqual([]);
   });
 
-  it("between the pay call and recording its result: settled as paid, receipt sent, no second pay", async () => {
+  it("between the pay call and recording its result: settled as paid, receipt sent, no second pay", async ({ bot }) => {
     const f = files();
     const clock = fakeClock();
-    const h1 = await start({}, { ...f, clock });
+    const h1 = await bot({}, { ...f, clock });
     const p = h1.payer("5003");
     await toBill(p);
     const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
     await crashAfterPayRequest(h1.app, ref, h1.app.repos.users.findByIdentity("telegram", "5003")!.id); // the answer is lost with the process
-    const h2 = await start({}, { ...f, clock });
+    const h2 = await bot({}, { ...f, clock });
     await h2.app.reconciler.recoverAfterRestart();
     await h2.app.reconciler.runDue();
     await h2.settle();
@@ -186,10 +176,10 @@ describe("restarts at every step", () => {
     expect(checkInvariants(h2.app)).toEqual([]);
   });
 
-  it("an inquiry interrupted by a crash is closed and the payer told", async () => {
+  it("an inquiry interrupted by a crash is closed and the payer told", async ({ bot }) => {
     const f = files();
     const clock = fakeClock();
-    const h1 = await start({}, { ...f, clock });
+    const h1 = await bot({}, { ...f, clock });
     const p = h1.payer("5004");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -199,28 +189,28 @@ describe("restarts at every step", () => {
     const ref = inTransaction(h1.app.db, () => h1.app.payments.beginInquiry({ userId, product: "bpjs-kesehatan", number: "8801234560000", months: 1 }));
     const session = JSON.parse(h1.app.repos.sessions.get(userId)!.state) as Record<string, unknown>;
     h1.app.repos.sessions.save(userId, 1, JSON.stringify({ ...session, step: "inquiring", ref, effect: { kind: "inquire", ref } }), clock.now());
-    const h2 = await start({}, { ...f, clock });
+    const h2 = await bot({}, { ...f, clock });
     await h2.app.recover();
     await h2.settle();
     expect(h2.app.repos.transactions.get(ref)!.status).toBe("inquiry_failed");
     expect(h2.sent.some((s) => s.address === "5004" && s.message.text.includes("coba lagi"))).toBe(true);
   });
 
-  it("an unsent notice in the outbox is sent after a restart", async () => {
+  it("an unsent notice in the outbox is sent after a restart", async ({ bot }) => {
     const f = files();
     const clock = fakeClock();
-    const h1 = await start({}, { ...f, clock });
+    const h1 = await bot({}, { ...f, clock });
     const userId = inTransaction(h1.app.db, () => h1.app.repos.users.create({ platform: "telegram", externalId: "5005", address: "5005", locale: "id", now: clock.now() }).id);
     h1.app.repos.outbox.enqueue({ platform: "telegram", address: "5005", userId, message: { text: "halo" }, now: clock.now() });
-    const h2 = await start({}, { ...f, clock });
+    const h2 = await bot({}, { ...f, clock });
     await h2.app.outbox.flush();
     expect(h2.sent.map((s) => s.message.text)).toContain("halo");
   });
 });
 
 describe("faults inside the bot", () => {
-  it("an inquiry that throws is answered as 'provider unavailable', never left hanging", async () => {
-    const h = await start();
+  it("an inquiry that throws is answered as 'provider unavailable', never left hanging", async ({ bot }) => {
+    const h = await bot();
     h.app.router.inquire = async () => {
       throw new Error("boom");
     };
@@ -229,8 +219,8 @@ describe("faults inside the bot", () => {
     expect(h.app.db.prepare("SELECT status FROM transactions").get()).toEqual({ status: "inquiry_failed" });
   });
 
-  it("a bug in a step still gets an apology, and the update is not re-processed", async () => {
-    const h = await start();
+  it("a bug in a step still gets an apology, and the update is not re-processed", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("5102");
     await p.say("/start");
     const original = h.app.repos.sessions.save;
@@ -242,8 +232,8 @@ describe("faults inside the bot", () => {
     expect(await p.say("/saldo", "boom-1")).toBe("");
   });
 
-  it("a payment orphaned in 'paying' is adopted by the reconciler", async () => {
-    const h = await start();
+  it("a payment orphaned in 'paying' is adopted by the reconciler", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("5103");
     await toBill(p);
     const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
@@ -258,8 +248,8 @@ describe("faults inside the bot", () => {
 });
 
 describe("a payer is never stuck", () => {
-  it("when recording a pay result fails, the payer is told not to pay again, and the next message works", async () => {
-    const h = await start();
+  it("when recording a pay result fails, the payer is told not to pay again, and the next message works", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("5201");
     await toBill(p);
     const original = h.app.repos.transactions.markPaid;
@@ -282,8 +272,8 @@ describe("a payer is never stuck", () => {
 });
 
 describe("typed choices answer the menu on screen", () => {
-  it("a digit typed twice at the months menu while the inquiry runs does not pay the bill that appears after it", async () => {
-    const h = await start();
+  it("a digit typed twice at the months menu while the inquiry runs does not pay the bill that appears after it", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4101", "whatsapp");
     await p.say("/start");
     await p.say("1");
@@ -301,8 +291,8 @@ describe("typed choices answer the menu on screen", () => {
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("a confirm word queued behind the inquiry does not confirm the bill", async () => {
-    const h = await start();
+  it("a confirm word queued behind the inquiry does not confirm the bill", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("4102", "console");
     await p.say("/start");
     await p.say("1");
@@ -314,8 +304,8 @@ describe("typed choices answer the menu on screen", () => {
     expect(p.lastText()).toContain("sebelum pilihan");
   });
 
-  it("a message from the other id of the same WhatsApp person waits for the inquiry instead of interrupting it", async () => {
-    const h = await start();
+  it("a message from the other id of the same WhatsApp person waits for the inquiry instead of interrupting it", async ({ bot }) => {
+    const h = await bot();
     const phone = "6281200000001@s.whatsapp.net";
     const lid = "99887766554433@lid";
     const p = h.payer(phone, "whatsapp");

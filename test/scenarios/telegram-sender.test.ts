@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { SendError } from "../../../src/domain/delivery/send-error.ts";
-import { startTelegramHarness, type TelegramHarness } from "./harness.ts";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
+import { SendError } from "../../src/domain/delivery/send-error.ts";
+import { startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
 
-let th: TelegramHarness | undefined;
-afterEach(async () => {
-  await th?.close();
-  th = undefined;
-});
 
 describe("telegram sender", () => {
-  it("edits the replaced message, treats 'not modified' as done, and sends anew when the old one is gone", async () => {
-    th = await startTelegramHarness();
+  it("edits the replaced message, treats 'not modified' as done, and sends anew when the old one is gone", async ({ telegram }) => {
+    const th = await telegram();
     const s = th.transport.sender;
     const id = await s.send("5001", { text: "<b>one</b>", nonce: 1, choices: [[{ id: "menu", label: "Menu" }]] }, null);
     expect(await s.send("5001", { text: "<b>two</b>" }, id)).toBe(id);
@@ -22,8 +18,8 @@ describe("telegram sender", () => {
     expect(th.fake.botMessages(5001).map((m) => m.text)).toEqual(["two", "three"]);
   });
 
-  it("shortens a text over Telegram's limit instead of dropping it", async () => {
-    th = await startTelegramHarness();
+  it("shortens a text over Telegram's limit instead of dropping it", async ({ telegram }) => {
+    const th = await telegram();
     const long = `<b>Gagal</b>\n${"ORA-01017 &amp; more ".repeat(400)}`;
     await th.transport.sender.send("5005", { text: long }, null);
     const [message] = th.fake.botMessages(5005);
@@ -33,8 +29,8 @@ describe("telegram sender", () => {
     expect(th.fake.callsOf("sendMessage", 5005).map((c) => c.status)).toEqual(["ok"]);
   });
 
-  it("falls back to plain text if Telegram ever refuses the HTML", async () => {
-    th = await startTelegramHarness();
+  it("falls back to plain text if Telegram ever refuses the HTML", async ({ telegram }) => {
+    const th = await telegram();
     await th.transport.sender.send("5002", { text: "<b>bold & broken" }, null);
     expect(th.fake.callsOf("sendMessage", 5002).map((c) => c.status)).toEqual([400, "ok"]);
     expect(th.fake.botMessages(5002)[0]).toMatchObject({ parse_mode: null });
@@ -42,8 +38,8 @@ describe("telegram sender", () => {
     th.fake.calls.splice(0, th.fake.calls.length);
   });
 
-  it("turns answers that never change into permanent SendErrors, blocked ones marked", async () => {
-    th = await startTelegramHarness();
+  it("turns answers that never change into permanent SendErrors, blocked ones marked", async ({ telegram }) => {
+    const th = await telegram();
     th.fake.block(5003);
     await expect(th.transport.sender.send("5003", { text: "hi" }, null)).rejects.toMatchObject({ name: "SendError", kind: "blocked" });
     th.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
@@ -53,8 +49,8 @@ describe("telegram sender", () => {
     await expect(th.transport.sender.send("5004", { text: "hi", nonce: 1, choices: [[{ id: "x".repeat(70), label: "X" }]] }, null)).rejects.toMatchObject({ kind: "permanent" });
   });
 
-  it("broadcast channel: blocked → blocked, lasting 429 → retry_after, a 5xx is not repeated", async () => {
-    th = await startTelegramHarness();
+  it("broadcast channel: blocked → blocked, lasting 429 → retry_after, a 5xx is not repeated", async ({ telegram }) => {
+    const th = await telegram();
     const ch = th.transport.broadcastChannel;
     th.fake.block(5005);
     await expect(ch.send("5005", "hi")).rejects.toMatchObject({ kind: "blocked" });

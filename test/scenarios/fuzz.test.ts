@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { checkCustomerNumber, isProductId } from "../../src/domain/products.ts";
 import { checkInvariants, setupApp, type Harness } from "../helpers/app-harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
 
 /** A small deterministic PRNG, so a failure can be replayed from its seed. */
 function prng(seed: number) {
@@ -29,8 +28,8 @@ const FORGED = ["product:bpjs-nope", "months:0", "months:13", "saved:1", "saved:
   "", "a".repeat(200), "product:bpjs-kesehatan", "months:2"];
 
 describe("fuzz: random texts and forged choices in random states", () => {
-  it("never crashes, never calls a provider with an invalid number, keeps the invariants", async () => {
-    h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "1000" });
+  it("never crashes, never calls a provider with an invalid number, keeps the invariants", async ({ bot }) => {
+    const h = await bot({ INQUIRY_LIMIT_PER_HOUR: "1000" });
     const inquiries: { product: string; number: string }[] = [];
     const original = h.app.router.inquire.bind(h.app.router);
     h.app.router.inquire = async (req) => {

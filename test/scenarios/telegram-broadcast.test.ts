@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startTelegramHarness, type TelegramHarness } from "./harness.ts";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
+import { startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
 
-let th: TelegramHarness | undefined;
-afterEach(async () => {
-  await th?.close();
-  th = undefined;
-});
 
 describe("telegram: broadcast through the shared limiter", () => {
-  it("delivers an announcement once each, marks the blocked, edits the admin's progress in place", async () => {
-    th = await startTelegramHarness({ env: { ADMIN_TELEGRAM_IDS: "9000" } });
+  it("delivers an announcement once each, marks the blocked, edits the admin's progress in place", async ({ telegram }) => {
+    const th = await telegram({ env: { ADMIN_TELEGRAM_IDS: "9000" } });
     expect(th.h.app.broadcastRunner.channelOf("telegram")).toBe(th.transport.broadcastChannel);
     for (const id of [4911, 4912, 4913]) await th.user(id).say("/start");
     th.fake.block(4913);
@@ -31,12 +27,12 @@ describe("telegram: broadcast through the shared limiter", () => {
 });
 
 describe("telegram: a large broadcast against an API that enforces its rate", () => {
-  it("thousands of recipients: stays under the limit, rides out 429s, marks the blocked, skips the opted-out, never twice", async () => {
-    const { startFakeTelegram } = await import("../../fakes/telegram-api.ts");
-    const { inTransaction } = await import("../../../src/db/open.ts");
+  it("thousands of recipients: stays under the limit, rides out 429s, marks the blocked, skips the opted-out, never twice", async ({ telegram }) => {
+    const { startFakeTelegram } = await import("../fakes/telegram-api.ts");
+    const { inTransaction } = await import("../../src/db/open.ts");
     // Scaled up from Telegram's 30/s so the test stays quick: the fake enforces 600/s, we send at 500/s.
     const fake = await startFakeTelegram({ sendsPerSecond: 600 });
-    th = await startTelegramHarness({ fake, env: { ADMIN_TELEGRAM_IDS: "9000", TELEGRAM_BROADCAST_RATE: "500", BROADCAST_IN_FLIGHT: "8" } });
+    const th = await telegram({ fake, env: { ADMIN_TELEGRAM_IDS: "9000", TELEGRAM_BROADCAST_RATE: "500", BROADCAST_IN_FLIGHT: "8" } });
     const app = th.h.app;
     const N = 2000;
     inTransaction(app.db, () => {
@@ -68,7 +64,6 @@ describe("telegram: a large broadcast against an API that enforces its rate", ()
       { state: "skipped", n: 1 },
     ]);
     await th.close();
-    th = undefined;
     await fake.close();
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ProductId } from "../../../src/domain/products.ts";
-import { roundTrip, SETTLE_MS } from "./setup.ts";
+import type { ProductId } from "../../src/domain/products.ts";
+import { roundTrip, SETTLE_MS } from "../providers/roundtrip/setup.ts";
 
 /**
  * Every sandbox scenario of SPEC §10 through the real IAK client and the simulator: the normalised

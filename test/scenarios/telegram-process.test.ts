@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram-api.ts";
-import { tempDir } from "./harness.ts";
+import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-api.ts";
+import { tempDir } from "../transports/telegram/harness.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
+const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const FIXTURE = join(ROOT, "test", "transports", "telegram", "fixtures", "telegram-main.ts");
 const MAIN = join(ROOT, "src", "main.ts");

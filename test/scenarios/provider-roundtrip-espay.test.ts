@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PayOutcome } from "../../../src/providers/port.ts";
-import { roundTrip, SETTLE_MS } from "./setup.ts";
+import type { PayOutcome } from "../../src/providers/port.ts";
+import { roundTrip, SETTLE_MS } from "../providers/roundtrip/setup.ts";
 
 /**
  * The same sandbox endings through the real Espay client (BPJSKS, one month). Espay publishes no

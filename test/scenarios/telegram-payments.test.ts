@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { checkInvariants } from "../../helpers/app-harness.ts";
-import { startTelegramHarness, type TelegramHarness } from "./harness.ts";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
+import { checkInvariants } from "../helpers/app-harness.ts";
+import { startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
 
-let th: TelegramHarness | undefined;
-afterEach(async () => {
-  await th?.close();
-  th = undefined;
-});
 
 describe("telegram: full payments over HTTP", () => {
-  it("pays BPJS Kesehatan with months chosen, editing the bill into its outcome", async () => {
-    th = await startTelegramHarness();
+  it("pays BPJS Kesehatan with months chosen, editing the bill into its outcome", async ({ telegram }) => {
+    const th = await telegram();
     const p = th.user(4101);
     expect(await p.say("/start")).toContain("Loket");
     const menu = th.fake.botMessages(4101).at(-1)!;
@@ -39,8 +35,8 @@ describe("telegram: full payments over HTTP", () => {
     expect(checkInvariants(th.h.app)).toEqual([]);
   });
 
-  it("pays BPJS Ketenagakerjaan by NIK", async () => {
-    th = await startTelegramHarness();
+  it("pays BPJS Ketenagakerjaan by NIK", async ({ telegram }) => {
+    const th = await telegram();
     const p = th.user(4102);
     await p.say("/start");
     await p.tap("product:bpjs-ketenagakerjaan");
@@ -53,8 +49,8 @@ describe("telegram: full payments over HTTP", () => {
     expect(checkInvariants(th.h.app)).toEqual([]);
   });
 
-  it("pays BPJS Denda, keeping the leading zero", async () => {
-    th = await startTelegramHarness();
+  it("pays BPJS Denda, keeping the leading zero", async ({ telegram }) => {
+    const th = await telegram();
     const p = th.user(4103);
     await p.say("/start");
     await p.tap("product:bpjs-denda");
@@ -66,8 +62,8 @@ describe("telegram: full payments over HTTP", () => {
     expect(checkInvariants(th.h.app)).toEqual([]);
   });
 
-  it("registers the command menu in Indonesian and English and the menu button", async () => {
-    th = await startTelegramHarness();
+  it("registers the command menu in Indonesian and English and the menu button", async ({ telegram }) => {
+    const th = await telegram();
     expect(th.fake.commands("")?.map((c) => c.command)).toEqual(["start", "saldo", "isi", "riwayat", "struk", "simpan", "bahasa", "id", "bantuan", "batal"]);
     expect(th.fake.commands("en")?.map((c) => c.command)).toContain("balance");
     expect(th.fake.commands("en")?.find((c) => c.command === "balance")?.description).toMatch(/Balance/);
@@ -77,8 +73,8 @@ describe("telegram: full payments over HTTP", () => {
 });
 
 describe("telegram: typed choices answer the menu on screen", () => {
-  it("a '1' typed twice at the months menu pays nothing when the second was stored before the bill appeared", async () => {
-    th = await startTelegramHarness();
+  it("a '1' typed twice at the months menu pays nothing when the second was stored before the bill appeared", async ({ telegram }) => {
+    const th = await telegram();
     const p = th.user(4150);
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");

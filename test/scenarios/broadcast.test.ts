@@ -1,23 +1,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { inTransaction } from "../../src/db/open.ts";
 import type { BroadcastChannel } from "../../src/admin/broadcast/channel.ts";
 import { SendError } from "../../src/domain/delivery/send-error.ts";
 import { createPacedChannel } from "../../src/admin/broadcast/paced-channel.ts";
 import { fakeClock, setupApp, type Harness } from "../helpers/app-harness.ts";
-
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close().catch(() => undefined);
-});
-
-async function start(opts: Parameters<typeof setupApp>[1] = {}): Promise<Harness> {
-  const h = await setupApp({}, opts);
-  open.push(h);
-  return h;
-}
 
 /** Many users straight into the database, the way months of use would leave them. */
 function seedUsers(h: Harness, n: number, platform: "telegram" | "whatsapp" = "telegram", from = 100_000): void {
@@ -58,8 +48,8 @@ async function broadcast(h: Harness, text: string): Promise<number> {
 }
 
 describe("broadcast", () => {
-  it("delivers to everyone once, marks blocked users, skips opted-out ones, reports progress", async () => {
-    const h = await start();
+  it("delivers to everyone once, marks blocked users, skips opted-out ones, reports progress", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 2000);
     await h.payer("100005").say("/berhenti");
     const blocked = new Set(["100007", "100008"]);
@@ -76,8 +66,8 @@ describe("broadcast", () => {
     expect(h.app.db.prepare("SELECT status FROM broadcasts WHERE id = ?").get(id)).toEqual({ status: "done" });
   });
 
-  it("escapes the admin's text: markup arrives as text", async () => {
-    const h = await start();
+  it("escapes the admin's text: markup arrives as text", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 3);
     const html: string[] = [];
     h.app.broadcastRunner.register("telegram", { inFlight: 2, send: async (_a, m) => void html.push(m) });
@@ -85,8 +75,8 @@ describe("broadcast", () => {
     expect(html[0]).toContain("&lt;script&gt;x&lt;/script&gt; &amp; &lt;b&gt;");
   });
 
-  it("keeps the admin's line breaks", async () => {
-    const h = await start();
+  it("keeps the admin's line breaks", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 1);
     const html: string[] = [];
     h.app.broadcastRunner.register("telegram", { inFlight: 1, send: async (_a, m) => void html.push(m) });
@@ -94,8 +84,8 @@ describe("broadcast", () => {
     expect(html[0]).toMatch(/^Baris satu\nBaris dua/);
   });
 
-  it("rides out 'retry later' without losing or repeating anyone", async () => {
-    const h = await start();
+  it("rides out 'retry later' without losing or repeating anyone", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 300);
     let calls = 0;
     const sent: string[] = [];
@@ -111,10 +101,10 @@ describe("broadcast", () => {
     expect(new Set(sent).size).toBe(301);
   });
 
-  it("a broadcast killed half-way and restarted reaches everyone else exactly once, losing at most the sends in flight", async () => {
+  it("a broadcast killed half-way and restarted reaches everyone else exactly once, losing at most the sends in flight", async ({ bot }) => {
     const dir = mkdtempSync(join(tmpdir(), "loket-bc-"));
     const files = { databasePath: join(dir, "loket.db"), simulatorDbPath: join(dir, "sim.db"), clock: fakeClock() };
-    const h1 = await start(files);
+    const h1 = await bot({}, files);
     seedUsers(h1, 1000);
     const first: string[] = [];
     let n = 0;
@@ -135,7 +125,7 @@ describe("broadcast", () => {
     await tick();
     for (let i = 0; i < 5000 && n < 400; i++) await tick();
     expect(n).toBe(400);
-    const h2 = await start(files);
+    const h2 = await bot({}, files);
     const second: string[] = [];
     h2.app.broadcastRunner.register("telegram", { inFlight: 4, send: async (a) => void second.push(a) });
     h2.app.broadcastRunner.start();
@@ -151,8 +141,8 @@ describe("broadcast", () => {
     expect(second).toHaveLength(1001 - lost - (first.length - (4 - 1)));
   });
 
-  it("pause, resume and cancel", async () => {
-    const h = await start();
+  it("pause, resume and cancel", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 50);
     const admin = h.payer("9000");
     let release: () => void = () => undefined;
@@ -181,8 +171,8 @@ describe("broadcast", () => {
     expect(await admin.say("/broadcast_cancel")).toContain("tidak berlaku");
   });
 
-  it("cancel stops delivery", async () => {
-    const h = await start();
+  it("cancel stops delivery", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 100);
     const admin = h.payer("9000");
     const sent: string[] = [];
@@ -197,8 +187,8 @@ describe("broadcast", () => {
     expect(sent.length).toBe(1);
   });
 
-  it("WhatsApp: paced with jitter, capped per day, paused on rate-overlimit", async () => {
-    const h = await start();
+  it("WhatsApp: paced with jitter, capped per day, paused on rate-overlimit", async ({ bot }) => {
+    const h = await bot();
     seedUsers(h, 10, "whatsapp");
     const delays: number[] = [];
     let sends = 0;
@@ -230,8 +220,8 @@ describe("broadcast", () => {
     expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM broadcast_recipients WHERE platform = 'whatsapp' AND state = 'pending'").get()).toEqual({ n: 5 });
   });
 
-  it("non-admins cannot broadcast", async () => {
-    const h = await start();
+  it("non-admins cannot broadcast", async ({ bot }) => {
+    const h = await bot();
     expect(await h.payer("8888").say("/broadcast hi")).toContain("Perintah tidak dikenal");
     expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM broadcasts").get()).toEqual({ n: 0 });
   });

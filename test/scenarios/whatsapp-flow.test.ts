@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startWhatsapp, type WhatsappTransport } from "../../../src/transports/whatsapp/start-whatsapp.ts";
-import { checkInvariants, setupApp, type Harness } from "../../helpers/app-harness.ts";
-import { fakeSocketFactory, manualScheduler, textMessage, type FakeWhatsappSocket } from "../../fakes/whatsapp-socket.ts";
-import type { WAMessage } from "../../../src/transports/whatsapp/socket.ts";
+import { startWhatsapp, type WhatsappTransport } from "../../src/transports/whatsapp/start-whatsapp.ts";
+import { checkInvariants, setupApp, type Harness } from "../helpers/app-harness.ts";
+import { fakeSocketFactory, manualScheduler, textMessage, type FakeWhatsappSocket } from "../fakes/whatsapp-socket.ts";
+import type { WAMessage } from "../../src/transports/whatsapp/socket.ts";
 
 const PN = "6281234567890@s.whatsapp.net";
 const LID = "123456789012345@lid";

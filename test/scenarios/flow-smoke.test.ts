@@ -1,12 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { checkInvariants, setupApp, type Harness } from "../helpers/app-harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
 
 describe("a full payment through the engine", () => {
-  it("pays BPJS Kesehatan by taps and shows a receipt", async () => {
-    h = await setupApp();
+  it("pays BPJS Kesehatan by taps and shows a receipt", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("1001");
     expect(await p.say("/start")).toContain("Loket");
     await p.tap("product:bpjs-kesehatan");

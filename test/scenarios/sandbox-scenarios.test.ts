@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { checkInvariants, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
 
 const PRODUCTS = [
   { product: "bpjs-kesehatan", base: "880123456", months: 2 },
@@ -29,8 +28,8 @@ async function reconcile(h: Harness, advanceMs: number): Promise<void> {
 }
 
 describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, base, months }) => {
-  it("0000 success: bill, pay, receipt, balance debited once", async () => {
-    h = await setupApp();
+  it("0000 success: bill, pay, receipt, balance debited once", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2001");
     const bill = await inquire(p, product, `${base}0000`, months);
     expect(bill).toMatch(/Total/);
@@ -43,8 +42,8 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("0001 already paid: told so, nothing charged", async () => {
-    h = await setupApp();
+  it("0001 already paid: told so, nothing charged", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2002");
     const before = 1_000_000;
     const text = await inquire(p, product, `${base}0001`, months);
@@ -53,8 +52,8 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     expect(h.app.simulator!.payCalls()).toHaveLength(0);
   });
 
-  it("0014 wrong number: explained and the number asked again", async () => {
-    h = await setupApp();
+  it("0014 wrong number: explained and the number asked again", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2003");
     const text = await inquire(p, product, `${base}0014`, months);
     expect(text).toContain("nomor pelanggan salah");
@@ -64,16 +63,16 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     expect(next).toContain("berapa bulan");
   });
 
-  it("0103 inquiry timeout: try-again offered, and it works", async () => {
-    h = await setupApp();
+  it("0103 inquiry timeout: try-again offered, and it works", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2004");
     const text = await inquire(p, product, `${base}0103`, months);
     expect(text).toContain("Silakan coba lagi");
     expect(p.last().choices?.flat().some((c) => c.id.startsWith("recheck:"))).toBe(true);
   });
 
-  it("1037 payment failed: pending, then the reconciler refunds once and tells the payer", async () => {
-    h = await setupApp();
+  it("1037 payment failed: pending, then the reconciler refunds once and tells the payer", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2005");
     await inquire(p, product, `${base}1037`, months);
     const paying = await p.tapLike("pay:");
@@ -88,8 +87,8 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("1039 pending that later succeeds: the payer gets the receipt without asking", async () => {
-    h = await setupApp({}, { settleMs: 20_000 });
+  it("1039 pending that later succeeds: the payer gets the receipt without asking", async ({ bot }) => {
+    const h = await bot({}, { settleMs: 20_000 });
     const p = h.payer("2006");
     await inquire(p, product, `${base}1039`, months);
     expect(await p.tapLike("pay:")).toContain("masih diproses");
@@ -102,8 +101,8 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("1039 pending that later fails: refunded once", async () => {
-    h = await setupApp();
+  it("1039 pending that later fails: refunded once", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2007");
     await inquire(p, product, `${base}1039`, months);
     await p.tapLike("pay:");
@@ -115,8 +114,8 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     expect(checkInvariants(h.app)).toEqual([]);
   });
 
-  it("1105 biller error: pending, then failed and refunded", async () => {
-    h = await setupApp();
+  it("1105 biller error: pending, then failed and refunded", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("2008");
     await inquire(p, product, `${base}1105`, months);
     await p.tapLike("pay:");
@@ -127,7 +126,7 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
 });
 
 describe("BPJS Denda scenarios (0999943011xx)", () => {
-  it.each([
+  it.for([
     ["099994301101", "success"],
     ["099994301104", "already_paid"],
     ["099994301105", "wrong_number"],
@@ -135,8 +134,8 @@ describe("BPJS Denda scenarios (0999943011xx)", () => {
     ["099994301106", "pay_failed"],
     ["099994301107", "pending"],
     ["099994301108", "biller_error"],
-  ])("%s → %s", async (number, scenario) => {
-    h = await setupApp();
+  ] as const)("%s → %s", async ([number, scenario], { bot }) => {
+    const h = await bot();
     const p = h.payer("3001");
     const text = await inquire(p, "bpjs-denda", number);
     if (scenario === "already_paid") return void expect(text).toContain("sudah dibayar");
@@ -156,8 +155,8 @@ describe("BPJS Denda scenarios (0999943011xx)", () => {
 });
 
 describe("BPJS Denda pending that later fails", () => {
-  it("099994301107 settled as failed by the biller: refunded once, the payer told", async () => {
-    h = await setupApp();
+  it("099994301107 settled as failed by the biller: refunded once, the payer told", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("3002");
     await inquire(p, "bpjs-denda", "099994301107");
     await p.tapLike("pay:");

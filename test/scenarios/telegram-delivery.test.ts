@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { checkInvariants, fakeClock } from "../../helpers/app-harness.ts";
-import { startFakeTelegram } from "../../fakes/telegram-api.ts";
-import { createLogger } from "../../../src/logger.ts";
-import { createTelegramInbox } from "../../../src/db/telegram-inbox-repo.ts";
-import { startupRetryDelayMs } from "../../../src/transports/telegram/start-telegram.ts";
-import { startTelegramHarness, tempDir, type TelegramHarness } from "./harness.ts";
+import { checkInvariants, fakeClock } from "../helpers/app-harness.ts";
+import { startFakeTelegram } from "../fakes/telegram-api.ts";
+import { createLogger } from "../../src/logger.ts";
+import { createTelegramInbox } from "../../src/db/telegram-inbox-repo.ts";
+import { startupRetryDelayMs } from "../../src/transports/telegram/start-telegram.ts";
+import { startTelegramHarness, tempDir, type TelegramHarness } from "../transports/telegram/harness.ts";
 
 let th: TelegramHarness | undefined;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -377,7 +377,7 @@ describe("telegram: webhook mode", () => {
 
 describe("telegram: start-up", () => {
   it("keeps trying getMe while Telegram is unreachable, then starts", async () => {
-    const { startFakeTelegram } = await import("../../fakes/telegram-api.ts");
+    const { startFakeTelegram } = await import("../fakes/telegram-api.ts");
     const fake = await startFakeTelegram();
     // More failures than the capped retry absorbs: start-up must wait them out, not exit.
     fake.failNext("getMe", { error_code: 502, description: "Bad Gateway" }, 7);

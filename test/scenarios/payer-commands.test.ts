@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
 import { setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
-let h: Harness;
-afterEach(async () => h?.close());
 
 async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.say("/start");
@@ -15,8 +14,8 @@ async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
 }
 
 describe("payer commands", () => {
-  it("commands run in any state, even as the very first message", async () => {
-    h = await setupApp();
+  it("commands run in any state, even as the very first message", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6001");
     expect(await p.say("/saldo")).toContain("Rp1.000.000");
     await p.say("/start");
@@ -26,8 +25,8 @@ describe("payer commands", () => {
     expect(await p.say("8801234560000")).toContain("berapa bulan");
   });
 
-  it("a bad number gets a clear answer, the step asked again, and no provider call", async () => {
-    h = await setupApp();
+  it("a bad number gets a clear answer, the step asked again, and no provider call", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6002");
     await p.say("/start");
     await p.tap("product:bpjs-ketenagakerjaan");
@@ -37,8 +36,8 @@ describe("payer commands", () => {
     expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM transactions").get()).toEqual({ n: 0 });
   });
 
-  it("history, status and receipt show the payer's own transactions only", async () => {
-    h = await setupApp();
+  it("history, status and receipt show the payer's own transactions only", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6003");
     const ref = await pay(p);
     expect(await p.say("/riwayat")).toContain(ref);
@@ -50,8 +49,8 @@ describe("payer commands", () => {
     expect(await stranger.say(`/struk ${ref}`)).not.toContain("Pembayaran berhasil");
   });
 
-  it("/bahasa switches every later message, and /bahasa alone offers a chooser", async () => {
-    h = await setupApp();
+  it("/bahasa switches every later message, and /bahasa alone offers a chooser", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6005");
     expect(await p.say("/bahasa")).toContain("Choose a language");
     await p.tap("lang:en");
@@ -60,15 +59,15 @@ describe("payer commands", () => {
     expect(await p.say("/saldo")).toContain("Saldo Anda");
   });
 
-  it("takes the platform's language as the first guess", async () => {
-    h = await setupApp();
+  it("takes the platform's language as the first guess", async ({ bot }) => {
+    const h = await bot();
     await h.app.engine.handle({ platform: "telegram", userId: "6006", address: "6006", messageId: "x1", text: "/saldo", localeHint: "en-GB" });
     await h.settle();
     expect(h.sent.at(-1)!.message.text).toContain("Your balance");
   });
 
-  it("saves a number after paying and offers it next time; /simpan deletes it", async () => {
-    h = await setupApp();
+  it("saves a number after paying and offers it next time; /simpan deletes it", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6007");
     await pay(p);
     await p.tapLike("save:");
@@ -84,8 +83,8 @@ describe("payer commands", () => {
     expect(await p.say("/simpan")).toContain("Belum ada nomor tersimpan");
   });
 
-  it("cancel anywhere; 'menu' returns to the main menu", async () => {
-    h = await setupApp();
+  it("cancel anywhere; 'menu' returns to the main menu", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6008");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -97,8 +96,8 @@ describe("payer commands", () => {
     expect(await p.say("menu")).toContain("Menu utama");
   });
 
-  it("unknown input re-explains the current step", async () => {
-    h = await setupApp();
+  it("unknown input re-explains the current step", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6009");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -107,8 +106,8 @@ describe("payer commands", () => {
     expect(p.last().choices!.flat().some((c) => c.id.startsWith("months:"))).toBe(true);
   });
 
-  it("the session expires after inactivity and says so", async () => {
-    h = await setupApp();
+  it("the session expires after inactivity and says so", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6010");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -117,8 +116,8 @@ describe("payer commands", () => {
     expect(text).toContain("Sesi sebelumnya berakhir");
   });
 
-  it("a stale menu button is refused politely and changes nothing", async () => {
-    h = await setupApp();
+  it("a stale menu button is refused politely and changes nothing", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6011");
     await p.say("/start");
     const oldNonce = p.last().nonce!;
@@ -127,8 +126,8 @@ describe("payer commands", () => {
     expect(text).toContain("tidak berlaku");
   });
 
-  it("/hapus erases saved numbers and masks personal data, keeping the money", async () => {
-    h = await setupApp();
+  it("/hapus erases saved numbers and masks personal data, keeping the money", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6012");
     await pay(p);
     await p.tapLike("save:");
@@ -142,8 +141,8 @@ describe("payer commands", () => {
     expect(await p.say("/saldo")).toContain("Rp");
   });
 
-  it("/hapus during an open payment masks that payment too once it settles", async () => {
-    h = await setupApp();
+  it("/hapus during an open payment masks that payment too once it settles", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6016");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -162,8 +161,8 @@ describe("payer commands", () => {
     expect(row).toEqual({ status: "paid", customer_number: "*********1039", name: null, erased: 1 });
   });
 
-  it("/hapus cancels a bill still on screen, so its Pay button cannot send a masked number", async () => {
-    h = await setupApp();
+  it("/hapus cancels a bill still on screen, so its Pay button cannot send a masked number", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6017");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -178,8 +177,8 @@ describe("payer commands", () => {
     expect(h.app.db.prepare("SELECT status, customer_number FROM transactions").get()).toEqual({ status: "cancelled", customer_number: "*********0000" });
   });
 
-  it("an old 'check again' button after /hapus asks for the number instead of sending the masked one", async () => {
-    h = await setupApp();
+  it("an old 'check again' button after /hapus asks for the number instead of sending the masked one", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6018");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
@@ -197,8 +196,8 @@ describe("payer commands", () => {
     expect(text).toContain("Ketik nomor peserta");
   });
 
-  it("sixty saved numbers are listed a page at a time, every page within a phone's limits", async () => {
-    h = await setupApp();
+  it("sixty saved numbers are listed a page at a time, every page within a phone's limits", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6019");
     await p.say("/saldo");
     const user = h.app.repos.users.findByIdentity("telegram", "6019")!;
@@ -214,8 +213,8 @@ describe("payer commands", () => {
     expect(seen.size).toBe(60);
   });
 
-  it("inquiries are limited per payer per hour", async () => {
-    h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "2" });
+  it("inquiries are limited per payer per hour", async ({ bot }) => {
+    const h = await bot({ INQUIRY_LIMIT_PER_HOUR: "2" });
     const p = h.payer("6013");
     for (let i = 0; i < 2; i++) {
       await p.say("/start");
@@ -228,8 +227,8 @@ describe("payer commands", () => {
     expect(await p.say("099994301109")).toContain("terlalu sering");
   });
 
-  it("a payer over the message limit is told so every time, never silently ignored", async () => {
-    h = await setupApp();
+  it("a payer over the message limit is told so every time, never silently ignored", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6014");
     const answers: string[] = [];
     for (let i = 0; i < 40; i++) answers.push(await p.say("/saldo"));
@@ -237,8 +236,8 @@ describe("payer commands", () => {
     expect(answers.slice(30).every((a) => a.includes("terlalu banyak"))).toBe(true);
   });
 
-  it("admins are never rate-limited: forty /topup lines pasted at once all run", async () => {
-    h = await setupApp();
+  it("admins are never rate-limited: forty /topup lines pasted at once all run", async ({ bot }) => {
+    const h = await bot();
     await h.payer("6030").say("/start");
     const admin = h.payer("9000");
     const answers: string[] = [];
@@ -248,8 +247,8 @@ describe("payer commands", () => {
     expect(h.app.repos.ledger.balance(user.id)).toBe(1_000_000 + 40_000);
   });
 
-  it("/isi sends a top-up request the admins approve with one tap", async () => {
-    h = await setupApp();
+  it("/isi sends a top-up request the admins approve with one tap", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6015");
     expect(await p.say("/isi 50rb")).toContain("Rp50.000");
     const admin = h.payer("9000");
@@ -264,8 +263,8 @@ describe("payer commands", () => {
 });
 
 describe("identity", () => {
-  it("a person seen by one id and then by another (an alias) keeps one balance", async () => {
-    h = await setupApp();
+  it("a person seen by one id and then by another (an alias) keeps one balance", async ({ bot }) => {
+    const h = await bot();
     await h.app.engine.handle({ platform: "whatsapp", userId: "123@lid", address: "123@lid", messageId: "w1", text: "/saldo" });
     await h.app.engine.handle({ platform: "whatsapp", userId: "6281234@s.whatsapp.net", aliases: ["123@lid"], address: "6281234@s.whatsapp.net", messageId: "w2", text: "/saldo" });
     await h.app.engine.handle({ platform: "whatsapp", userId: "6281234@s.whatsapp.net", address: "6281234@s.whatsapp.net", messageId: "w3", text: "/saldo" });
@@ -277,8 +276,8 @@ describe("identity", () => {
 });
 
 describe("top-up requests without buttons", () => {
-  it("a WhatsApp or console admin approves by typing, and a notice's choices are not numbered", async () => {
-    h = await setupApp();
+  it("a WhatsApp or console admin approves by typing, and a notice's choices are not numbered", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6101");
     await p.say("/isi 100rb");
     expect(await p.say("/isi 200rb")).toContain("masih menunggu");
@@ -295,8 +294,8 @@ describe("top-up requests without buttons", () => {
 });
 
 describe("review fixes", () => {
-  it("a message built inside another is escaped once, not twice", async () => {
-    h = await setupApp();
+  it("a message built inside another is escaped once, not twice", async ({ bot }) => {
+    const h = await bot();
     const p = h.payer("6201");
     const ref = await pay(p);
     const text = await p.tap(`pay:${ref}`);
@@ -304,8 +303,8 @@ describe("review fixes", () => {
     expect(text).not.toContain("&lt;");
   });
 
-  it("one account cannot use up a number's allowance for everyone else", async () => {
-    h = await setupApp({ INQUIRY_LIMIT_PER_HOUR: "2" });
+  it("one account cannot use up a number's allowance for everyone else", async ({ bot }) => {
+    const h = await bot({ INQUIRY_LIMIT_PER_HOUR: "2" });
     const a = h.payer("6202");
     for (let i = 0; i < 2; i++) {
       await a.say("/start");
@@ -319,8 +318,8 @@ describe("review fixes", () => {
     expect(await b.say("099994301101")).toContain("Total");
   });
 
-  it("a person seen apart by two ids before the link was known: admins are told, nothing is merged", async () => {
-    h = await setupApp();
+  it("a person seen apart by two ids before the link was known: admins are told, nothing is merged", async ({ bot }) => {
+    const h = await bot();
     await h.app.engine.handle({ platform: "whatsapp", userId: "111@lid", address: "111@lid", messageId: "s1", text: "/saldo" });
     await h.app.engine.handle({ platform: "whatsapp", userId: "6281@s.whatsapp.net", address: "6281@s.whatsapp.net", messageId: "s2", text: "/saldo" });
     await h.app.engine.handle({ platform: "whatsapp", userId: "6281@s.whatsapp.net", aliases: ["111@lid"], address: "6281@s.whatsapp.net", messageId: "s3", text: "/saldo" });

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { parseTelegramHtml } from "../../fakes/telegram-api.ts";
-import { SAFE_TAGS, htmlProblems, startTelegramHarness, type TelegramHarness } from "./harness.ts";
+import { describe, expect } from "vitest";
+import { it } from "../fixtures.ts";
+import { parseTelegramHtml } from "../fakes/telegram-api.ts";
+import { SAFE_TAGS, htmlProblems, startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
 
-let th: TelegramHarness | undefined;
-afterEach(async () => {
-  await th?.close();
-  th = undefined;
-});
 
 describe("telegram: HTML that never breaks Telegram's parser", () => {
   for (const locale of ["id", "en"] as const) {
-    it(`keeps a provider's name full of HTML as text (${locale})`, async () => {
-      th = await startTelegramHarness();
+    it(`keeps a provider's name full of HTML as text (${locale})`, async ({ telegram }) => {
+      const th = await telegram();
       const p = th.user(locale === "id" ? 4801 : 4802, { language_code: locale });
       await p.say("/start");
       await p.tap("product:bpjs-kesehatan");
