@@ -23,7 +23,15 @@ const rssSeededMb = process.memoryUsage().rss / 1e6;
 const admin = app.repos.users.findByIdentity("telegram", "1000000")!;
 const { createBroadcastRepo } = await import("../src/db/broadcasts-repo.ts");
 const broadcasts = createBroadcastRepo(app.db);
-const draft = broadcasts.createDraft({ createdBy: "bench", adminPlatform: "telegram", adminAddress: admin.address, adminUserId: admin.id, audience: "all", text: "Iuran jatuh tempo tanggal 10.", now: Date.now() });
+const draft = broadcasts.createDraft({
+  createdBy: "bench",
+  adminPlatform: "telegram",
+  adminAddress: admin.address,
+  adminUserId: admin.id,
+  audience: "all",
+  text: "Iuran jatuh tempo tanggal 10.",
+  now: Date.now(),
+});
 const queued = inTransaction(app.db, () => broadcasts.start(draft.id, Date.now()));
 const rssQueuedMb = process.memoryUsage().rss / 1e6;
 let delivered = 0;

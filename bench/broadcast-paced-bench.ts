@@ -36,7 +36,15 @@ export async function benchPacedBroadcast(opts: { recipients: number; rate: numb
   const transport = await startTelegram(app.ports, { pollTimeoutSeconds: 1 });
   const broadcasts = createBroadcastRepo(app.db);
   const admin = app.repos.users.findByIdentity("telegram", "3000000")!;
-  const draft = broadcasts.createDraft({ createdBy: "bench", adminPlatform: "telegram", adminAddress: admin.address, adminUserId: admin.id, audience: "all", text: "Iuran jatuh tempo tanggal 10.", now: Date.now() });
+  const draft = broadcasts.createDraft({
+    createdBy: "bench",
+    adminPlatform: "telegram",
+    adminAddress: admin.address,
+    adminUserId: admin.id,
+    audience: "all",
+    text: "Iuran jatuh tempo tanggal 10.",
+    now: Date.now(),
+  });
   inTransaction(app.db, () => broadcasts.start(draft.id, Date.now()));
   const sendsBefore = fake.callsOf("sendMessage").length;
   const t0 = performance.now();

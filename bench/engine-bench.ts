@@ -76,10 +76,10 @@ export async function benchEngine(opts: { payers: number; flowsPerPayer: number;
     let paid = 0;
     for (let flow = 0; flow < opts.flowsPerPayer; flow++) {
       const product = products[(payer + flow) % 3]!;
-      let m = await send(payer, { text: "/start" });
-      m = await send(payer, { choice: { id: `product:${product}`, nonce: m.nonce } });
-      m = await send(payer, { text: numberFor(product, payer, flow) });
-      if (product !== "bpjs-denda") m = await send(payer, { choice: { id: "months:1", nonce: m.nonce } });
+      const menu = await send(payer, { text: "/start" });
+      await send(payer, { choice: { id: `product:${product}`, nonce: menu.nonce } });
+      const afterNumber = await send(payer, { text: numberFor(product, payer, flow) });
+      let m = product === "bpjs-denda" ? afterNumber : await send(payer, { choice: { id: "months:1", nonce: afterNumber.nonce } });
       const pay = m.choices?.flat().find((c) => c.id.startsWith("pay:"));
       if (!pay) throw new Error(`no bill for payer ${payer}: ${m.text}`);
       m = await send(payer, { choice: { id: pay.id, nonce: m.nonce } });

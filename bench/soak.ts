@@ -75,7 +75,9 @@ let flows = 0;
 function numberFor(payer: number, product: "bpjs-kesehatan" | "bpjs-ketenagakerjaan"): string {
   const n = ++flows;
   const ending = ENDINGS[rand(ENDINGS.length)]!;
-  return product === "bpjs-kesehatan" ? `88${String(payer).padStart(3, "0")}${String(n).padStart(4, "0")}${ending}` : `81${String(payer).padStart(3, "0")}${String(n).padStart(7, "0")}${ending}`;
+  return product === "bpjs-kesehatan"
+    ? `88${String(payer).padStart(3, "0")}${String(n).padStart(4, "0")}${ending}`
+    : `81${String(payer).padStart(3, "0")}${String(n).padStart(7, "0")}${ending}`;
 }
 
 /** A payer who reads the last message in the chat and does the sensible next thing, whatever happened before. */
@@ -98,7 +100,12 @@ async function payer(i: number, until: number): Promise<void> {
       fake.sendText(user, "/start");
     }
     // Wait for the bot to say something (or give up after a while: it may be dead right now).
-    for (let w = 0; w < 40 && fake.calls.slice(before).every((c) => !(c.method === "sendMessage" || c.method === "editMessageText") || Number(c.payload.chat_id) !== user.id); w++) await sleep(100);
+    for (
+      let w = 0;
+      w < 40 && fake.calls.slice(before).every((c) => !(c.method === "sendMessage" || c.method === "editMessageText") || Number(c.payload.chat_id) !== user.id);
+      w++
+    )
+      await sleep(100);
     await sleep(50 + rand(300));
   }
 }
@@ -132,7 +139,12 @@ const violations: string[] = [];
 const payCalls = (await (await fetch(`${sim.url}/__sim/pay-calls`)).json()) as { ref: string; payCount: number; status: string }[];
 const simByRef = new Map(payCalls.map((c) => [c.ref, c]));
 for (const c of payCalls) if (c.payCount > 1) violations.push(`inquiry ${c.ref} paid ${c.payCount} times at the provider`);
-const txs = db.prepare("SELECT ref, user_id, status, total FROM transactions").all() as { ref: string; user_id: number; status: string; total: number | null }[];
+const txs = db.prepare("SELECT ref, user_id, status, total FROM transactions").all() as {
+  ref: string;
+  user_id: number;
+  status: string;
+  total: number | null;
+}[];
 for (const tx of txs) {
   const s = simByRef.get(tx.ref);
   if (tx.status === "paid" && s?.status !== "success") violations.push(`${tx.ref} paid here but ${s?.status ?? "never paid"} at the provider`);
@@ -143,10 +155,14 @@ for (const tx of txs) {
 const negative = db.prepare("SELECT user_id FROM ledger WHERE user_id IS NOT NULL GROUP BY user_id HAVING SUM(amount) < 0").all();
 if (negative.length) violations.push(`negative balances: ${negative.length}`);
 const badRefunds = db
-  .prepare("SELECT t.ref FROM transactions t WHERE (t.status = 'failed') != ((SELECT COUNT(*) FROM ledger l WHERE l.tx_ref = t.ref AND l.kind = 'refund') = 1) AND t.total > 0 AND t.status IN ('paid','failed')")
+  .prepare(
+    "SELECT t.ref FROM transactions t WHERE (t.status = 'failed') != ((SELECT COUNT(*) FROM ledger l WHERE l.tx_ref = t.ref AND l.kind = 'refund') = 1) AND t.total > 0 AND t.status IN ('paid','failed')",
+  )
   .all();
 if (badRefunds.length) violations.push(`refunds not exactly once per failure: ${JSON.stringify(badRefunds.slice(0, 5))}`);
-const holdless = db.prepare("SELECT ref FROM transactions WHERE status IN ('paid','failed','needs_review') AND ref NOT IN (SELECT tx_ref FROM ledger WHERE kind = 'hold')").all();
+const holdless = db
+  .prepare("SELECT ref FROM transactions WHERE status IN ('paid','failed','needs_review') AND ref NOT IN (SELECT tx_ref FROM ledger WHERE kind = 'hold')")
+  .all();
 if (holdless.length) violations.push(`payments without a hold: ${holdless.length}`);
 // Every settlement was announced to its payer (twice at most right after a kill).
 let announced = 0;
@@ -155,7 +171,12 @@ for (const tx of txs.filter((t) => t.status === "paid" || t.status === "failed")
   const chat = 70_000 + (tx.user_id - 1);
   const word = tx.status === "paid" ? "Pembayaran berhasil" : "gagal";
   const n = fake.calls.filter(
-    (c) => (c.method === "sendMessage" || c.method === "editMessageText") && c.status === "ok" && Number(c.payload.chat_id) === chat && String(c.payload.text).includes(tx.ref) && String(c.payload.text).includes(word),
+    (c) =>
+      (c.method === "sendMessage" || c.method === "editMessageText") &&
+      c.status === "ok" &&
+      Number(c.payload.chat_id) === chat &&
+      String(c.payload.text).includes(tx.ref) &&
+      String(c.payload.text).includes(word),
   ).length;
   if (n === 0) violations.push(`settlement of ${tx.ref} (${tx.status}) never announced`);
   else announced++;

@@ -52,8 +52,7 @@ export async function benchTelegram(opts: { payers: number; flowsPerPayer: numbe
 
   const latencies: number[] = [];
   let messages = 0;
-  const handled = (updateId: number) =>
-    processed.has(updateId) ? Promise.resolve() : new Promise<void>((r) => waiters.set(updateId, r));
+  const handled = (updateId: number) => (processed.has(updateId) ? Promise.resolve() : new Promise<void>((r) => waiters.set(updateId, r)));
 
   async function step(user: FakeUser, push: () => number): Promise<void> {
     const t0 = performance.now();

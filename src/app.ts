@@ -113,7 +113,12 @@ function adminAddresses(config: Config): AdminAddress[] {
   return out;
 }
 
-async function createProviders(config: Config, options: AppOptions, now: () => number, log: Logger): Promise<{ providers: PaymentProvider[]; simulator: Simulator | null }> {
+async function createProviders(
+  config: Config,
+  options: AppOptions,
+  now: () => number,
+  log: Logger,
+): Promise<{ providers: PaymentProvider[]; simulator: Simulator | null }> {
   let simulator: Simulator | null = null;
   const providers: PaymentProvider[] = [];
   const timeouts = options.providerTimeoutMs === undefined ? {} : { timeoutMs: options.providerTimeoutMs };
@@ -121,7 +126,11 @@ async function createProviders(config: Config, options: AppOptions, now: () => n
   for (const name of config.providers) {
     if (name === "simulator") {
       const simDb = options.simulatorDbPath ?? (config.databasePath === ":memory:" ? ":memory:" : join(dirname(config.databasePath), "simulator.db"));
-      simulator = await startSimulator({ dbPath: simDb, now, ...(options.simulatorSettleMs === undefined ? {} : { settleAfterMs: options.simulatorSettleMs }) });
+      simulator = await startSimulator({
+        dbPath: simDb,
+        now,
+        ...(options.simulatorSettleMs === undefined ? {} : { settleAfterMs: options.simulatorSettleMs }),
+      });
       providers.push(createIakClient({ name: "simulator", baseUrl: simulator.url, ...SIMULATOR_CREDENTIALS.iak, ...timeouts, ...dispatcher }));
       log.info({ url: simulator.url }, "provider simulator started");
     } else if (name === "iak" && config.iak) {
@@ -147,7 +156,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const router = createProviderRouter(providers, (p) => !repos.productSwitches.disabled().has(p));
   const outbox = createOutboxSender({ outbox: repos.outbox, commits, now, log, onBlocked: (userId) => repos.users.setBlocked(userId, true) });
   commits.onCommitted(() => outbox.afterCommit());
-  const notifier = createNotifier({ outbox: repos.outbox, users: repos.users, admins: adminAddresses(config), defaultLocale: config.defaultLocale, now, wrote: outbox.wrote });
+  const notifier = createNotifier({
+    outbox: repos.outbox,
+    users: repos.users,
+    admins: adminAddresses(config),
+    defaultLocale: config.defaultLocale,
+    now,
+    wrote: outbox.wrote,
+  });
   const notices = createSettlementNotices({ notifier, t, ledger: repos.ledger, meta: repos.meta, now, lowDepositAlert: config.lowDepositAlert });
   // The reconciler looks soon after a payment became pending, rather than at its idle interval.
   let pokeReconciler = () => undefined as void;
@@ -179,7 +195,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     return isWhatsappAdmin(config.admins.whatsapp, externalId);
   };
 
-  const broadcastRunner = createBroadcastRunner({ db, broadcasts: repos.broadcasts, users: repos.users, notifier, t, now, log, defaultLocale: config.defaultLocale });
+  const broadcastRunner = createBroadcastRunner({
+    db,
+    broadcasts: repos.broadcasts,
+    users: repos.users,
+    notifier,
+    t,
+    now,
+    log,
+    defaultLocale: config.defaultLocale,
+  });
   const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
   const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast });
   const ctx: ConversationContext = {

@@ -31,12 +31,7 @@ const baseUrl = httpUrl.refine((v) => {
   return (u.pathname === "/" || u.pathname === "") && u.search === "" && u.hash === "" && !v.includes("?") && !v.includes("#");
 }, "must be scheme + host only (no path, query or fragment)");
 
-const rupiah = z
-  .string()
-  .trim()
-  .regex(/^\d+$/, "must be a whole number of rupiah")
-  .transform(Number)
-  .refine(Number.isSafeInteger, "is too large");
+const rupiah = z.string().trim().regex(/^\d+$/, "must be a whole number of rupiah").transform(Number).refine(Number.isSafeInteger, "is too large");
 
 const positiveInt = z
   .string()
@@ -45,9 +40,12 @@ const positiveInt = z
   .transform(Number)
   .refine((n) => n > 0 && Number.isSafeInteger(n), "must be a positive whole number");
 
-const list = z
-  .string()
-  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s.length > 0));
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
 
 const PROVIDER_NAMES = ["simulator", "iak", "espay"] as const;
 export type ConfiguredProvider = (typeof PROVIDER_NAMES)[number];
@@ -68,13 +66,25 @@ const envSchema = z.object({
   ESPAY_SIGNATURE_KEY: z.string().trim().optional(),
   ESPAY_BASIC_USER: z.string().trim().optional(),
   ESPAY_BASIC_PASSWORD: z.string().trim().optional(),
-  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:\S+$/, "must look like 123456:ABC…").optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^\d+:\S+$/, "must look like 123456:ABC…")
+    .optional(),
   TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
   TELEGRAM_WEBHOOK_URL: httpUrl.optional(),
-  TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule)").optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    .optional(),
   PORT: positiveInt.refine((n) => n < 65536, "must be a TCP port").default(8080),
   WHATSAPP_ENABLED: bool.default(false),
-  WHATSAPP_PAIRING_NUMBER: z.string().trim().regex(/^\d{8,15}$/, "must be digits only, with the country code (e.g. 6281234567890)").optional(),
+  WHATSAPP_PAIRING_NUMBER: z
+    .string()
+    .trim()
+    .regex(/^\d{8,15}$/, "must be digits only, with the country code (e.g. 6281234567890)")
+    .optional(),
   CONSOLE: bool.optional(),
   ADMIN_TELEGRAM_IDS: list.pipe(z.array(z.string().regex(/^\d+$/, "must be numeric Telegram user ids"))).default([]),
   ADMIN_WHATSAPP_NUMBERS: list.pipe(z.array(z.string().regex(/^\d+(@lid)?$/, "must be phone numbers (digits) or LIDs (digits@lid)"))).default([]),
@@ -158,7 +168,10 @@ export class ConfigError extends Error {
  */
 function crossFieldProblems(env: Record<string, string>): string[] {
   const problems: string[] = [];
-  const providers = (env.PROVIDERS ?? "simulator").split(",").map((p) => p.trim()).filter(Boolean);
+  const providers = (env.PROVIDERS ?? "simulator")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const need = (names: string[], why: string) => {
     for (const n of names) if (env[n] === undefined) problems.push(`${n}: required ${why}`);
   };
@@ -195,7 +208,10 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
   const env = dropEmpty(rawEnv);
   const parsed = envSchema.safeParse(env);
   // Field problems and cross-field problems are reported together: one start, one list to fix.
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`)), ...crossFieldProblems(env)];
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`)),
+    ...crossFieldProblems(env),
+  ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const otherPlatform = e.TELEGRAM_BOT_TOKEN !== undefined || e.WHATSAPP_ENABLED;
@@ -203,10 +219,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
     databasePath: e.DATABASE_PATH,
     defaultLocale: e.DEFAULT_LOCALE,
     providers: e.PROVIDERS,
-    iak:
-      e.IAK_USERNAME !== undefined && e.IAK_API_KEY !== undefined
-        ? { username: e.IAK_USERNAME, apiKey: e.IAK_API_KEY, baseUrl: e.IAK_BASE_URL }
-        : null,
+    iak: e.IAK_USERNAME !== undefined && e.IAK_API_KEY !== undefined ? { username: e.IAK_USERNAME, apiKey: e.IAK_API_KEY, baseUrl: e.IAK_BASE_URL } : null,
     espay:
       e.ESPAY_SENDER_ID !== undefined &&
       e.ESPAY_PASSWORD !== undefined &&

@@ -2,13 +2,31 @@ import pino, { type Logger, type DestinationStream } from "pino";
 
 /** Field names that never reach a log line in clear (SPEC §9: secrets never appear in logs). */
 export const REDACT_PATHS = [
-  "apiKey", "*.apiKey", "api_key", "*.api_key",
-  "sign", "*.sign", "signature", "*.signature",
-  "password", "*.password", "*.basicPassword", "*.signatureKey",
-  "token", "*.token", "*.botToken",
-  "customerNumber", "*.customerNumber", "customer_number", "*.customer_number",
-  "name", "*.name", "tr_name", "*.tr_name",
-  "headers.authorization", "*.headers.authorization",
+  "apiKey",
+  "*.apiKey",
+  "api_key",
+  "*.api_key",
+  "sign",
+  "*.sign",
+  "signature",
+  "*.signature",
+  "password",
+  "*.password",
+  "*.basicPassword",
+  "*.signatureKey",
+  "token",
+  "*.token",
+  "*.botToken",
+  "customerNumber",
+  "*.customerNumber",
+  "customer_number",
+  "*.customer_number",
+  "name",
+  "*.name",
+  "tr_name",
+  "*.tr_name",
+  "headers.authorization",
+  "*.headers.authorization",
 ];
 
 /**

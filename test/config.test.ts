@@ -74,7 +74,14 @@ describe("parseConfig", () => {
   });
 
   it("accepts http:// base URLs (local servers, fakes) and drops a trailing slash", () => {
-    const c = parseConfig({ PROVIDERS: "iak,espay", ...IAK, ...ESPAY, IAK_BASE_URL: "http://127.0.0.1:8090/", ESPAY_BASE_URL: "http://localhost:9000", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
+    const c = parseConfig({
+      PROVIDERS: "iak,espay",
+      ...IAK,
+      ...ESPAY,
+      IAK_BASE_URL: "http://127.0.0.1:8090/",
+      ESPAY_BASE_URL: "http://localhost:9000",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+    });
     expect(c.iak?.baseUrl).toBe("http://127.0.0.1:8090");
     expect(c.espay?.baseUrl).toBe("http://localhost:9000");
   });
@@ -136,7 +143,19 @@ describe("parseConfig", () => {
   it("reports every problem of the environment in ONE ConfigError", () => {
     let caught: unknown;
     try {
-      parseConfig({ PROVIDERS: "espay,paypal", ESPAY_SENDER_ID: "S", ESPAY_PASSWORD: "p", ESPAY_SIGNATURE_KEY: "k", ESPAY_BASIC_USER: "u", ESPAY_BASIC_PASSWORD: "b", PORT: "70000", LOG_LEVEL: "loud", WHATSAPP_ENABLED: "maybe", FEE_BPJS_DENDA: "1.5", TELEGRAM_BOT_TOKEN: "nope" });
+      parseConfig({
+        PROVIDERS: "espay,paypal",
+        ESPAY_SENDER_ID: "S",
+        ESPAY_PASSWORD: "p",
+        ESPAY_SIGNATURE_KEY: "k",
+        ESPAY_BASIC_USER: "u",
+        ESPAY_BASIC_PASSWORD: "b",
+        PORT: "70000",
+        LOG_LEVEL: "loud",
+        WHATSAPP_ENABLED: "maybe",
+        FEE_BPJS_DENDA: "1.5",
+        TELEGRAM_BOT_TOKEN: "nope",
+      });
     } catch (err) {
       caught = err;
     }
@@ -188,7 +207,10 @@ describe("parseConfig", () => {
   });
 
   it("builds the Telegram section from its variables", () => {
-    expect(parseConfig({ TELEGRAM_BOT_TOKEN: "1:a", TELEGRAM_WEBHOOK_URL: "https://bot.example.com/hook", TELEGRAM_WEBHOOK_SECRET: "s3cret_-", PORT: "3000" }).telegram).toEqual({
+    expect(
+      parseConfig({ TELEGRAM_BOT_TOKEN: "1:a", TELEGRAM_WEBHOOK_URL: "https://bot.example.com/hook", TELEGRAM_WEBHOOK_SECRET: "s3cret_-", PORT: "3000" })
+        .telegram,
+    ).toEqual({
       token: "1:a",
       apiRoot: "https://api.telegram.org",
       webhookUrl: "https://bot.example.com/hook",

@@ -74,10 +74,12 @@ export function createAdminHandler(deps: {
     }
     if (action.amount > deps.topupConfirmAbove) {
       turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify(action) };
-      turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(action.amount) }), [[
-        { id: choiceIds.adminYes(), label: t(l, "admin.yes_button") },
-        { id: choiceIds.adminNo(), label: t(l, "admin.no_button") },
-      ]]);
+      turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(action.amount) }), [
+        [
+          { id: choiceIds.adminYes(), label: t(l, "admin.yes_button") },
+          { id: choiceIds.adminNo(), label: t(l, "admin.no_button") },
+        ],
+      ]);
       return;
     }
     applyCredit(turn, action);
@@ -157,7 +159,10 @@ export function createAdminHandler(deps: {
           turn.say(t(l, "admin.user_not_found"));
           return;
         }
-        const ids = repos.users.identitiesOf(user.id).map((i) => `${i.platform}:${i.external_id}`).join(", ");
+        const ids = repos.users
+          .identitiesOf(user.id)
+          .map((i) => `${i.platform}:${i.external_id}`)
+          .join(", ");
         turn.say(
           t(l, "admin.user_info", {
             id: user.public_id,
@@ -194,8 +199,16 @@ export function createAdminHandler(deps: {
         return;
       }
       case "pending": {
-        const rows = [...repos.transactions.withStatus("paying"), ...repos.transactions.withStatus("pending"), ...repos.transactions.withStatus("needs_review")];
-        turn.say(rows.length === 0 ? t(l, "admin.pending_none") : [t(l, "admin.pending_title", { count: rows.length }), ...rows.slice(0, 30).map((r) => txLine(t, l, r))].join("\n"));
+        const rows = [
+          ...repos.transactions.withStatus("paying"),
+          ...repos.transactions.withStatus("pending"),
+          ...repos.transactions.withStatus("needs_review"),
+        ];
+        turn.say(
+          rows.length === 0
+            ? t(l, "admin.pending_none")
+            : [t(l, "admin.pending_title", { count: rows.length }), ...rows.slice(0, 30).map((r) => txLine(t, l, r))].join("\n"),
+        );
         return;
       }
       case "resolve": {
@@ -290,7 +303,14 @@ export function createAdminHandler(deps: {
       return true;
     }
     if (approve) {
-      requestCredit(turn, { kind: "credit", creditKind: "topup", userId: request.user_id, amount: request.amount, note: `request #${request.id}`, requestId: request.id });
+      requestCredit(turn, {
+        kind: "credit",
+        creditKind: "topup",
+        userId: request.user_id,
+        amount: request.amount,
+        note: `request #${request.id}`,
+        requestId: request.id,
+      });
       return true;
     }
     if (!repos.topupRequests.decide(id, "rejected", turn.actor, turn.now)) {

@@ -54,9 +54,7 @@ export function createBroadcastRepo(db: Db) {
   const counts = db.prepare<[number], { state: RecipientState; n: number }>(
     "SELECT state, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state",
   );
-  const lanes = db.prepare<[number], { platform: Platform }>(
-    "SELECT DISTINCT platform FROM broadcast_recipients WHERE broadcast_id = ? AND state = 'pending'",
-  );
+  const lanes = db.prepare<[number], { platform: Platform }>("SELECT DISTINCT platform FROM broadcast_recipients WHERE broadcast_id = ? AND state = 'pending'");
   const page = db.prepare<[number, string, number], RecipientRow>(
     // INDEXED BY: walking the primary key in user_id order would step over every row already sent (quadratic).
     `SELECT r.broadcast_id, r.user_id, r.platform, r.address, r.state, u.locale FROM broadcast_recipients r
@@ -69,16 +67,22 @@ export function createBroadcastRepo(db: Db) {
   const finish = db.prepare<[string, string | null, number, number, number]>(
     "UPDATE broadcast_recipients SET state = ?, error = ?, updated_at = ? WHERE broadcast_id = ? AND user_id = ? AND state = 'sending'",
   );
-  const orphans = db.prepare<[string, number]>(
-    "UPDATE broadcast_recipients SET state = 'failed', error = ?, updated_at = ? WHERE state = 'sending'",
-  );
+  const orphans = db.prepare<[string, number]>("UPDATE broadcast_recipients SET state = 'failed', error = ?, updated_at = ? WHERE state = 'sending'");
   const sentSince = db.prepare<[string, number], { n: number }>(
     "SELECT COUNT(*) AS n FROM broadcast_recipients WHERE platform = ? AND state = 'sent' AND updated_at >= ?",
   );
 
   return {
     /** A draft with its recipient count, so the admin sees the number before confirming. */
-    createDraft(p: { createdBy: string; adminPlatform: Platform; adminAddress: string; adminUserId: number | null; audience: Audience; text: string; now: number }): BroadcastRow {
+    createDraft(p: {
+      createdBy: string;
+      adminPlatform: Platform;
+      adminAddress: string;
+      adminUserId: number | null;
+      audience: Audience;
+      text: string;
+      now: number;
+    }): BroadcastRow {
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM users u WHERE ${AUDIENCE_FILTER[p.audience]} AND u.erased_at IS NULL`).get() as { n: number }).n;
       const id = Number(insert.run({ ...p, total }).lastInsertRowid);
       return get.get(id)!;

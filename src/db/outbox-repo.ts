@@ -32,9 +32,7 @@ export function createOutboxRepo(db: Db) {
     "SELECT * FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1",
   );
   const markSent = db.prepare<[number, string | null, number]>("UPDATE outbox SET sent_at = ?, sent_message_id = ? WHERE id = ?");
-  const markRetry = db.prepare<[number, string, number]>(
-    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
-  );
+  const markRetry = db.prepare<[number, string, number]>("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?");
   const wakePlatform = db.prepare<[number, string, number]>(
     "UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at > ?",
   );
@@ -44,9 +42,7 @@ export function createOutboxRepo(db: Db) {
     `SELECT sent_message_id FROM outbox WHERE platform = ? AND address = ? AND tag = ? AND sent_at IS NOT NULL
      ORDER BY id DESC LIMIT 1`,
   );
-  const nextDueAt = db.prepare<[], { at: number | null }>(
-    "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
-  );
+  const nextDueAt = db.prepare<[], { at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL");
   const unsentCount = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL");
 
   return {
@@ -73,8 +69,7 @@ export function createOutboxRepo(db: Db) {
     wakePlatform: (platform: Platform, now: number) => wakePlatform.run(now, platform, now).changes,
     /** Later, without using up an attempt (the platform was down, nothing was sent). */
     postpone: (id: number, nextAttemptAt: number, error: string) => postpone.run(nextAttemptAt, error, id),
-    lastSentMessageIdWithTag: (platform: Platform, address: string, tag: string) =>
-      lastSentWithTag.get(platform, address, tag)?.sent_message_id ?? null,
+    lastSentMessageIdWithTag: (platform: Platform, address: string, tag: string) => lastSentWithTag.get(platform, address, tag)?.sent_message_id ?? null,
     nextDueAt: () => nextDueAt.get()?.at ?? null,
     unsentCount: () => unsentCount.get()?.n ?? 0,
   };

@@ -12,9 +12,7 @@ export interface SavedNumberRow {
 
 export function createSavedNumbersRepo(db: Db) {
   const list = db.prepare<[number], SavedNumberRow>("SELECT * FROM saved_numbers WHERE user_id = ? ORDER BY id");
-  const listForProduct = db.prepare<[number, string], SavedNumberRow>(
-    "SELECT * FROM saved_numbers WHERE user_id = ? AND product = ? ORDER BY id LIMIT 8",
-  );
+  const listForProduct = db.prepare<[number, string], SavedNumberRow>("SELECT * FROM saved_numbers WHERE user_id = ? AND product = ? ORDER BY id LIMIT 8");
   const get = db.prepare<[number, number], SavedNumberRow>("SELECT * FROM saved_numbers WHERE id = ? AND user_id = ?");
   const upsert = db.prepare<[number, string, string, string, number]>(
     `INSERT INTO saved_numbers (user_id, product, number, label, created_at) VALUES (?, ?, ?, ?, ?)

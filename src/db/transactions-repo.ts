@@ -2,17 +2,7 @@ import type { Db } from "./open.ts";
 import type { ProductId } from "../domain/products.ts";
 import type { Bill, Receipt } from "../providers/port.ts";
 
-export type TxStatus =
-  | "inquiring"
-  | "inquiry_failed"
-  | "inquired"
-  | "cancelled"
-  | "expired"
-  | "paying"
-  | "pending"
-  | "needs_review"
-  | "paid"
-  | "failed";
+export type TxStatus = "inquiring" | "inquiry_failed" | "inquired" | "cancelled" | "expired" | "paying" | "pending" | "needs_review" | "paid" | "failed";
 
 export const OPEN_STATUSES: readonly TxStatus[] = ["paying", "pending", "needs_review"];
 export const FINAL_STATUSES: readonly TxStatus[] = ["paid", "failed"];
@@ -113,23 +103,19 @@ export function createTransactionsRepo(db: Db) {
   const paidSince = db.prepare<[string, string, number], TxRow>(
     "SELECT * FROM transactions WHERE product = ? AND customer_number = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at DESC LIMIT 1",
   );
-  const countByUser = db.prepare<[number, number], { n: number }>(
-    "SELECT COUNT(*) AS n FROM transactions WHERE user_id = ? AND created_at >= ?",
-  );
+  const countByUser = db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = ? AND created_at >= ?");
   const othersByNumber = db.prepare<[string, number, number], { n: number }>(
     "SELECT COUNT(DISTINCT user_id) AS n FROM transactions WHERE customer_number = ? AND created_at >= ? AND user_id IS NOT NULL AND user_id != ?",
   );
   const recent = db.prepare<[number, number], TxRow>(
     "SELECT * FROM transactions WHERE user_id = ? AND status NOT IN ('inquiring') ORDER BY created_at DESC, rowid DESC LIMIT ?",
   );
-  const due = db.prepare<[number, number], TxRow>(
-    "SELECT * FROM transactions WHERE status = 'pending' AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
-  );
-  const nextDue = db.prepare<[], { at: number | null }>(
-    "SELECT MIN(next_check_at) AS at FROM transactions WHERE status = 'pending'",
-  );
+  const due = db.prepare<[number, number], TxRow>("SELECT * FROM transactions WHERE status = 'pending' AND next_check_at <= ? ORDER BY next_check_at LIMIT ?");
+  const nextDue = db.prepare<[], { at: number | null }>("SELECT MIN(next_check_at) AS at FROM transactions WHERE status = 'pending'");
   const byStatus = db.prepare<[string], TxRow>("SELECT * FROM transactions WHERE status = ? ORDER BY created_at");
-  const cancelShownForUser = db.prepare<[number, number]>("UPDATE transactions SET status = 'cancelled', updated_at = ? WHERE user_id = ? AND status = 'inquired'");
+  const cancelShownForUser = db.prepare<[number, number]>(
+    "UPDATE transactions SET status = 'cancelled', updated_at = ? WHERE user_id = ? AND status = 'inquired'",
+  );
   const eraseForUser = db.prepare<[number, number]>(
     `UPDATE transactions SET customer_number = substr('****************', 1, max(length(customer_number) - 4, 0)) || substr(customer_number, -4),
        name = NULL, pay_token = NULL, erased = 1, updated_at = ?
@@ -138,7 +124,16 @@ export function createTransactionsRepo(db: Db) {
 
   return {
     get: (ref: string) => get.get(ref),
-    insertInquiry(p: { ref: string; userId: number | null; account: "payer" | "operator"; product: ProductId; number: string; months: number | null; fee: number; now: number }) {
+    insertInquiry(p: {
+      ref: string;
+      userId: number | null;
+      account: "payer" | "operator";
+      product: ProductId;
+      number: string;
+      months: number | null;
+      fee: number;
+      now: number;
+    }) {
       insert.run(p);
     },
     recordInquirySuccess(p: { ref: string; provider: string; bill: Bill; total: number; statusKey: string | null; expiresAt: number; now: number }): boolean {
@@ -165,13 +160,18 @@ export function createTransactionsRepo(db: Db) {
       );
     },
     recordInquiryFailure(p: { ref: string; provider: string | null; reason: string; code?: string; message?: string; now: number }): boolean {
-      return inquiryFailure.run({ ref: p.ref, provider: p.provider, reason: p.reason, code: p.code ?? null, message: p.message ?? null, now: p.now }).changes === 1;
+      return (
+        inquiryFailure.run({ ref: p.ref, provider: p.provider, reason: p.reason, code: p.code ?? null, message: p.message ?? null, now: p.now }).changes === 1
+      );
     },
     /** The compare-and-set of the confirm step: only an unexpired `inquired` row becomes `paying`. */
     startPay: (ref: string, now: number, payTimeoutMs: number) => startPay.run({ ref, now, payTimeoutMs }).changes === 1,
     setStatusFrom: (ref: string, from: TxStatus, to: TxStatus, now: number) => setStatusFrom.run({ ref, from, to, now }).changes === 1,
     markPending(p: { ref: string; statusKey: string | null; nextCheckAt: number; code?: string; message?: string; now: number }) {
-      return pending.run({ ref: p.ref, statusKey: p.statusKey, nextCheckAt: p.nextCheckAt, code: p.code ?? null, message: p.message ?? null, now: p.now }).changes === 1;
+      return (
+        pending.run({ ref: p.ref, statusKey: p.statusKey, nextCheckAt: p.nextCheckAt, code: p.code ?? null, message: p.message ?? null, now: p.now })
+          .changes === 1
+      );
     },
     reschedule: (ref: string, nextCheckAt: number, now: number) => reschedule.run({ ref, nextCheckAt, now }).changes === 1,
     markNeedsReview: (ref: string, reason: string, now: number) => needsReview.run({ ref, reason, now }).changes === 1,

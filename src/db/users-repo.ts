@@ -25,17 +25,13 @@ export function createUsersRepo(db: Db) {
   const insertUser = db.prepare<[string, string, string, string | null, string | null, number, number]>(
     "INSERT INTO users (public_id, platform, address, display_name, locale, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
-  const insertIdentity = db.prepare<[string, string, number]>(
-    "INSERT OR IGNORE INTO user_identities (platform, external_id, user_id) VALUES (?, ?, ?)",
-  );
+  const insertIdentity = db.prepare<[string, string, number]>("INSERT OR IGNORE INTO user_identities (platform, external_id, user_id) VALUES (?, ?, ?)");
   const touch = db.prepare<[number, string, number]>("UPDATE users SET last_seen_at = ?, address = ? WHERE id = ?");
   const setLocale = db.prepare<[string, number]>("UPDATE users SET locale = ? WHERE id = ?");
   const setOptOut = db.prepare<[number, number]>("UPDATE users SET broadcast_opt_out = ? WHERE id = ?");
   const setBlocked = db.prepare<[number, number]>("UPDATE users SET blocked = ? WHERE id = ?");
   const erase = db.prepare<[number, number]>("UPDATE users SET display_name = NULL, erased_at = ? WHERE id = ?");
-  const identitiesOf = db.prepare<[number], { platform: string; external_id: string }>(
-    "SELECT platform, external_id FROM user_identities WHERE user_id = ?",
-  );
+  const identitiesOf = db.prepare<[number], { platform: string; external_id: string }>("SELECT platform, external_id FROM user_identities WHERE user_id = ?");
 
   return {
     findByIdentity: (platform: Platform, externalId: string) => byIdentity.get(platform, externalId),

@@ -82,10 +82,18 @@ export function createEngine(deps: EngineDeps) {
     }
     let created = false;
     if (!user) {
-      user = repos.users.create({ platform: ev.platform, externalId: ev.userId, address: ev.address, displayName: ev.displayName, locale: localeOr(ev.localeHint, deps.defaultLocale), now });
+      user = repos.users.create({
+        platform: ev.platform,
+        externalId: ev.userId,
+        address: ev.address,
+        displayName: ev.displayName,
+        locale: localeOr(ev.localeHint, deps.defaultLocale),
+        now,
+      });
       created = true;
       matched = ev.userId;
-      if (deps.demoBalance > 0) repos.ledger.post({ userId: user.id, amount: deps.demoBalance, kind: "demo", actor: "system", note: "demo balance (simulator)", now });
+      if (deps.demoBalance > 0)
+        repos.ledger.post({ userId: user.id, amount: deps.demoBalance, kind: "demo", actor: "system", note: "demo balance (simulator)", now });
     }
     // One person, one balance: every id the platform revealed points at the same user.
     if (ids.length > 1 || matched !== ev.userId) {

@@ -53,7 +53,10 @@ export function fitHtml(html: string, limit: number): string {
     cut = lastBreak;
     stillOpen = openAtBreak;
   }
-  const closing = [...stillOpen].reverse().map((tag) => `</${tag}>`).join("");
+  const closing = [...stillOpen]
+    .reverse()
+    .map((tag) => `</${tag}>`)
+    .join("");
   return `${html.slice(0, cut)}${closing}${ELLIPSIS}`;
 }
 

@@ -45,9 +45,7 @@ export function isProductId(value: string): value is ProductId {
   return (PRODUCT_IDS as readonly string[]).includes(value);
 }
 
-export type NumberCheck =
-  | { ok: true; number: string }
-  | { ok: false; problem: "not_digits" | "too_short" | "too_long" | "wrong_length" };
+export type NumberCheck = { ok: true; number: string } | { ok: false; problem: "not_digits" | "too_short" | "too_long" | "wrong_length" };
 
 /**
  * Checks a typed customer number before any provider call: spaces and dashes are stripped,

@@ -64,4 +64,3 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     },
   };
 }
-

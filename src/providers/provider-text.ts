@@ -65,20 +65,17 @@ function redact(text: string, secrets: readonly string[]): string {
 
 /** One line of plain, visible text: no tags, no control characters, single spaces. */
 function normalize(text: string): string {
-  return text
-    .replace(LONE_SURROGATE, "")
-    .replace(TAG, " ")
-    .replace(CONTROL, " ")
-    .replace(FORMAT, "")
-    .replace(WHITESPACE, " ")
-    .trim();
+  return text.replace(LONE_SURROGATE, "").replace(TAG, " ").replace(CONTROL, " ").replace(FORMAT, "").replace(WHITESPACE, " ").trim();
 }
 
 /** At most `maxLength` characters (code points, so an emoji is never split), "…" marking a cut. */
 function excerpt(text: string, maxLength: number): string {
   const chars = Array.from(text);
   if (chars.length <= maxLength) return text;
-  return `${chars.slice(0, Math.max(0, maxLength - 1)).join("").trimEnd()}${ELLIPSIS}`;
+  return `${chars
+    .slice(0, Math.max(0, maxLength - 1))
+    .join("")
+    .trimEnd()}${ELLIPSIS}`;
 }
 
 /**
@@ -87,11 +84,7 @@ function excerpt(text: string, maxLength: number): string {
  * `maxLength` characters with "…". Blank text and text that looks like a system or database error give
  * undefined, so the caller falls back to its own words.
  */
-export function cleanProviderText(
-  text: string | undefined | null,
-  secrets: readonly string[],
-  maxLength = DEFAULT_MAX_LENGTH,
-): string | undefined {
+export function cleanProviderText(text: string | undefined | null, secrets: readonly string[], maxLength = DEFAULT_MAX_LENGTH): string | undefined {
   if (typeof text !== "string") return undefined;
   // Redacted before and after normalizing: a secret split by a control or invisible character is
   // joined again by the normalizing.
@@ -105,17 +98,8 @@ export function cleanProviderText(
  * clean line, but kept otherwise as sent. Tags are not stripped here: a name like `SITI <B>` is a
  * name, and the renderers escape it.
  */
-export function boundProviderField(
-  text: string | undefined | null,
-  maxLength = DEFAULT_MAX_LENGTH,
-): string | undefined {
+export function boundProviderField(text: string | undefined | null, maxLength = DEFAULT_MAX_LENGTH): string | undefined {
   if (typeof text !== "string") return undefined;
-  const cleaned = text
-    .slice(0, SCAN_LENGTH)
-    .replace(LONE_SURROGATE, "")
-    .replace(CONTROL, " ")
-    .replace(FORMAT, "")
-    .replace(WHITESPACE, " ")
-    .trim();
+  const cleaned = text.slice(0, SCAN_LENGTH).replace(LONE_SURROGATE, "").replace(CONTROL, " ").replace(FORMAT, "").replace(WHITESPACE, " ").trim();
   return cleaned === "" ? undefined : excerpt(cleaned, maxLength);
 }

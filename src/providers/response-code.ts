@@ -10,10 +10,7 @@ import { z } from "zod";
  */
 export function responseCodeSchema(width: number, maxLength: number) {
   return z
-    .union([
-      z.string().trim().regex(/^\d+$/, "a response code is digits"),
-      z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String),
-    ])
+    .union([z.string().trim().regex(/^\d+$/, "a response code is digits"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
     .transform((code) => code.padStart(width, "0"))
     .pipe(z.string().max(maxLength, "response code too long"));
 }

@@ -43,7 +43,12 @@ export function cliSandbox(): CliSandbox {
   async function runWith(extraEnv: Record<string, string>, ...argv: string[]): Promise<CliRun> {
     let stdout = "";
     let stderr = "";
-    const code = await main(argv, { ...env, ...extraEnv }, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, { now: clock.now });
+    const code = await main(
+      argv,
+      { ...env, ...extraEnv },
+      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+      { now: clock.now },
+    );
     return {
       code,
       stdout,

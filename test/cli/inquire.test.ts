@@ -11,7 +11,15 @@ describe("cli inquire against the in-process simulator", () => {
     const res = await sb.run("inquire", "bpjs-kesehatan", "8801234560000", "--months", "2", "--json");
     expect(res.code).toBe(0);
     const out = res.json();
-    expect(out).toMatchObject({ status: "success", product: "bpjs-kesehatan", number: "8801234560000", state: "inquired", provider: "simulator", months: 2, fee: 0 });
+    expect(out).toMatchObject({
+      status: "success",
+      product: "bpjs-kesehatan",
+      number: "8801234560000",
+      state: "inquired",
+      provider: "simulator",
+      months: 2,
+      fee: 0,
+    });
     expect(out).not.toHaveProperty("reason");
     for (const k of ["bill", "admin", "fee", "total"]) expect(Number.isSafeInteger(out[k])).toBe(true);
     expect(out["total"]).toBe((out["bill"] as number) + (out["admin"] as number) + (out["fee"] as number));
@@ -48,7 +56,11 @@ describe("cli inquire against the in-process simulator", () => {
   it("defaults to one month and accepts --months=N", async () => {
     const sb = cliSandbox();
     expect((await sb.run("inquire", "bpjs-ketenagakerjaan", "8102051011270000", "--json")).json()).toMatchObject({ status: "success", months: 1 });
-    expect((await sb.run("inquire", "bpjs-kesehatan", "8801-2345-6000-0", "--months=12", "--json")).json()).toMatchObject({ status: "success", months: 12, number: "8801234560000" });
+    expect((await sb.run("inquire", "bpjs-kesehatan", "8801-2345-6000-0", "--months=12", "--json")).json()).toMatchObject({
+      status: "success",
+      months: 12,
+      number: "8801234560000",
+    });
   });
 
   it("refuses a new inquiry while a payment of the same bill is open", async () => {
@@ -79,7 +91,12 @@ describe("cli inquire validates before any provider call", () => {
   it("rejects a 15-digit NIK with exit 2, a clear message and no HTTP request", async () => {
     const sb = cliSandbox();
     const server = await countingServer();
-    const iakEnv = { PROVIDERS: "iak", IAK_BASE_URL: server.url, IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username, IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey };
+    const iakEnv = {
+      PROVIDERS: "iak",
+      IAK_BASE_URL: server.url,
+      IAK_USERNAME: SIMULATOR_CREDENTIALS.iak.username,
+      IAK_API_KEY: SIMULATOR_CREDENTIALS.iak.apiKey,
+    };
     const res = await sb.runWith(iakEnv, "inquire", "bpjs-ketenagakerjaan", "810205101127000");
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("bpjs-ketenagakerjaan needs a number of exactly 16 digits");

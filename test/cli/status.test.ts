@@ -56,7 +56,20 @@ describe("cli status", () => {
     const sb = cliSandbox();
     const ref = await inquireOk(sb, "bpjs-kesehatan", "8801234561039");
     await sb.run("pay", ref);
-    const res = await sb.runWith({ PROVIDERS: "espay", ESPAY_SENDER_ID: "x", ESPAY_PASSWORD: "x", ESPAY_SIGNATURE_KEY: "x", ESPAY_BASIC_USER: "x", ESPAY_BASIC_PASSWORD: "x", ESPAY_BASE_URL: "http://127.0.0.1:9" }, "status", ref, "--json");
+    const res = await sb.runWith(
+      {
+        PROVIDERS: "espay",
+        ESPAY_SENDER_ID: "x",
+        ESPAY_PASSWORD: "x",
+        ESPAY_SIGNATURE_KEY: "x",
+        ESPAY_BASIC_USER: "x",
+        ESPAY_BASIC_PASSWORD: "x",
+        ESPAY_BASE_URL: "http://127.0.0.1:9",
+      },
+      "status",
+      ref,
+      "--json",
+    );
     expect(res.code).toBe(0);
     expect(res.json()).toMatchObject({ status: "pending", state: "pending" });
     expect(res.stderr).toContain("not configured");

@@ -26,7 +26,12 @@ describe("fit-text", () => {
     const lines = Array.from({ length: 400 }, (_, i) => `baris ${i} ${"-".repeat(10)}`).join("\n");
     const out = fitHtml(lines, 1000);
     expect(out.endsWith("-…")).toBe(true);
-    expect(out.slice(0, -1).split("\n").every((l) => /^baris \d+ -{10}$/.test(l))).toBe(true);
+    expect(
+      out
+        .slice(0, -1)
+        .split("\n")
+        .every((l) => /^baris \d+ -{10}$/.test(l)),
+    ).toBe(true);
   });
 
   it("does not split a surrogate pair", () => {

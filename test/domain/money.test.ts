@@ -132,10 +132,20 @@ describe("money", () => {
     expect(() => formatRupiah(1.5)).toThrow();
   });
   it.each([
-    ["50000", 50000], ["50.000", 50000], ["Rp50.000", 50000], ["rp 50.000", 50000], ["50rb", 50000], ["50 ribu", 50000],
-    ["50k", 50000], ["1,5jt", 1500000], ["2 juta", 2000000], ["1.000.000", 1000000],
+    ["50000", 50000],
+    ["50.000", 50000],
+    ["Rp50.000", 50000],
+    ["rp 50.000", 50000],
+    ["50rb", 50000],
+    ["50 ribu", 50000],
+    ["50k", 50000],
+    ["1,5jt", 1500000],
+    ["2 juta", 2000000],
+    ["1.000.000", 1000000],
   ])("parses %s", (text, value) => expect(parseRupiah(text)).toBe(value));
-  it.each(["", "abc", "50.00", "5,0000", "-5", "0", "1.5", "50rbu", "1e6", "99999999999999999999"])("refuses %s", (text) => expect(parseRupiah(text)).toBeNull());
+  it.each(["", "abc", "50.00", "5,0000", "-5", "0", "1.5", "50rbu", "1e6", "99999999999999999999"])("refuses %s", (text) =>
+    expect(parseRupiah(text)).toBeNull(),
+  );
   it("accepts a sign only when asked", () => {
     expect(parseRupiah("-5000", { signed: true })).toBe(-5000);
     expect(parseRupiah("+5rb", { signed: true })).toBe(5000);

@@ -9,11 +9,8 @@ describe("reasonText", () => {
     expect(reasonText(t, "id", "provider_error", "Nomor VA tidak terdaftar")).toBe("biller menjawab: Nomor VA tidak terdaftar");
   });
 
-  it.each([undefined, null, "", "  "])(
-    "a biller error whose words were dropped (%j) reads as our own reason, not an empty quote",
-    (message) => {
-      expect(reasonText(t, "id", "provider_error", message)).toBe(t("id", "reasons.failed"));
-      expect(reasonText(t, "en", "provider_error", message)).toBe(t("en", "reasons.failed"));
-    },
-  );
+  it.each([undefined, null, "", "  "])("a biller error whose words were dropped (%j) reads as our own reason, not an empty quote", (message) => {
+    expect(reasonText(t, "id", "provider_error", message)).toBe(t("id", "reasons.failed"));
+    expect(reasonText(t, "en", "provider_error", message)).toBe(t("en", "reasons.failed"));
+  });
 });

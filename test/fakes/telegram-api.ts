@@ -50,7 +50,24 @@ interface ApiFailure {
 
 type JsonObject = Record<string, unknown>;
 
-const SUPPORTED_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a", "tg-spoiler", "span", "blockquote", "tg-emoji"]);
+const SUPPORTED_TAGS = new Set([
+  "b",
+  "strong",
+  "i",
+  "em",
+  "u",
+  "ins",
+  "s",
+  "strike",
+  "del",
+  "code",
+  "pre",
+  "a",
+  "tg-spoiler",
+  "span",
+  "blockquote",
+  "tg-emoji",
+]);
 
 /**
  * Parses Telegram-style HTML: supported tags only, properly nested, `<`, `>` and `&` only as part of
@@ -82,7 +99,16 @@ export function parseTelegramHtml(html: string, allowedTags: ReadonlySet<string>
       const m = /^&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/.exec(html.slice(i));
       if (!m) return { ok: false, error: `can't parse entities: unsupported entity at byte offset ${i}` };
       const e = m[1]!;
-      out += e === "lt" ? "<" : e === "gt" ? ">" : e === "amp" ? "&" : e === "quot" ? '"' : String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      out +=
+        e === "lt"
+          ? "<"
+          : e === "gt"
+            ? ">"
+            : e === "amp"
+              ? "&"
+              : e === "quot"
+                ? '"'
+                : String.fromCodePoint(e.startsWith("#x") ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
       i += m[0].length;
       continue;
     }
@@ -239,7 +265,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     if (text.length > 4096) return { error_code: 400, description: "Bad Request: message is too long" };
     for (const row of buttonsOf(payload.reply_markup)) {
       for (const b of row) {
-        if (Buffer.byteLength(b.callback_data) > 64 || b.callback_data.length === 0) return { error_code: 400, description: "Bad Request: BUTTON_DATA_INVALID" };
+        if (Buffer.byteLength(b.callback_data) > 64 || b.callback_data.length === 0)
+          return { error_code: 400, description: "Bad Request: BUTTON_DATA_INVALID" };
       }
     }
     return { ok: true, text };
@@ -270,7 +297,11 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       case "getMe":
         return { ok: true, result: { ...botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } };
       case "getUpdates": {
-        if (webhookInfo) return fail({ error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+        if (webhookInfo)
+          return fail({
+            error_code: 409,
+            description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+          });
         if (typeof p.offset === "number") {
           confirmedBelow = Math.max(confirmedBelow, p.offset);
           events.emit("confirmed");
@@ -304,7 +335,11 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         if (!("ok" in checked)) return fail(checked);
         const buttons = buttonsOf(p.reply_markup);
         if (m.html === p.text && JSON.stringify(m.buttons) === JSON.stringify(buttons)) {
-          return fail({ error_code: 400, description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message" });
+          return fail({
+            error_code: 400,
+            description:
+              "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+          });
         }
         m.html = String(p.text);
         m.text = checked.text;
@@ -370,7 +405,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         await new Promise<void>((resolve) => hold.waiting.push(resolve));
       }
 
-      const queued = method === "getUpdates" ? undefined : (failures.get(method)?.length ? failures.get(method) : failures.get("*"));
+      const queued = method === "getUpdates" ? undefined : failures.get(method)?.length ? failures.get(method) : failures.get("*");
       const injected = queued?.shift();
       if (injected) {
         record(method, payload, injected.error_code);
@@ -394,7 +429,11 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
               resolve();
             },
             conflict: () => {
-              send(res, 409, { ok: false, error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" });
+              send(res, 409, {
+                ok: false,
+                error_code: 409,
+                description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+              });
               resolve();
             },
             timer: setTimeout(() => {

@@ -51,7 +51,10 @@ export interface PayerDriver {
 let seq = 0;
 
 /** A whole app on :memory: SQLite and an in-process simulator, with a fake clock and recording senders. */
-export async function setupApp(env: Record<string, string> = {}, opts: { settleMs?: number; clock?: FakeClock; databasePath?: string; simulatorDbPath?: string } = {}): Promise<Harness> {
+export async function setupApp(
+  env: Record<string, string> = {},
+  opts: { settleMs?: number; clock?: FakeClock; databasePath?: string; simulatorDbPath?: string } = {},
+): Promise<Harness> {
   const clock = opts.clock ?? fakeClock();
   const config = parseConfig({ DATABASE_PATH: opts.databasePath ?? ":memory:", LOG_LEVEL: "silent", CONSOLE: "true", ADMIN_TELEGRAM_IDS: "9000", ...env });
   const app = await createApp(config, {
@@ -63,18 +66,14 @@ export async function setupApp(env: Record<string, string> = {}, opts: { settleM
   });
   const sent: Sent[] = [];
   let n = 0;
-  const recorder: MessageSender = {
-    async send(address, message, replaced) {
-      return String(++n);
-    },
-  };
   for (const platform of ["telegram", "whatsapp", "console"] as const) {
-    app.delivery.registerSender(platform, {
+    const recorder: MessageSender = {
       async send(address, message, replaced) {
         sent.push({ platform, address, message, replaced });
-        return recorder.send(address, message, replaced);
+        return String(++n);
       },
-    });
+    };
+    app.delivery.registerSender(platform, recorder);
   }
 
   async function settle() {
@@ -141,14 +140,22 @@ export function checkInvariants(app: App): string[] {
   const problems: string[] = [];
   const negative = db.prepare("SELECT user_id, SUM(amount) AS b FROM ledger WHERE user_id IS NOT NULL GROUP BY user_id HAVING b < 0").all();
   if (negative.length) problems.push(`negative balances: ${JSON.stringify(negative)}`);
-  const holdsWithoutTx = db.prepare("SELECT l.id FROM ledger l LEFT JOIN transactions t ON t.ref = l.tx_ref WHERE l.kind IN ('hold','operator_payment','refund','adjustment') AND t.ref IS NULL").all();
+  const holdsWithoutTx = db
+    .prepare(
+      "SELECT l.id FROM ledger l LEFT JOIN transactions t ON t.ref = l.tx_ref WHERE l.kind IN ('hold','operator_payment','refund','adjustment') AND t.ref IS NULL",
+    )
+    .all();
   if (holdsWithoutTx.length) problems.push(`ledger rows without a transaction: ${holdsWithoutTx.length}`);
   const payingWithoutHold = db
-    .prepare("SELECT t.ref FROM transactions t WHERE t.status IN ('paying','pending','needs_review','paid','failed') AND t.total > 0 AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.tx_ref = t.ref AND l.kind IN ('hold','operator_payment'))")
+    .prepare(
+      "SELECT t.ref FROM transactions t WHERE t.status IN ('paying','pending','needs_review','paid','failed') AND t.total > 0 AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.tx_ref = t.ref AND l.kind IN ('hold','operator_payment'))",
+    )
     .all();
   if (payingWithoutHold.length) problems.push(`payments without a hold: ${JSON.stringify(payingWithoutHold)}`);
   const failedNotRefunded = db
-    .prepare("SELECT t.ref FROM transactions t WHERE t.status = 'failed' AND t.total > 0 AND (SELECT COUNT(*) FROM ledger l WHERE l.tx_ref = t.ref AND l.kind = 'refund') != 1")
+    .prepare(
+      "SELECT t.ref FROM transactions t WHERE t.status = 'failed' AND t.total > 0 AND (SELECT COUNT(*) FROM ledger l WHERE l.tx_ref = t.ref AND l.kind = 'refund') != 1",
+    )
     .all();
   if (failedNotRefunded.length) problems.push(`failed payments not refunded exactly once: ${JSON.stringify(failedNotRefunded)}`);
   const refundedNotFailed = db
@@ -156,7 +163,9 @@ export function checkInvariants(app: App): string[] {
     .all();
   if (refundedNotFailed.length) problems.push(`refunds on transactions that did not fail: ${JSON.stringify(refundedNotFailed)}`);
   const openPerBill = db
-    .prepare("SELECT product, customer_number, COUNT(*) AS n FROM transactions WHERE status IN ('paying','pending','needs_review') GROUP BY product, customer_number HAVING n > 1")
+    .prepare(
+      "SELECT product, customer_number, COUNT(*) AS n FROM transactions WHERE status IN ('paying','pending','needs_review') GROUP BY product, customer_number HAVING n > 1",
+    )
     .all();
   if (openPerBill.length) problems.push(`two open payments for one bill: ${JSON.stringify(openPerBill)}`);
   const overPaid = (app.simulator?.payCalls() ?? []).filter((c) => c.payCount > 1);
@@ -169,17 +178,21 @@ export function checkInvariants(app: App): string[] {
  * pay request not sent (what payments.pay commits before the request leaves).
  */
 export function crashAfterConfirm(app: App, ref: string, userId: number): void {
-  app.db.transaction(() => {
-    const tx = app.repos.transactions.get(ref)!;
-    const provider = app.router.get(tx.provider ?? "")!;
-    app.repos.transactions.startPay(ref, app.now(), provider.payTimeoutMs);
-    app.repos.ledger.post({ userId, amount: -(tx.total ?? 0), kind: "hold", txRef: ref, actor: "test", note: "payment hold", now: app.now() });
-  }).immediate();
+  app.db
+    .transaction(() => {
+      const tx = app.repos.transactions.get(ref)!;
+      const provider = app.router.get(tx.provider ?? "")!;
+      app.repos.transactions.startPay(ref, app.now(), provider.payTimeoutMs);
+      app.repos.ledger.post({ userId, amount: -(tx.total ?? 0), kind: "hold", txRef: ref, actor: "test", note: "payment hold", now: app.now() });
+    })
+    .immediate();
 }
 
 /** …and then the pay request sent, its answer lost with the process. */
 export async function crashAfterPayRequest(app: App, ref: string, userId: number): Promise<void> {
   crashAfterConfirm(app, ref, userId);
   const tx = app.repos.transactions.get(ref)!;
-  await app.router.get(tx.provider ?? "")!.pay({ ref, product: tx.product, customerNumber: tx.customer_number, ...(tx.months === null ? {} : { months: tx.months }), payToken: tx.pay_token! });
+  await app.router
+    .get(tx.provider ?? "")!
+    .pay({ ref, product: tx.product, customerNumber: tx.customer_number, ...(tx.months === null ? {} : { months: tx.months }), payToken: tx.pay_token! });
 }

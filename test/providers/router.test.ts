@@ -63,14 +63,17 @@ describe("provider router", () => {
     expect(router.capable("bpjs-kesehatan", 2).map((p) => p.name)).toEqual(["iak"]);
   });
 
-  it.each(["timeout", "network", "http_status", "bad_body", "maintenance"] as const)("fails an inquiry over to the next capable provider on unavailable (%s)", async (fault) => {
-    const first = fakeProvider("espay", kesehatanOneMonth, { status: "unavailable", fault });
-    const second = fakeProvider("iak", iakLike, BILL);
-    const router = createProviderRouter([first.provider, second.provider]);
-    expect(await router.inquire(kesehatan(1))).toEqual({ provider: "iak", outcome: BILL });
-    expect(first.inquiries).toHaveLength(1);
-    expect(second.inquiries).toEqual([kesehatan(1)]);
-  });
+  it.each(["timeout", "network", "http_status", "bad_body", "maintenance"] as const)(
+    "fails an inquiry over to the next capable provider on unavailable (%s)",
+    async (fault) => {
+      const first = fakeProvider("espay", kesehatanOneMonth, { status: "unavailable", fault });
+      const second = fakeProvider("iak", iakLike, BILL);
+      const router = createProviderRouter([first.provider, second.provider]);
+      expect(await router.inquire(kesehatan(1))).toEqual({ provider: "iak", outcome: BILL });
+      expect(first.inquiries).toHaveLength(1);
+      expect(second.inquiries).toEqual([kesehatan(1)]);
+    },
+  );
 
   it("does not fail over on a rejection: the bill itself was refused", async () => {
     const rejected: InquiryOutcome = { status: "rejected", reason: "already_paid", code: "01" };

@@ -1,7 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { type Harness, type PayerDriver, checkInvariants, crashAfterConfirm, setupApp } from "../helpers/app-harness.ts";
-
+import { type Harness, type PayerDriver, checkInvariants, crashAfterConfirm } from "../helpers/app-harness.ts";
 
 function userOf(h: Harness, id: string) {
   return h.app.repos.users.findByIdentity("telegram", id)!;
@@ -15,10 +14,25 @@ async function payPending(p: PayerDriver, number: string): Promise<string> {
   await p.say(number);
   await p.tap("months:1");
   await p.tapLike("pay:");
-  return (p.messages().map((m) => m.text).join(" ").match(/LK[0-9A-Z]{12}/g) ?? []).at(-1)!;
+  return (
+    p
+      .messages()
+      .map((m) => m.text)
+      .join(" ")
+      .match(/LK[0-9A-Z]{12}/g) ?? []
+  ).at(-1)!;
 }
 
-const ADMIN_COMMANDS = ["/topup {u} 50000", "/koreksi {u} -1000 salah", "/user {u}", "/tx {ref}", "/pending", "/resolve {ref} failed", "/stats", "/produk off bpjs-denda"];
+const ADMIN_COMMANDS = [
+  "/topup {u} 50000",
+  "/koreksi {u} -1000 salah",
+  "/user {u}",
+  "/tx {ref}",
+  "/pending",
+  "/resolve {ref} failed",
+  "/stats",
+  "/produk off bpjs-denda",
+];
 
 describe("admin commands", () => {
   it("non-admins get the ordinary unknown-command answer and nothing happens", async ({ bot }) => {
@@ -27,14 +41,24 @@ describe("admin commands", () => {
     await payer.say("/saldo");
     const ref = await payPending(payer, "8801234561039");
     const u = userOf(h, "8001").public_id;
-    const before = h.app.db.prepare("SELECT (SELECT COUNT(*) FROM ledger WHERE kind != 'demo') AS l, (SELECT COUNT(*) FROM audit) AS a, (SELECT COUNT(*) FROM product_switches) AS p").get();
+    const before = h.app.db
+      .prepare(
+        "SELECT (SELECT COUNT(*) FROM ledger WHERE kind != 'demo') AS l, (SELECT COUNT(*) FROM audit) AS a, (SELECT COUNT(*) FROM product_switches) AS p",
+      )
+      .get();
     const intruder = h.payer("8002");
     for (const c of ADMIN_COMMANDS) {
       expect(await intruder.say(c.replace("{u}", u).replace("{ref}", ref))).toContain("Perintah tidak dikenal");
     }
     // A prefix or suffix of an admin id is not an admin.
     for (const id of ["900", "90000", "19000"]) expect(await h.payer(id).say(`/topup ${u} 50000`)).toContain("Perintah tidak dikenal");
-    expect(h.app.db.prepare("SELECT (SELECT COUNT(*) FROM ledger WHERE kind != 'demo') AS l, (SELECT COUNT(*) FROM audit) AS a, (SELECT COUNT(*) FROM product_switches) AS p").get()).toEqual(before);
+    expect(
+      h.app.db
+        .prepare(
+          "SELECT (SELECT COUNT(*) FROM ledger WHERE kind != 'demo') AS l, (SELECT COUNT(*) FROM audit) AS a, (SELECT COUNT(*) FROM product_switches) AS p",
+        )
+        .get(),
+    ).toEqual(before);
     expect(h.app.repos.transactions.get(ref)!.status).toBe("pending");
   });
 
@@ -125,7 +149,9 @@ describe("admin commands", () => {
     await payPending(a, "8801234560000");
     await payPending(h.payer("8007"), "8801234560002");
     await payPending(h.payer("8008"), "8801234561039"); // pending
-    const paid = h.app.db.prepare("SELECT SUM(total) AS v, SUM(fee + price - provider_cost) AS m, COUNT(*) AS n FROM transactions WHERE status = 'paid'").get() as { v: number; m: number; n: number };
+    const paid = h.app.db
+      .prepare("SELECT SUM(total) AS v, SUM(fee + price - provider_cost) AS m, COUNT(*) AS n FROM transactions WHERE status = 'paid'")
+      .get() as { v: number; m: number; n: number };
     expect(paid.n).toBe(2);
     const text = await h.payer("9000").say("/stats");
     const money = (n: number) => `Rp${n.toLocaleString("de-DE")}`;
@@ -139,10 +165,20 @@ describe("admin commands", () => {
     await admin.say("/produk off bpjs-denda");
     const p = h.payer("8009");
     await p.say("/start");
-    expect(p.last().choices!.flat().map((c) => c.id)).not.toContain("product:bpjs-denda");
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .map((c) => c.id),
+    ).not.toContain("product:bpjs-denda");
     await admin.say("/produk on bpjs-denda");
     await p.say("menu");
-    expect(p.last().choices!.flat().map((c) => c.id)).toContain("product:bpjs-denda");
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .map((c) => c.id),
+    ).toContain("product:bpjs-denda");
   });
 
   it("the console user is an admin", async ({ bot }) => {
@@ -160,7 +196,11 @@ describe("admin verdicts and the provider", () => {
     await payer.tap("product:bpjs-kesehatan");
     await payer.say("8801234560000");
     await payer.tap("months:1");
-    const ref = payer.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    const ref = payer
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!
+      .id.slice(4);
     crashAfterConfirm(h.app, ref, userOf(h, "8101").id);
     const admin = h.payer("9000");
     expect(await admin.say(`/resolve ${ref} failed`)).toContain("masih dalam perjalanan");
@@ -175,7 +215,11 @@ describe("admin verdicts and the provider", () => {
       await payer.tap("product:bpjs-kesehatan");
       await payer.say(`880123456${id}`);
       await payer.tap("months:1");
-      const ref = payer.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+      const ref = payer
+        .last()
+        .choices!.flat()
+        .find((c) => c.id.startsWith("pay:"))!
+        .id.slice(4);
       crashAfterConfirm(h.app, ref, userOf(h, id).id);
       return ref;
     };
@@ -222,6 +266,11 @@ describe("admin verdicts and the provider", () => {
     h.app.payments.settle(row.ref, { kind: "paid", receipt: {} }, "reconciler");
     await h.settle();
     expect(h.app.repos.transactions.get(ref)!.status).toBe("failed");
-    expect(h.sent.filter((s) => s.address === "9000").map((s) => s.message.text).join("\n")).toContain("KONFLIK");
+    expect(
+      h.sent
+        .filter((s) => s.address === "9000")
+        .map((s) => s.message.text)
+        .join("\n"),
+    ).toContain("KONFLIK");
   });
 });

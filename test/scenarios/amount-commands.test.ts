@@ -1,9 +1,8 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { setupApp, type Harness } from "../helpers/app-harness.ts";
+import { type Harness } from "../helpers/app-harness.ts";
 
 /** Amounts typed in commands follow Indonesian writing; an ambiguous one is refused with an example. */
-
 
 const balanceOf = (h: Harness, id: string) => h.app.repos.ledger.balance(h.app.repos.users.findByIdentity("telegram", id)!.id);
 

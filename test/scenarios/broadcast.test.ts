@@ -7,7 +7,7 @@ import { inTransaction } from "../../src/db/open.ts";
 import type { BroadcastChannel } from "../../src/admin/broadcast/channel.ts";
 import { SendError } from "../../src/domain/delivery/send-error.ts";
 import { createPacedChannel } from "../../src/admin/broadcast/paced-channel.ts";
-import { fakeClock, setupApp, type Harness } from "../helpers/app-harness.ts";
+import { fakeClock, type Harness } from "../helpers/app-harness.ts";
 
 /** Many users straight into the database, the way months of use would leave them. */
 function seedUsers(h: Harness, n: number, platform: "telegram" | "whatsapp" = "telegram", from = 100_000): void {
@@ -56,7 +56,14 @@ describe("broadcast", () => {
     const { channel, sent } = recordingChannel({ blocked, fail: new Set(["100009"]) });
     h.app.broadcastRunner.register("telegram", channel);
     const id = await broadcast(h, "Iuran jatuh tempo tanggal 10 <b>ya</b> & jangan lupa");
-    const counts = Object.fromEntries((h.app.db.prepare("SELECT state, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state").all(id) as { state: string; n: number }[]).map((r) => [r.state, r.n]));
+    const counts = Object.fromEntries(
+      (
+        h.app.db.prepare("SELECT state, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY state").all(id) as {
+          state: string;
+          n: number;
+        }[]
+      ).map((r) => [r.state, r.n]),
+    );
     // 2000 seeded + the admin + the opted-out payer (also seeded) → 2001 users.
     expect(counts).toEqual({ sent: 2001 - 1 - 2 - 1, skipped: 1, blocked: 2, failed: 1 });
     expect(new Set(sent).size).toBe(sent.length);
@@ -192,16 +199,19 @@ describe("broadcast", () => {
     seedUsers(h, 10, "whatsapp");
     const delays: number[] = [];
     let sends = 0;
-    h.app.broadcastRunner.register("whatsapp", createPacedChannel({
-      minDelayMs: 3000,
-      maxDelayMs: 6000,
-      dailyCap: 5,
-      random: () => 0.5,
-      sleep: async (ms) => void delays.push(ms),
-      send: async () => {
-        sends++;
-      },
-    }));
+    h.app.broadcastRunner.register(
+      "whatsapp",
+      createPacedChannel({
+        minDelayMs: 3000,
+        maxDelayMs: 6000,
+        dailyCap: 5,
+        random: () => 0.5,
+        sleep: async (ms) => void delays.push(ms),
+        send: async () => {
+          sends++;
+        },
+      }),
+    );
     await broadcast(h, "halo");
     expect(sends).toBe(5); // the daily cap
     expect(delays.every((d) => d >= 3000 && d <= 6000)).toBe(true);

@@ -1,7 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { checkInvariants, setupApp, type Harness } from "../helpers/app-harness.ts";
-
+import { checkInvariants } from "../helpers/app-harness.ts";
 
 describe("a full payment through the engine", () => {
   it("pays BPJS Kesehatan by taps and shows a receipt", async ({ bot }) => {

@@ -2,8 +2,7 @@ import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import type { PaymentProvider } from "../../src/providers/port.ts";
 import { formatRupiah } from "../../src/domain/money.ts";
-import { checkInvariants, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-
+import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
 async function toBill(p: PayerDriver, number = "8801234560000"): Promise<void> {
   await p.say("/start");
@@ -12,7 +11,11 @@ async function toBill(p: PayerDriver, number = "8801234560000"): Promise<void> {
   await p.tap("months:1");
 }
 
-const adminTexts = (h: Harness) => h.sent.filter((s) => s.address === "9000").map((s) => s.message.text).join("\n");
+const adminTexts = (h: Harness) =>
+  h.sent
+    .filter((s) => s.address === "9000")
+    .map((s) => s.message.text)
+    .join("\n");
 const balance = (h: Harness, id: string) => h.app.repos.ledger.balance(h.app.repos.users.findByIdentity("telegram", id)!.id);
 
 describe("money edges", () => {
@@ -51,7 +54,14 @@ describe("money edges", () => {
       return { ...out, receipt: reported === undefined ? rest : { ...rest, price: reported } };
     };
   }
-  const paidRow = (h: Harness) => h.app.db.prepare("SELECT status, price, paid_price, total, review_reason FROM transactions").get() as { status: string; price: number; paid_price: number | null; total: number; review_reason: string | null };
+  const paidRow = (h: Harness) =>
+    h.app.db.prepare("SELECT status, price, paid_price, total, review_reason FROM transactions").get() as {
+      status: string;
+      price: number;
+      paid_price: number | null;
+      total: number;
+      review_reason: string | null;
+    };
 
   it("a price that went up a little is absorbed by the operator: the payer is charged exactly the total they confirmed", async ({ bot }) => {
     const h = await bot();
@@ -118,7 +128,12 @@ describe("money edges", () => {
   it("a provider's 5 KB refusal reaches the payer as a short excerpt", async ({ bot }) => {
     const h = await bot();
     const provider = h.app.router.get("simulator") as PaymentProvider;
-    (provider as { inquire: PaymentProvider["inquire"] }).inquire = async () => ({ status: "rejected", reason: "provider_error", code: "92", message: "SYSTEM ERROR ".repeat(400) });
+    (provider as { inquire: PaymentProvider["inquire"] }).inquire = async () => ({
+      status: "rejected",
+      reason: "provider_error",
+      code: "92",
+      message: "SYSTEM ERROR ".repeat(400),
+    });
     const p = h.payer("9107");
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");

@@ -1,7 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-
+import { type PayerDriver } from "../helpers/app-harness.ts";
 
 async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.say("/start");
@@ -10,7 +9,10 @@ async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.tap("months:1");
   await p.tapLike("pay:");
   // The receipt names the ref (the message after it offers to save the number).
-  return [...p.messages()].reverse().find((m) => /LK[0-9A-Z]{12}/.test(m.text))!.text.match(/LK[0-9A-Z]{12}/)![0];
+  return [...p.messages()]
+    .reverse()
+    .find((m) => /LK[0-9A-Z]{12}/.test(m.text))!
+    .text.match(/LK[0-9A-Z]{12}/)![0];
 }
 
 describe("payer commands", () => {
@@ -75,7 +77,10 @@ describe("payer commands", () => {
     await p.say("/start");
     const ask = await p.tap("product:bpjs-kesehatan");
     expect(ask).toContain("Ketik nomor");
-    const saved = p.last().choices!.flat().find((c) => c.id.startsWith("saved:"))!;
+    const saved = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("saved:"))!;
     expect(saved.label).toContain("Ibu");
     expect(await p.tap(saved.id, { nonce: p.last().nonce })).toContain("berapa bulan");
     await p.say("/simpan");
@@ -103,7 +108,12 @@ describe("payer commands", () => {
     await p.tap("product:bpjs-kesehatan");
     await p.say("8801234560000");
     expect(await p.say("hmm?")).toContain("belum mengerti");
-    expect(p.last().choices!.flat().some((c) => c.id.startsWith("months:"))).toBe(true);
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .some((c) => c.id.startsWith("months:")),
+    ).toBe(true);
   });
 
   it("the session expires after inactivity and says so", async ({ bot }) => {
@@ -184,7 +194,10 @@ describe("payer commands", () => {
     await p.tap("product:bpjs-kesehatan");
     await p.say("8801234560103"); // inquiry times out: a "check again" button
     const failed = await p.tap("months:1");
-    const retry = p.last().choices!.flat().find((c) => c.id.startsWith("recheck:"))!;
+    const retry = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("recheck:"))!;
     expect(failed).toBeTruthy();
     await p.say("/hapus");
     await p.tap("erase:yes", { nonce: p.last().nonce });
@@ -201,7 +214,8 @@ describe("payer commands", () => {
     const p = h.payer("6019");
     await p.say("/saldo");
     const user = h.app.repos.users.findByIdentity("telegram", "6019")!;
-    for (let i = 0; i < 60; i++) h.app.repos.savedNumbers.save(user.id, "bpjs-kesehatan", `88012345${String(i).padStart(5, "0")}`, `Keluarga nomor ${i} ${"x".repeat(14)}`, h.clock.now());
+    for (let i = 0; i < 60; i++)
+      h.app.repos.savedNumbers.save(user.id, "bpjs-kesehatan", `88012345${String(i).padStart(5, "0")}`, `Keluarga nomor ${i} ${"x".repeat(14)}`, h.clock.now());
     let text = await p.say("/simpan");
     const seen = new Set<string>();
     for (let page = 1; page <= 8; page++) {
@@ -266,7 +280,14 @@ describe("identity", () => {
   it("a person seen by one id and then by another (an alias) keeps one balance", async ({ bot }) => {
     const h = await bot();
     await h.app.engine.handle({ platform: "whatsapp", userId: "123@lid", address: "123@lid", messageId: "w1", text: "/saldo" });
-    await h.app.engine.handle({ platform: "whatsapp", userId: "6281234@s.whatsapp.net", aliases: ["123@lid"], address: "6281234@s.whatsapp.net", messageId: "w2", text: "/saldo" });
+    await h.app.engine.handle({
+      platform: "whatsapp",
+      userId: "6281234@s.whatsapp.net",
+      aliases: ["123@lid"],
+      address: "6281234@s.whatsapp.net",
+      messageId: "w2",
+      text: "/saldo",
+    });
     await h.app.engine.handle({ platform: "whatsapp", userId: "6281234@s.whatsapp.net", address: "6281234@s.whatsapp.net", messageId: "w3", text: "/saldo" });
     await h.settle();
     expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM users").get()).toEqual({ n: 1 });
@@ -322,9 +343,21 @@ describe("review fixes", () => {
     const h = await bot();
     await h.app.engine.handle({ platform: "whatsapp", userId: "111@lid", address: "111@lid", messageId: "s1", text: "/saldo" });
     await h.app.engine.handle({ platform: "whatsapp", userId: "6281@s.whatsapp.net", address: "6281@s.whatsapp.net", messageId: "s2", text: "/saldo" });
-    await h.app.engine.handle({ platform: "whatsapp", userId: "6281@s.whatsapp.net", aliases: ["111@lid"], address: "6281@s.whatsapp.net", messageId: "s3", text: "/saldo" });
+    await h.app.engine.handle({
+      platform: "whatsapp",
+      userId: "6281@s.whatsapp.net",
+      aliases: ["111@lid"],
+      address: "6281@s.whatsapp.net",
+      messageId: "s3",
+      text: "/saldo",
+    });
     await h.settle();
-    expect(h.sent.filter((s) => s.platform === "console").map((s) => s.message.text).join("\n")).toContain("dua akun");
+    expect(
+      h.sent
+        .filter((s) => s.platform === "console")
+        .map((s) => s.message.text)
+        .join("\n"),
+    ).toContain("dua akun");
     expect(h.app.db.prepare("SELECT COUNT(*) AS n FROM users").get()).toEqual({ n: 2 });
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { inTransaction } from "../../src/db/open.ts";
-import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
 async function toBill(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.say("/start");
@@ -26,7 +26,10 @@ describe("double confirms", () => {
     const h = await bot();
     const p = h.payer("4001");
     await toBill(p);
-    const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    const pay = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!;
     const nonce = p.last().nonce!;
     await p.tap(pay.id, { nonce });
     const second = await p.tap(pay.id, { nonce });
@@ -39,7 +42,10 @@ describe("double confirms", () => {
     const h = await bot();
     const p = h.payer("4002");
     await toBill(p);
-    const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    const pay = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!;
     const nonce = p.last().nonce!;
     await p.tap(pay.id, { nonce, messageId: "upd-77" });
     const again = await p.tap(pay.id, { nonce, messageId: "upd-77" });
@@ -51,7 +57,10 @@ describe("double confirms", () => {
     const h = await bot();
     const p = h.payer("4003");
     await toBill(p);
-    const pay = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!;
+    const pay = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!;
     const nonce = p.last().nonce!;
     const ev = (id: string) => ({ platform: "telegram" as const, userId: "4003", address: "4003", messageId: id, choice: { id: pay.id, nonce } });
     await Promise.all([h.app.engine.handle(ev("a")), h.app.engine.handle(ev("b")), h.app.engine.handle(ev("c"))]);
@@ -110,7 +119,12 @@ describe("double confirms", () => {
     const p = h.payer("4009");
     const bill = await toBill(p);
     expect(bill).toContain("belum cukup");
-    expect(p.last().choices!.flat().some((c) => c.id.startsWith("pay:"))).toBe(false);
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .some((c) => c.id.startsWith("pay:")),
+    ).toBe(false);
     expect(payCount(h)).toBe(0);
   });
 });
@@ -140,7 +154,11 @@ describe("restarts at every step", () => {
     const h1 = await bot({}, { ...f, clock });
     const p = h1.payer("5002");
     await toBill(p);
-    const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    const ref = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!
+      .id.slice(4);
     // The confirm commits (hold + paying), then the process dies before the request leaves.
     crashAfterConfirm(h1.app, ref, h1.app.repos.users.findByIdentity("telegram", "5002")!.id);
     const h2 = await bot({}, { ...f, clock });
@@ -164,7 +182,11 @@ describe("restarts at every step", () => {
     const h1 = await bot({}, { ...f, clock });
     const p = h1.payer("5003");
     await toBill(p);
-    const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    const ref = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!
+      .id.slice(4);
     await crashAfterPayRequest(h1.app, ref, h1.app.repos.users.findByIdentity("telegram", "5003")!.id); // the answer is lost with the process
     const h2 = await bot({}, { ...f, clock });
     await h2.app.reconciler.recoverAfterRestart();
@@ -200,7 +222,10 @@ describe("restarts at every step", () => {
     const f = files();
     const clock = fakeClock();
     const h1 = await bot({}, { ...f, clock });
-    const userId = inTransaction(h1.app.db, () => h1.app.repos.users.create({ platform: "telegram", externalId: "5005", address: "5005", locale: "id", now: clock.now() }).id);
+    const userId = inTransaction(
+      h1.app.db,
+      () => h1.app.repos.users.create({ platform: "telegram", externalId: "5005", address: "5005", locale: "id", now: clock.now() }).id,
+    );
     h1.app.repos.outbox.enqueue({ platform: "telegram", address: "5005", userId, message: { text: "halo" }, now: clock.now() });
     const h2 = await bot({}, { ...f, clock });
     await h2.app.outbox.flush();
@@ -236,7 +261,11 @@ describe("faults inside the bot", () => {
     const h = await bot();
     const p = h.payer("5103");
     await toBill(p);
-    const ref = p.last().choices!.flat().find((c) => c.id.startsWith("pay:"))!.id.slice(4);
+    const ref = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!
+      .id.slice(4);
     crashAfterConfirm(h.app, ref, h.app.repos.users.findByIdentity("telegram", "5103")!.id);
     h.clock.advance(5 * 60_000);
     await h.app.reconciler.runDue();

@@ -1,7 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { checkInvariants, setupApp, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-
+import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 
 const PRODUCTS = [
   { product: "bpjs-kesehatan", base: "880123456", months: 2 },
@@ -68,7 +67,12 @@ describe.each(PRODUCTS)("$product through every sandbox scenario", ({ product, b
     const p = h.payer("2004");
     const text = await inquire(p, product, `${base}0103`, months);
     expect(text).toContain("Silakan coba lagi");
-    expect(p.last().choices?.flat().some((c) => c.id.startsWith("recheck:"))).toBe(true);
+    expect(
+      p
+        .last()
+        .choices?.flat()
+        .some((c) => c.id.startsWith("recheck:")),
+    ).toBe(true);
   });
 
   it("1037 payment failed: pending, then the reconciler refunds once and tells the payer", async ({ bot }) => {

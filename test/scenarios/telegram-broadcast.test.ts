@@ -1,7 +1,5 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
-
 
 describe("telegram: broadcast through the shared limiter", () => {
   it("delivers an announcement once each, marks the blocked, edits the admin's progress in place", async ({ telegram }) => {

@@ -24,10 +24,6 @@ async function toBill(harness: TelegramHarness, id: number, number = "8801234560
   return p;
 }
 
-function payCountOk(harness: TelegramHarness): boolean {
-  return harness.h.app.simulator!.payCalls().every((c) => c.payCount <= 1);
-}
-
 describe("telegram: exactly-once effects", () => {
   it("a double tap on Pay pays once", async () => {
     th = await startTelegramHarness();
@@ -169,7 +165,9 @@ describe("telegram: nothing lost", () => {
     th.clock.advance(20_000);
     await th.h.app.reconciler.runDue();
     await th.transport.idle();
-    const after = th.fake.calls.slice(before).filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === 4303);
+    const after = th.fake.calls
+      .slice(before)
+      .filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && Number(c.payload.chat_id) === 4303);
     expect(after.length).toBeGreaterThan(0);
     expect(p.screen().join("\n")).toMatch(/Pembayaran berhasil/);
     expect(checkInvariants(th.h.app)).toEqual([]);
@@ -269,7 +267,12 @@ describe("telegram: API faults", () => {
     const p = th.user(4504);
     th.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 30);
     await p.say("/start");
-    const row = () => th!.h.app.db.prepare("SELECT attempts, sent_at, failed_at FROM outbox WHERE address = '4504' ORDER BY id DESC LIMIT 1").get() as { attempts: number; sent_at: number | null; failed_at: number | null };
+    const row = () =>
+      th!.h.app.db.prepare("SELECT attempts, sent_at, failed_at FROM outbox WHERE address = '4504' ORDER BY id DESC LIMIT 1").get() as {
+        attempts: number;
+        sent_at: number | null;
+        failed_at: number | null;
+      };
     for (let i = 0; i < 20 && row().sent_at === null; i++) {
       expect(row().failed_at).toBeNull();
       th.clock.advance(15_000);
@@ -329,7 +332,13 @@ describe("telegram: webhook mode", () => {
     const url = `http://127.0.0.1:${th.transport.webhookPort}/tg/hook`;
     const update = {
       update_id: 777001,
-      message: { message_id: 1, date: 1, chat: { id: 4701, type: "private", first_name: "W" }, from: { id: 4701, is_bot: false, first_name: "W" }, text: "/start" },
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: 4701, type: "private", first_name: "W" },
+        from: { id: 4701, is_bot: false, first_name: "W" },
+        text: "/start",
+      },
     };
     const post = (headers: Record<string, string>, body: unknown = update) =>
       fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

@@ -1,8 +1,7 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { parseTelegramHtml } from "../fakes/telegram-api.ts";
-import { SAFE_TAGS, htmlProblems, startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
-
+import { SAFE_TAGS, htmlProblems } from "../transports/telegram/harness.ts";
 
 describe("telegram: HTML that never breaks Telegram's parser", () => {
   for (const locale of ["id", "en"] as const) {

@@ -1,8 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { checkInvariants } from "../helpers/app-harness.ts";
-import { startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
-
 
 describe("telegram: full payments over HTTP", () => {
   it("pays BPJS Kesehatan with months chosen, editing the bill into its outcome", async ({ telegram }) => {
@@ -20,7 +18,10 @@ describe("telegram: full payments over HTTP", () => {
     const bill = await p.tap("months:3");
     expect(bill).toContain("Total");
     const billMessage = th.fake.botMessages(4101).at(-1)!;
-    expect(billMessage.buttons.flat().map((b) => b.callback_data)).toEqual([expect.stringMatching(/^\d+\|pay:LK[0-9A-Z]{12}$/), expect.stringMatching(/^\d+\|cancel:LK[0-9A-Z]{12}$/)]);
+    expect(billMessage.buttons.flat().map((b) => b.callback_data)).toEqual([
+      expect.stringMatching(/^\d+\|pay:LK[0-9A-Z]{12}$/),
+      expect.stringMatching(/^\d+\|cancel:LK[0-9A-Z]{12}$/),
+    ]);
 
     const receipt = await p.tap("pay:");
     expect(receipt).toMatch(/Pembayaran berhasil/);

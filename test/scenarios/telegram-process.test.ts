@@ -69,7 +69,12 @@ async function crashBetweenFetchAndHandle(entry: string): Promise<void> {
   expect(await first.exited).toBeNull();
   hold.release();
   expect(fake.unconfirmed()).not.toContain(tap.updateId); // Telegram will not send it again
-  expect(fake.botMessages(payer.id).map((m) => m.text).join("\n")).not.toMatch(/Ketik nomor peserta/);
+  expect(
+    fake
+      .botMessages(payer.id)
+      .map((m) => m.text)
+      .join("\n"),
+  ).not.toMatch(/Ketik nomor peserta/);
 
   const second = startBot(entry, fake, tmp.db, tmp.dir);
   const asked = await fake.waitForCall(

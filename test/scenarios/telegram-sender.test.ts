@@ -1,8 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { SendError } from "../../src/domain/delivery/send-error.ts";
-import { startTelegramHarness, type TelegramHarness } from "../transports/telegram/harness.ts";
-
 
 describe("telegram sender", () => {
   it("edits the replaced message, treats 'not modified' as done, and sends anew when the old one is gone", async ({ telegram }) => {
@@ -46,7 +44,9 @@ describe("telegram sender", () => {
     const err = await th.transport.sender.send("5004", { text: "hi" }, null).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SendError);
     expect((err as SendError).kind).toBe("permanent");
-    await expect(th.transport.sender.send("5004", { text: "hi", nonce: 1, choices: [[{ id: "x".repeat(70), label: "X" }]] }, null)).rejects.toMatchObject({ kind: "permanent" });
+    await expect(th.transport.sender.send("5004", { text: "hi", nonce: 1, choices: [[{ id: "x".repeat(70), label: "X" }]] }, null)).rejects.toMatchObject({
+      kind: "permanent",
+    });
   });
 
   it("broadcast channel: blocked → blocked, lasting 429 → retry_after, a 5xx is not repeated", async ({ telegram }) => {

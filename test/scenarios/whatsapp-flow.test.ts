@@ -214,7 +214,11 @@ describe("WhatsApp transport: sending through the outbox", () => {
     // like a settlement notice would); the reply waits in the outbox.
     await s.h.app.engine.handle({ platform: "whatsapp", userId: PN, address: PN, messageId: "other-path", text: "3" });
     await s.h.settle();
-    const row = s.h.app.db.prepare("SELECT attempts, last_error, sent_at FROM outbox ORDER BY id DESC LIMIT 1").get() as { attempts: number; last_error: string; sent_at: number | null };
+    const row = s.h.app.db.prepare("SELECT attempts, last_error, sent_at FROM outbox ORDER BY id DESC LIMIT 1").get() as {
+      attempts: number;
+      last_error: string;
+      sent_at: number | null;
+    };
     expect(row).toMatchObject({ attempts: 0, last_error: "WhatsApp is not connected", sent_at: null });
     await expect(s.h.app.outbox.senderOf("whatsapp")!.send(PN, { text: "x" }, null)).rejects.toThrow("WhatsApp is not connected");
 
@@ -230,7 +234,10 @@ describe("WhatsApp transport: sending through the outbox", () => {
   it("a socket error during a send is a normal error (retried), not a permanent one", async () => {
     const s = await setup();
     s.sock.failSends = true;
-    const err = await s.h.app.outbox.senderOf("whatsapp")!.send(PN, { text: "x" }, null).catch((e: unknown) => e);
+    const err = await s.h.app.outbox
+      .senderOf("whatsapp")!
+      .send(PN, { text: "x" }, null)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).name).not.toBe("PermanentSendError");
   });

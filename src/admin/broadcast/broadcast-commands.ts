@@ -30,10 +30,12 @@ export function createBroadcastCommands(deps: { repos: Repos; broadcasts: Broadc
       now: turn.now,
     });
     turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify({ kind: "broadcast", id: b.id }) };
-    turn.say(t(l, "admin.broadcast_preview", { audience, count: b.total, text }), [[
-      { id: choiceIds.adminYes(), label: t(l, "admin.broadcast_send_button", { count: b.total }) },
-      { id: choiceIds.adminNo(), label: t(l, "admin.no_button") },
-    ]]);
+    turn.say(t(l, "admin.broadcast_preview", { audience, count: b.total, text }), [
+      [
+        { id: choiceIds.adminYes(), label: t(l, "admin.broadcast_send_button", { count: b.total }) },
+        { id: choiceIds.adminNo(), label: t(l, "admin.no_button") },
+      ],
+    ]);
   }
 
   function confirm(turn: Turn, id: number): void {

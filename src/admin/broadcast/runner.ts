@@ -7,10 +7,11 @@ import type { Notifier } from "../../domain/notifier.ts";
 import { startOfWibDay } from "../../domain/wib-time.ts";
 import { localeOr, type Locale, type Translate } from "../../i18n.ts";
 import type { BroadcastRepo, RecipientRow } from "../../db/broadcasts-repo.ts";
-import { SendError, sendFailureOf } from "../../domain/delivery/send-error.ts";
+import { type SendError, sendFailureOf } from "../../domain/delivery/send-error.ts";
 import type { BroadcastChannel } from "./channel.ts";
 
-type Outcome = { state: "sent" } | { state: "failed"; error: string } | { state: "blocked" } | { state: "pending"; retryAfterMs: number } | { state: "stop"; error: string };
+type Outcome =
+  { state: "sent" } | { state: "failed"; error: string } | { state: "blocked" } | { state: "pending"; retryAfterMs: number } | { state: "stop"; error: string };
 
 /**
  * Delivers broadcasts in the background, one lane per platform, a page at a time. Each recipient
@@ -94,7 +95,8 @@ export function createBroadcastRunner(deps: {
         if (!b || b.status !== "running" || stopped) return "stopped";
         const channel = channels.get(platform);
         if (!channel) return "waiting";
-        if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())) + (done?.claimed.length ?? 0))) return "waiting";
+        if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())) + (done?.claimed.length ?? 0)))
+          return "waiting";
         const previous: { claimed: RecipientRow[]; outcomes: Outcome[] } | null = done;
         done = null;
         type Step = { claimed: RecipientRow[]; result: { retryAfter: number; stop: string | null } };

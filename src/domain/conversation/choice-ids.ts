@@ -84,5 +84,8 @@ export function parseChoice(id: string): ParsedChoice | null {
 
 /** Choices that name their own subject (a ref, a request id) are checked against the database, not the menu. */
 export function isSelfIdentifying(choice: ParsedChoice): boolean {
-  return ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu"].includes(choice.kind) && !(choice.kind === "cancel" && choice.ref === undefined);
+  return (
+    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu"].includes(choice.kind) &&
+    !(choice.kind === "cancel" && choice.ref === undefined)
+  );
 }

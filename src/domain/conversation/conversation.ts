@@ -182,4 +182,3 @@ function saveNumber(ctx: ConversationContext, turn: Turn, text: string): void {
   turn.state = { ...turn.state, step: "idle", ref: undefined };
   turn.say(ctx.t(turn.locale, "saved.saved", { label }), [[menuChoice(ctx, turn)]]);
 }
-

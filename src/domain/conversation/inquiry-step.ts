@@ -32,7 +32,10 @@ export function startInquiry(ctx: ConversationContext, turn: Turn): void {
   // many different payers may look one number up (so no single account can block a number either).
   const hourAgo = turn.now - 3_600_000;
   const limit = ctx.settings.inquiryLimitPerHour;
-  if (repos.transactions.countByUserSince(turn.user.id, hourAgo) >= limit || repos.transactions.otherPayersForNumberSince(number, hourAgo, turn.user.id) >= limit) {
+  if (
+    repos.transactions.countByUserSince(turn.user.id, hourAgo) >= limit ||
+    repos.transactions.otherPayersForNumberSince(number, hourAgo, turn.user.id) >= limit
+  ) {
     turn.say(t(l, "flow.inquiry_limit"));
     showMainMenu(ctx, turn);
     return;
@@ -54,7 +57,11 @@ export function afterInquiry(ctx: ConversationContext, turn: Turn, tx: TxRow): v
     turn.state = { ...turn.state, step: "confirming" };
     const text = billSummary(t, l, tx, balance);
     if (balance < total) {
-      turn.say(`${text}\n\n${t(l, "flow.insufficient", { balance: formatRupiah(balance), total: formatRupiah(total) })}`, [[{ id: choiceIds.command("balance"), label: t(l, "menu.balance") }], [cancelChoice(ctx, turn, tx.ref)]], `bill:${tx.ref}`);
+      turn.say(
+        `${text}\n\n${t(l, "flow.insufficient", { balance: formatRupiah(balance), total: formatRupiah(total) })}`,
+        [[{ id: choiceIds.command("balance"), label: t(l, "menu.balance") }], [cancelChoice(ctx, turn, tx.ref)]],
+        `bill:${tx.ref}`,
+      );
       return;
     }
     turn.say(text, billChoices(ctx, turn, tx.ref, total), `bill:${tx.ref}`);

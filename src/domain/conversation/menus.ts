@@ -33,7 +33,10 @@ export function showMainMenu(ctx: ConversationContext, turn: Turn, greeting = fa
 }
 
 export const menuChoice = (ctx: ConversationContext, turn: Turn): Choice => ({ id: choiceIds.menu(), label: ctx.t(turn.locale, "flow.menu_button") });
-export const cancelChoice = (ctx: ConversationContext, turn: Turn, ref?: string): Choice => ({ id: choiceIds.cancel(ref), label: ctx.t(turn.locale, "flow.cancel_button") });
+export const cancelChoice = (ctx: ConversationContext, turn: Turn, ref?: string): Choice => ({
+  id: choiceIds.cancel(ref),
+  label: ctx.t(turn.locale, "flow.cancel_button"),
+});
 
 /** Pay and Cancel for a bill on screen. */
 export function billChoices(ctx: ConversationContext, turn: Turn, ref: string, total: number): Choice[][] {

@@ -41,7 +41,10 @@ export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, resu
       turn.say(t(l, "flow.expired"), [[{ id: choiceIds.recheck(ref), label: t(l, "flow.retry_button") }], [menuChoice(ctx, turn)]], `bill:${ref}`);
       return;
     case "insufficient":
-      turn.say(t(l, "flow.insufficient", { balance: formatRupiah(result.balance ?? 0), total: formatRupiah(tx?.total ?? 0) }), [[{ id: choiceIds.command("balance"), label: t(l, "menu.balance") }], [menuChoice(ctx, turn)]]);
+      turn.say(t(l, "flow.insufficient", { balance: formatRupiah(result.balance ?? 0), total: formatRupiah(tx?.total ?? 0) }), [
+        [{ id: choiceIds.command("balance"), label: t(l, "menu.balance") }],
+        [menuChoice(ctx, turn)],
+      ]);
       return;
     case "open_payment":
       turn.say(t(l, "flow.open_payment", { number: tx ? displayNumber(tx.product, tx.customer_number) : "-" }), [[menuChoice(ctx, turn)]]);

@@ -47,11 +47,18 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       }
       const id = repos.topupRequests.create(turn.user.id, amount, turn.now);
       ctx.notifier.toAdmins((al) => ({
-        text: t(al, "topup_request.admin_notice", { user: turn.user.public_id, amount: formatRupiah(amount), name: fitPlain(turn.user.display_name ?? "-", 64), id }),
-        choices: [[
-          { id: choiceIds.topupDecision(id, true), label: t(al, "topup_request.approve_button") },
-          { id: choiceIds.topupDecision(id, false), label: t(al, "topup_request.reject_button") },
-        ]],
+        text: t(al, "topup_request.admin_notice", {
+          user: turn.user.public_id,
+          amount: formatRupiah(amount),
+          name: fitPlain(turn.user.display_name ?? "-", 64),
+          id,
+        }),
+        choices: [
+          [
+            { id: choiceIds.topupDecision(id, true), label: t(al, "topup_request.approve_button") },
+            { id: choiceIds.topupDecision(id, false), label: t(al, "topup_request.reject_button") },
+          ],
+        ],
       }));
       turn.say(t(l, "topup_request.sent", { amount: formatRupiah(amount) }));
       return;
@@ -92,14 +99,21 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
         setLanguage(ctx, turn, wanted);
         return;
       }
-      turn.say(t(l, "language.choose"), [[
-        { id: choiceIds.language("id"), label: "Bahasa Indonesia" },
-        { id: choiceIds.language("en"), label: "English" },
-      ]]);
+      turn.say(t(l, "language.choose"), [
+        [
+          { id: choiceIds.language("id"), label: "Bahasa Indonesia" },
+          { id: choiceIds.language("en"), label: "English" },
+        ],
+      ]);
       return;
     }
     case "id":
-      turn.say(t(l, "id.text", { id: turn.user.public_id, platformId: `${turn.user.platform === "telegram" ? "tg" : turn.user.platform === "whatsapp" ? "wa" : "console"}:${turn.event?.userId ?? ""}` }));
+      turn.say(
+        t(l, "id.text", {
+          id: turn.user.public_id,
+          platformId: `${turn.user.platform === "telegram" ? "tg" : turn.user.platform === "whatsapp" ? "wa" : "console"}:${turn.event?.userId ?? ""}`,
+        }),
+      );
       return;
     case "opt_out":
       repos.users.setBroadcastOptOut(turn.user.id, true);
@@ -135,7 +149,9 @@ export function showSavedNumbers(ctx: ConversationContext, turn: Turn, page: num
   const shown = saved.slice((current - 1) * SAVED_PAGE_SIZE, current * SAVED_PAGE_SIZE);
   const lines = shown.map((s) => t(l, "saved.line", { label: s.label, product: productLabel(t, l, s.product), number: displayNumber(s.product, s.number) }));
   const title = pages > 1 ? t(l, "saved.title_paged", { page: current, pages }) : t(l, "saved.title");
-  const choices = shown.map((s) => [{ id: choiceIds.unsave(s.id), label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) }]);
+  const choices = shown.map((s) => [
+    { id: choiceIds.unsave(s.id), label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) },
+  ]);
   const paging = [
     ...(current > 1 ? [{ id: choiceIds.savedPage(current - 1), label: t(l, "saved.previous_page") }] : []),
     ...(current < pages ? [{ id: choiceIds.savedPage(current + 1), label: t(l, "saved.next_page") }] : []),

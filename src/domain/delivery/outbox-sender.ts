@@ -4,7 +4,7 @@ import type { OutboxRepo, OutboxRow } from "../../db/outbox-repo.ts";
 import { backoffMs } from "../../shared/backoff.ts";
 import type { OutboundMessage, Platform } from "../messages.ts";
 import type { MessageSender } from "./message-sender.ts";
-import { SendError, sendFailureOf } from "./send-error.ts";
+import { type SendError, sendFailureOf } from "./send-error.ts";
 
 const MAX_ATTEMPTS = 8;
 /** How long a message waits for a platform that is not running in this process (yet). */

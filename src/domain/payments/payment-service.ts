@@ -103,7 +103,8 @@ export function createPaymentService(deps: {
       repos.transactions.recordInquirySuccess({ ref, provider: provider!, bill: outcome.bill, total: outcome.bill.price + tx.fee, statusKey, expiresAt, now });
     } else if (outcome.status === "rejected") {
       repos.transactions.recordInquiryFailure({ ref, provider, reason: outcome.reason, code: outcome.code, message: outcome.message, now });
-      if (outcome.reason === "config_error" || outcome.reason === "operator_deposit_low") events.accountRefused(outcome.reason, "inquiry", repos.transactions.get(ref)!);
+      if (outcome.reason === "config_error" || outcome.reason === "operator_deposit_low")
+        events.accountRefused(outcome.reason, "inquiry", repos.transactions.get(ref)!);
     } else {
       repos.transactions.recordInquiryFailure({ ref, provider, reason: `unavailable_${outcome.fault}`, code: outcome.code, message: outcome.message, now });
     }
@@ -133,7 +134,12 @@ export function createPaymentService(deps: {
 
   function confirm(ref: string, opts: PayOptions): Confirmed {
     const now = deps.now();
-    const refuse = (why: PayRefusal, tx?: TxRow, balance?: number): Confirmed => ({ kind: "refused", why, ...(tx && { tx }), ...(balance !== undefined && { balance }) });
+    const refuse = (why: PayRefusal, tx?: TxRow, balance?: number): Confirmed => ({
+      kind: "refused",
+      why,
+      ...(tx && { tx }),
+      ...(balance !== undefined && { balance }),
+    });
     const tx = repos.transactions.get(ref);
     if (!tx || tx.user_id !== opts.userId) return refuse("not_found");
     if (tx.status === "paid") return refuse("already_paid", tx);
@@ -165,7 +171,15 @@ export function createPaymentService(deps: {
       throw err;
     }
     // Checked above; should a race still overdraw, post() throws and the confirm rolls back.
-    repos.ledger.post({ userId: opts.userId, amount: -total, kind: opts.userId === null ? "operator_payment" : "hold", txRef: ref, actor: opts.actor, note: "payment hold", now });
+    repos.ledger.post({
+      userId: opts.userId,
+      amount: -total,
+      kind: opts.userId === null ? "operator_payment" : "hold",
+      txRef: ref,
+      actor: opts.actor,
+      note: "payment hold",
+      now,
+    });
     const started = repos.transactions.get(ref)!;
     events.started(started);
     return { kind: "confirmed", tx: started };
@@ -212,7 +226,8 @@ export function createPaymentService(deps: {
    * left, so it is handed to the status checks — never paid again — or, without a status key, to a person.
    */
   function handOver(tx: TxRow, why: string): TxRow {
-    if (!repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: deps.now(), code: why, now: deps.now() })) return repos.transactions.get(tx.ref)!;
+    if (!repos.transactions.markPending({ ref: tx.ref, statusKey: tx.status_key, nextCheckAt: deps.now(), code: why, now: deps.now() }))
+      return repos.transactions.get(tx.ref)!;
     if (tx.status_key === null) markNeedsReview(tx.ref, "no_status_key");
     else events.pending(repos.transactions.get(tx.ref)!);
     return repos.transactions.get(tx.ref)!;
@@ -275,7 +290,15 @@ export function createPaymentService(deps: {
     if (paidPrice === inquired) return;
     const refunded = Math.max(0, inquired - paidPrice);
     if (refunded > 0) {
-      repos.ledger.post({ userId: tx.user_id, amount: refunded, kind: "adjustment", txRef: tx.ref, actor: "system", note: `price ${inquired} → ${paidPrice}`, now });
+      repos.ledger.post({
+        userId: tx.user_id,
+        amount: refunded,
+        kind: "adjustment",
+        txRef: tx.ref,
+        actor: "system",
+        note: `price ${inquired} → ${paidPrice}`,
+        now,
+      });
     }
     events.priceDrift(tx, paidPrice, refunded);
   }

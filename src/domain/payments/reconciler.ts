@@ -103,16 +103,14 @@ export function createReconciler(deps: {
   async function runDue(): Promise<number> {
     if (running) return running;
     running = (async () => {
-      let checked = 0;
       try {
         await adoptAbandonedPayments();
         const due = repos.transactions.due(deps.now(), 50);
         await Promise.all(due.map((tx) => checkOne(tx).catch((err: unknown) => deps.log.error({ err, ref: tx.ref }, "reconcile failed"))));
-        checked = due.length;
+        return due.length;
       } finally {
         running = null;
       }
-      return checked;
     })();
     return running;
   }

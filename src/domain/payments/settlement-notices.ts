@@ -18,7 +18,14 @@ const HOUR_MS = 3_600_000;
  * pay call edits the bill message into it (tag `bill:<ref>`); one learnt later is a new message, so
  * the payer's phone notifies them.
  */
-export function createSettlementNotices(deps: { notifier: Notifier; t: Translate; ledger: LedgerRepo; meta: MetaRepo; now: () => number; lowDepositAlert: number }): PaymentEvents {
+export function createSettlementNotices(deps: {
+  notifier: Notifier;
+  t: Translate;
+  ledger: LedgerRepo;
+  meta: MetaRepo;
+  now: () => number;
+  lowDepositAlert: number;
+}): PaymentEvents {
   const { notifier, t } = deps;
   const menu = (locale: Locale): Choice[][] => [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
   const tagFor = (tx: TxRow, by: SettledBy) => (by === "pay" ? { tag: `bill:${tx.ref}` } : {});
@@ -62,7 +69,9 @@ export function createSettlementNotices(deps: { notifier: Notifier; t: Translate
     },
     needsReview(tx) {
       if (tx.user_id !== null) notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.needs_review", { ref: tx.ref }), choices: menu(locale) }));
-      notifier.toAdmins((locale) => ({ text: t(locale, "alerts.needs_review", { ref: tx.ref, reason: tx.review_reason ?? "-", provider: tx.provider ?? "-", product: tx.product }) }));
+      notifier.toAdmins((locale) => ({
+        text: t(locale, "alerts.needs_review", { ref: tx.ref, reason: tx.review_reason ?? "-", provider: tx.provider ?? "-", product: tx.product }),
+      }));
     },
     conflict(tx, claimed, by) {
       notifier.toAdmins((locale) => ({ text: t(locale, "alerts.conflict", { ref: tx.ref, settled: tx.status, claimed, by }) }));
@@ -79,12 +88,17 @@ export function createSettlementNotices(deps: { notifier: Notifier; t: Translate
       }));
     },
     lowDeposit(balance) {
-      alertOncePerHour("low_deposit", (locale) => t(locale, "alerts.low_deposit", { balance: formatRupiah(balance), threshold: formatRupiah(deps.lowDepositAlert) }));
+      alertOncePerHour("low_deposit", (locale) =>
+        t(locale, "alerts.low_deposit", { balance: formatRupiah(balance), threshold: formatRupiah(deps.lowDepositAlert) }),
+      );
     },
     accountRefused(reason, at, tx) {
       // A refused pay names its payment; a refused inquiry repeats for every payer, so once an hour.
       if (at === "pay") notifier.toAdmins((locale) => ({ text: t(locale, `alerts.${reason}`, { ref: tx.ref, provider: tx.provider ?? "-" }) }));
-      else alertOncePerHour(`inquiry_${reason}`, (locale) => t(locale, `alerts.inquiry_${reason}`, { provider: tx.provider ?? "-", code: tx.failure_code ?? "-" }));
+      else
+        alertOncePerHour(`inquiry_${reason}`, (locale) =>
+          t(locale, `alerts.inquiry_${reason}`, { provider: tx.provider ?? "-", code: tx.failure_code ?? "-" }),
+        );
     },
   };
 }

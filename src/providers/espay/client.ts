@@ -67,9 +67,7 @@ function productCodeFor(product: ProductId, months: number | undefined): string 
   return product === "bpjs-kesehatan" && months === 1 ? "BPJSKS" : null;
 }
 
-type Exchange =
-  | { kind: "answer"; statusCode: number; text: string }
-  | { kind: "fault"; fault: FaultReason; message: string };
+type Exchange = { kind: "answer"; statusCode: number; text: string } | { kind: "fault"; fault: FaultReason; message: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -234,9 +232,10 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
   }
 
   /** Reads the envelope of a 2xx JSON answer, or says why it could not. */
-  function readEnvelope(ex: { statusCode: number; text: string }):
-    | { ok: true; json: unknown; envelope: Envelope }
-    | { ok: false; fault: FaultReason; code?: string; message: string } {
+  function readEnvelope(ex: {
+    statusCode: number;
+    text: string;
+  }): { ok: true; json: unknown; envelope: Envelope } | { ok: false; fault: FaultReason; code?: string; message: string } {
     if (!isHttpOk(ex.statusCode)) {
       return { ok: false, fault: "http_status", code: String(ex.statusCode), message: `Espay answered HTTP ${ex.statusCode}` };
     }
@@ -251,10 +250,7 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
     const productCode = productCodeFor(req.product, req.months);
     if (productCode === null) return { status: "rejected", reason: "product_unavailable" };
     const rqUuid = newUuid();
-    const signature = inquirySignature(
-      { senderId: opts.senderId, orderId: req.customerNumber, productCode, rqUuid },
-      opts.signatureKey,
-    );
+    const signature = inquirySignature({ senderId: opts.senderId, orderId: req.customerNumber, productCode, rqUuid }, opts.signatureKey);
     const ex = await send(PATHS.inquiry, {
       ...commonFields(rqUuid),
       order_id: req.customerNumber,
@@ -287,10 +283,7 @@ export function createEspayClient(opts: EspayClientOptions): PaymentProvider {
     // Nothing has been sent yet, so refusing is safe.
     if (token === null) return { status: "rejected", reason: "failed", message: "unreadable Espay pay token" };
     const rqUuid = newUuid();
-    const signature = paymentSignature(
-      { senderId: opts.senderId, orderId: req.customerNumber, productCode, amount: token.amount, rqUuid },
-      opts.signatureKey,
-    );
+    const signature = paymentSignature({ senderId: opts.senderId, orderId: req.customerNumber, productCode, amount: token.amount, rqUuid }, opts.signatureKey);
     const ex = await send(PATHS.pay, {
       ...commonFields(rqUuid),
       order_id: req.customerNumber,

@@ -44,11 +44,14 @@ const optionalText = z
   .optional();
 
 /** An identifier Espay may send as a string or a number (ref_id, recon_ref). */
-const optionalId = z.unknown().transform((v) => {
-  if (typeof v === "string" && v.trim() !== "") return v;
-  if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
-  return undefined;
-}).optional();
+const optionalId = z
+  .unknown()
+  .transform((v) => {
+    if (typeof v === "string" && v.trim() !== "") return v;
+    if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
+    return undefined;
+  })
+  .optional();
 
 /** Strings and numbers that are shown as text (bill_period, family_number). */
 const textOrNumber = z.union([z.string(), z.number()]).transform((v) => String(v));

@@ -15,24 +15,9 @@ import type {
   StatusOutcome,
   StatusRequest,
 } from "../port.ts";
-import {
-  failedReason,
-  IAK_NOT_RECEIVED_CODE,
-  IAK_PENDING_CODES,
-  IAK_SUCCESS_CODE,
-  inquiryHandling,
-  payHandling,
-} from "./codes.ts";
+import { failedReason, IAK_NOT_RECEIVED_CODE, IAK_PENDING_CODES, IAK_SUCCESS_CODE, inquiryHandling, payHandling } from "./codes.ts";
 import { IAK_PRODUCT_CODES, iakSupports, takesMonths } from "./product-codes.ts";
-import {
-  envelopeSchema,
-  inquiryBillSchema,
-  priceListSchema,
-  receiptSchema,
-  type IakEnvelopeData,
-  type IakPriceListItem,
-  type IakReceipt,
-} from "./schema.ts";
+import { envelopeSchema, inquiryBillSchema, priceListSchema, receiptSchema, type IakEnvelopeData, type IakPriceListItem, type IakReceipt } from "./schema.ts";
 import { iakSign, SIGN_SUFFIX } from "./sign.ts";
 import { readJson } from "../../shared/json.ts";
 
@@ -60,8 +45,7 @@ export interface IakClient extends PaymentProvider {
 
 /** One IAK answer as read off the wire: a parsed envelope, or a fault that left no readable answer. */
 type Reply =
-  | { kind: "answer"; httpStatus: number; rc: string; message?: string; data: IakEnvelopeData }
-  | { kind: "fault"; fault: FaultReason; message: string };
+  { kind: "answer"; httpStatus: number; rc: string; message?: string; data: IakEnvelopeData } | { kind: "fault"; fault: FaultReason; message: string };
 
 const REF_PATTERN = /^[A-Za-z0-9]+$/;
 

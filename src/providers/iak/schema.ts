@@ -9,7 +9,14 @@ import { responseCodeSchema } from "../response-code.ts";
 
 /** A whole, non-negative rupiah amount; "50000" and "50000.00" are accepted, 500.5 and "" are not. */
 export const rupiahSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+(\.0+)?$/).transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.0+)?$/)
+      .transform(Number),
+  ])
   .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
 
 const optionalRupiahSchema = rupiahSchema.nullish().transform((v) => v ?? undefined);
@@ -31,9 +38,7 @@ const optionalTextSchema = z
 const rcSchema = responseCodeSchema(2, 3);
 
 /** IAK's inquiry id: an integer in the docs, a string in the request examples. */
-const trIdSchema = z
-  .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().trim().regex(/^\d+$/)])
-  .transform(String);
+const trIdSchema = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().trim().regex(/^\d+$/)]).transform(String);
 
 /** `desc` is an object, or "" / [] when empty (IAK-WEB check-status note); only what a Bill uses is read. */
 const descSchema = z
@@ -100,8 +105,26 @@ export const priceListItemSchema = z.object({
   code: z.string(),
   name: z.string(),
   status: z.union([z.number().int(), z.string().trim().regex(/^\d+$/).transform(Number)]),
-  fee: z.union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().nonnegative()),
-  komisi: z.union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().nonnegative()),
+  fee: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+(\.\d+)?$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().nonnegative()),
+  komisi: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+(\.\d+)?$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().nonnegative()),
   type: optionalTextSchema,
   category: optionalTextSchema,
 });

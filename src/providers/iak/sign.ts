@@ -11,5 +11,7 @@ export const SIGN_SUFFIX = {
  * x is the ref_id for inq-pasca, String(tr_id) for pay-pasca, "cs" for checkstatus, "pl" for pricelist-pasca.
  */
 export function iakSign(username: string, apiKey: string, x: string): string {
-  return createHash("md5").update(username + apiKey + x, "utf8").digest("hex");
+  return createHash("md5")
+    .update(username + apiKey + x, "utf8")
+    .digest("hex");
 }

@@ -47,12 +47,7 @@ const BRANCHES = [
 
 const TK_OFFICES = ["JAKARTA SALEMBA", "BANDUNG SUCI", "SURABAYA KAREBET", "MEDAN KOTA", "MAKASSAR"] as const;
 
-const COMPANIES = [
-  "RESKA MULTI USAHA PT PUSAT",
-  "PT MAJU BERSAMA ABADI",
-  "CV SUMBER REJEKI",
-  "KOPERASI KARYA MANDIRI",
-] as const;
+const COMPANIES = ["RESKA MULTI USAHA PT PUSAT", "PT MAJU BERSAMA ABADI", "CV SUMBER REJEKI", "KOPERASI KARYA MANDIRI"] as const;
 
 function hashOf(customerNumber: string): number {
   return createHash("sha256").update(customerNumber).digest().readUInt32BE(0);

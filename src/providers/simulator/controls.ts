@@ -45,8 +45,7 @@ function toPayCall(row: InquiryRow): PayCall {
 
 /** Any identifier a test may hold: IAK ref_id or tr_id, Espay ref_id, rq_uuid or reff_code. */
 function find(store: SimStore, key: string): InquiryRow | undefined {
-  const direct =
-    store.byRef("iak", key) ?? store.byPayRef(key) ?? store.byRef("espay", key) ?? store.byReffCode(key);
+  const direct = store.byRef("iak", key) ?? store.byPayRef(key) ?? store.byRef("espay", key) ?? store.byReffCode(key);
   if (direct !== undefined || !/^\d{1,15}$/.test(key)) return direct;
   const byTrId = store.byId(rowIdOfTrId(Number(key)));
   return byTrId?.protocol === "iak" ? byTrId : undefined;

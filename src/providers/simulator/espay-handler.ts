@@ -2,15 +2,7 @@ import { z } from "zod";
 import { espayBill, espayTotal } from "./bills.ts";
 import { ESPAY_PRODUCT_CODE, isValidCustomerNumber } from "./catalog.ts";
 import type { SimulatorCredentials } from "./credentials.ts";
-import {
-  espayError,
-  failureCode,
-  inquiryAnswer,
-  paidData,
-  storedEspayBill,
-  txStatus,
-  type EspayAnswer,
-} from "./espay-responses.ts";
+import { espayError, failureCode, inquiryAnswer, paidData, storedEspayBill, txStatus, type EspayAnswer } from "./espay-responses.ts";
 import { json, type Answer } from "./http-io.ts";
 import type { PayBook } from "./pay-book.ts";
 import { scenarioFor } from "./scenarios.ts";
@@ -178,12 +170,7 @@ function status(deps: EspayDeps, req: z.infer<typeof STATUS>): Answer {
   );
 }
 
-export function handleEspay(
-  deps: EspayDeps,
-  endpoint: EspayEndpoint,
-  authorization: string | undefined,
-  rawBody: string,
-): Answer {
+export function handleEspay(deps: EspayDeps, endpoint: EspayEndpoint, authorization: string | undefined, rawBody: string): Answer {
   if (!basicAuthOk(authorization, deps.credentials)) {
     return json(401, { error_code: "0401", error_desc: "Unauthorized" }, { "www-authenticate": 'Basic realm="espay"' });
   }

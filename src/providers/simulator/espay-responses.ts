@@ -19,13 +19,7 @@ export function espayDateTime(epochMs: number): string {
  * error_code is a string here; the duplicate-uuid answer passes a number on purpose, because Espay
  * mixes both (docs/providers.md#espay-error-codes) and clients must cope.
  */
-export function espayError(
-  rqUuid: string,
-  now: number,
-  errorCode: string | number,
-  errorDesc: string,
-  extra: EspayAnswer = {},
-): EspayAnswer {
+export function espayError(rqUuid: string, now: number, errorCode: string | number, errorDesc: string, extra: EspayAnswer = {}): EspayAnswer {
   return { rq_uuid: rqUuid, rs_datetime: espayDateTime(now), error_code: errorCode, error_desc: errorDesc, ...extra };
 }
 
@@ -75,7 +69,5 @@ export function txStatus(row: InquiryRow): "S" | "F" | "P" {
 }
 
 export function failureCode(row: InquiryRow): { code: string; desc: string } {
-  return row.failReason === "biller_error"
-    ? { code: "0105", desc: "BILLER SYSTEM ERROR" }
-    : { code: "0037", desc: "PAYMENT FAILED" };
+  return row.failReason === "biller_error" ? { code: "0105", desc: "BILLER SYSTEM ERROR" } : { code: "0037", desc: "PAYMENT FAILED" };
 }

@@ -3,16 +3,7 @@ import { iakBill } from "./bills.ts";
 import { IAK_PRICELIST, PRODUCT_OF_IAK_CODE, isIakCode, isValidCustomerNumber } from "./catalog.ts";
 import type { SimulatorCredentials } from "./credentials.ts";
 import { iakMessage, type IakRc } from "./iak-codes.ts";
-import {
-  envelope,
-  failureRc,
-  inquiryFields,
-  paymentFields,
-  rcData,
-  rowIdOfTrId,
-  statusData,
-  type IakData,
-} from "./iak-responses.ts";
+import { envelope, failureRc, inquiryFields, paymentFields, rcData, rowIdOfTrId, statusData, type IakData } from "./iak-responses.ts";
 import { json, type Answer } from "./http-io.ts";
 import type { PayBook } from "./pay-book.ts";
 import { scenarioFor, type InquiryScenario } from "./scenarios.ts";
@@ -38,7 +29,13 @@ const INQUIRY = z.object({
 });
 // The docs type month as an integer but their examples send "2"; both are accepted.
 const MONTH = z
-  .union([z.number().int(), z.string().regex(/^\d{1,2}$/).transform(Number)])
+  .union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^\d{1,2}$/)
+      .transform(Number),
+  ])
   .pipe(z.number().int().min(1).max(12));
 // Likewise tr_id: integer in the tables, string in the examples.
 const PAY = z.object({ tr_id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/)]) });
@@ -177,4 +174,3 @@ export function handleIak(deps: IakDeps, type: string | undefined, rawBody: stri
       return ok(rcData("101"));
   }
 }
-

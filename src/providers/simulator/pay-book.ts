@@ -8,15 +8,7 @@ import type { InquiryRow, PaymentState, Protocol, SimStore } from "./store.ts";
  * the count is on disk before the answer leaves ("at most one pay per inquiry" checks read it).
  */
 
-export type PayDecision =
-  | "already_paid"
-  | "in_process"
-  | "invalid_amount"
-  | "expired"
-  | "deposit_low"
-  | "success"
-  | "pending"
-  | "failed";
+export type PayDecision = "already_paid" | "in_process" | "invalid_amount" | "expired" | "deposit_low" | "success" | "pending" | "failed";
 
 export interface PayResult {
   decision: PayDecision;

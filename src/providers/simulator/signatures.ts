@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 
 /** IAK: md5(username + api_key + X), lowercase hex (docs/providers.md#iak-endpoint-and-signing). */
 export function iakSign(username: string, apiKey: string, x: string): string {
-  return createHash("md5").update(username + apiKey + x).digest("hex");
+  return createHash("md5")
+    .update(username + apiKey + x)
+    .digest("hex");
 }
 
 /**

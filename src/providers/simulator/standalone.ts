@@ -17,10 +17,7 @@ function wholeNumber(env: Record<string, string | undefined>, name: string): num
   return Number(raw);
 }
 
-export async function main(
-  env: Record<string, string | undefined>,
-  print: (line: string) => void = console.log,
-): Promise<Simulator> {
+export async function main(env: Record<string, string | undefined>, print: (line: string) => void = console.log): Promise<Simulator> {
   const dbPath = env["SIMULATOR_DB"] ?? "./data/simulator.db";
   if (dbPath !== ":memory:") mkdirSync(dirname(resolve(dbPath)), { recursive: true });
   const port = wholeNumber(env, "SIMULATOR_PORT") ?? 0;

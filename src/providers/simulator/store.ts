@@ -98,24 +98,11 @@ export type InquiryRow = z.output<typeof ROW>;
 
 export type NewInquiry = Pick<
   InquiryRow,
-  | "protocol"
-  | "ref"
-  | "productCode"
-  | "customerNumber"
-  | "months"
-  | "inquiryRc"
-  | "createdAt"
-  | "billJson"
-  | "reffCode"
-  | "payScenario"
-  | "cost"
+  "protocol" | "ref" | "productCode" | "customerNumber" | "months" | "inquiryRc" | "createdAt" | "billJson" | "reffCode" | "payScenario" | "cost"
 >;
 
 /** The payment columns, written back whole after each pay or settlement. */
-export type PaymentState = Pick<
-  InquiryRow,
-  "payCount" | "payStatus" | "failReason" | "paidAt" | "settledAt" | "noref" | "payRef" | "balanceAfter"
->;
+export type PaymentState = Pick<InquiryRow, "payCount" | "payStatus" | "failReason" | "paidAt" | "settledAt" | "noref" | "payRef" | "balanceAfter">;
 
 export interface SimStore {
   /** Runs fn in a BEGIN IMMEDIATE transaction: another process on the same file cannot interleave. */
@@ -160,18 +147,14 @@ export function openSimStore(dbPath: string, initialDeposit: number): SimStore {
   const selectByRef = db.prepare("SELECT * FROM sim_inquiries WHERE protocol = ? AND ref = ?");
   const selectByReffCode = db.prepare("SELECT * FROM sim_inquiries WHERE reff_code = ?");
   const selectByPayRef = db.prepare("SELECT * FROM sim_inquiries WHERE pay_ref = ?");
-  const selectLatestEspay = db.prepare(
-    "SELECT * FROM sim_inquiries WHERE protocol = 'espay' AND customer_number = ? ORDER BY id DESC LIMIT 1",
-  );
+  const selectLatestEspay = db.prepare("SELECT * FROM sim_inquiries WHERE protocol = 'espay' AND customer_number = ? ORDER BY id DESC LIMIT 1");
   const updatePayment = db.prepare(
     `UPDATE sim_inquiries SET pay_count = @payCount, pay_status = @payStatus, fail_reason = @failReason,
        paid_at = @paidAt, settled_at = @settledAt, noref = @noref, pay_ref = @payRef, balance_after = @balanceAfter
      WHERE id = @id`,
   );
   const selectPaid = db.prepare("SELECT * FROM sim_inquiries WHERE pay_count > 0 ORDER BY id");
-  const selectDue = db.prepare(
-    "SELECT * FROM sim_inquiries WHERE pay_status = 'pending' AND paid_at <= ? ORDER BY id",
-  );
+  const selectDue = db.prepare("SELECT * FROM sim_inquiries WHERE pay_status = 'pending' AND paid_at <= ? ORDER BY id");
   const selectDeposit = db.prepare("SELECT value FROM sim_state WHERE key = 'deposit'");
   const updateDeposit = db.prepare("UPDATE sim_state SET value = ? WHERE key = 'deposit'");
   const insertUuid = db.prepare("INSERT OR IGNORE INTO sim_espay_uuids (rq_uuid, seen_at) VALUES (?, ?)");

@@ -66,10 +66,13 @@ export function createTelegramApiLimiter(options: TelegramApiLimiterOptions): Te
       while (starts.length > 0 && t - starts[0]! >= windowMs) starts.shift();
       const freeAt = Math.max(pausedUntil, starts.length < rate ? t : starts[0]! + windowMs);
       if (freeAt > t) {
-        timer = setTimer(() => {
-          timer = null;
-          pump();
-        }, Math.ceil(freeAt - t));
+        timer = setTimer(
+          () => {
+            timer = null;
+            pump();
+          },
+          Math.ceil(freeAt - t),
+        );
         return;
       }
       starts.push(t);

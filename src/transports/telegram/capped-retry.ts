@@ -16,10 +16,7 @@ export interface CappedRetryOptions {
 export const DEFAULT_RETRY: CappedRetryOptions = { maxAttempts: 3, maxRetryAfterMs: 30_000, baseDelayMs: 500, retryAfterUnitMs: 1000 };
 
 /** What one attempt came to, as far as retrying is concerned. */
-export type AttemptOutcome =
-  | { kind: "ok" }
-  | { kind: "api_error"; code: number; retryAfterSeconds?: number }
-  | { kind: "network" };
+export type AttemptOutcome = { kind: "ok" } | { kind: "api_error"; code: number; retryAfterSeconds?: number } | { kind: "network" };
 
 export type RetryDecision = { retry: false; pauseMs: number } | { retry: true; delayMs: number; pauseMs: number };
 
@@ -56,7 +53,11 @@ const OWN_RETRY_LOOP: ReadonlySet<string> = new Set(["getUpdates", "getMe"]);
  * grammY API transformer applying decideRetry. Install it after the limiter transformer, so it is
  * the outer one and every attempt waits for its own slot.
  */
-export function cappedRetryTransformer(limiter: TelegramApiLimiter, partial: Partial<CappedRetryOptions> = {}, sleep: (ms: number) => Promise<void> = defaultSleep): Transformer {
+export function cappedRetryTransformer(
+  limiter: TelegramApiLimiter,
+  partial: Partial<CappedRetryOptions> = {},
+  sleep: (ms: number) => Promise<void> = defaultSleep,
+): Transformer {
   const options = { ...DEFAULT_RETRY, ...partial };
   return async (prev, method, payload, signal) => {
     if (OWN_RETRY_LOOP.has(method)) return prev(method, payload, signal);

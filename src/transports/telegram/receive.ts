@@ -31,7 +31,16 @@ export async function startReceiving(opts: {
   if (opts.webhook !== null) {
     const { url, secret } = opts.webhook;
     if (secret === undefined) throw new Error("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL");
-    const server = await startWebhookServer({ inbox, onStored, secret, path: new URL(url).pathname, host: opts.webhook.host, port: opts.webhook.port, log, now: opts.now });
+    const server = await startWebhookServer({
+      inbox,
+      onStored,
+      secret,
+      path: new URL(url).pathname,
+      host: opts.webhook.host,
+      port: opts.webhook.port,
+      log,
+      now: opts.now,
+    });
     try {
       await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
     } catch (err) {

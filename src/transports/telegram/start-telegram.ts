@@ -226,7 +226,7 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
     },
     stop() {
       stopping ??= (async () => {
-            await receiving.stop();
+        await receiving.stop();
         await worker.stop();
         await app.engine.idle();
         await app.delivery.flush();

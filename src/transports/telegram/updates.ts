@@ -54,12 +54,7 @@ export function parseUpdateJson(json: string): Update | null {
 
 /** The key that keeps one chat's updates in order: the chat, or the person when there is none. */
 export function chatKeyOf(update: Update): string | null {
-  const id =
-    update.message?.chat.id ??
-    update.callback_query?.message?.chat.id ??
-    update.callback_query?.from.id ??
-    update.my_chat_member?.chat.id ??
-    null;
+  const id = update.message?.chat.id ?? update.callback_query?.message?.chat.id ?? update.callback_query?.from.id ?? update.my_chat_member?.chat.id ?? null;
   return id === null ? null : String(id);
 }
 

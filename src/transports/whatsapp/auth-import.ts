@@ -9,7 +9,16 @@ import { deserialize, isAuthCreds, type AuthStore } from "./auth-state.ts";
  * `app-state-sync-…`. Sender keys are left behind: they are for groups, which Loket ignores, and
  * their ids had `:` turned into `-` by the file store, which cannot be undone reliably.
  */
-const IMPORTED_TYPES = ["app-state-sync-version", "app-state-sync-key", "identity-key", "device-list", "lid-mapping", "pre-key", "session", "tctoken"] as const satisfies readonly (keyof SignalDataTypeMap)[];
+const IMPORTED_TYPES = [
+  "app-state-sync-version",
+  "app-state-sync-key",
+  "identity-key",
+  "device-list",
+  "lid-mapping",
+  "pre-key",
+  "session",
+  "tctoken",
+] as const satisfies readonly (keyof SignalDataTypeMap)[];
 
 export interface ImportResult {
   keys: number;

@@ -202,13 +202,19 @@ export function createWhatsappConnection(deps: WhatsappConnectionDeps) {
     const decision = reconnectDecision(statusCode, history, random);
     const detail = error instanceof Error ? error.message : undefined;
     if (decision.action === "logout") {
-      log.warn({ reason: decision.reason, statusCode, attempt: history.attempt, delayMs: decision.delayMs }, "WhatsApp logged out; clearing the session and pairing again");
+      log.warn(
+        { reason: decision.reason, statusCode, attempt: history.attempt, delayMs: decision.delayMs },
+        "WhatsApp logged out; clearing the session and pairing again",
+      );
       deps.auth.clear();
       auth = deps.auth.load();
       announced = false;
       deps.prompt.loggedOut();
     } else {
-      log.warn({ reason: decision.reason, statusCode, attempt: history.attempt, delayMs: decision.delayMs, detail }, "WhatsApp connection closed; reconnecting");
+      log.warn(
+        { reason: decision.reason, statusCode, attempt: history.attempt, delayMs: decision.delayMs, detail },
+        "WhatsApp connection closed; reconnecting",
+      );
     }
     status = "waiting";
     // Even "at once" goes through the scheduler: never open a socket from inside the old one's emit.

@@ -72,7 +72,11 @@ export function reconnectDecision(statusCode: number | undefined, history: Close
   }
   if (statusCode === CLOSE_CODES.restartRequired) return { action: "reconnect", delayMs: 0, reason: reasonName(statusCode) };
   if (statusCode === CLOSE_CODES.connectionReplaced && history.replacedInARow >= 2) {
-    return { action: "reconnect", delayMs: jitteredBackoffMs(history.replacedInARow - 1, random, REPLACED_BASE_MS, REPLACED_MAX_MS), reason: reasonName(statusCode) };
+    return {
+      action: "reconnect",
+      delayMs: jitteredBackoffMs(history.replacedInARow - 1, random, REPLACED_BASE_MS, REPLACED_MAX_MS),
+      reason: reasonName(statusCode),
+    };
   }
   return { action: "reconnect", delayMs: jitteredBackoffMs(attempt, random), reason: reasonName(statusCode) };
 }

@@ -101,24 +101,30 @@ export async function startWhatsapp(app: TransportPorts, deps: StartWhatsappDeps
     }
   }
 
-  app.delivery.registerSender("whatsapp", createWhatsappSender({
-    socket: () => connection.openSocket(),
-    footer(address) {
-      const jid = normalizePersonJid(address);
-      const user = jid === null ? undefined : app.repos.users.findByIdentity("whatsapp", jid);
-      return app.t(localeOr(user?.locale, app.config.defaultLocale), "whatsapp.reply_with_number");
-    },
-  }));
+  app.delivery.registerSender(
+    "whatsapp",
+    createWhatsappSender({
+      socket: () => connection.openSocket(),
+      footer(address) {
+        const jid = normalizePersonJid(address);
+        const user = jid === null ? undefined : app.repos.users.findByIdentity("whatsapp", jid);
+        return app.t(localeOr(user?.locale, app.config.defaultLocale), "whatsapp.reply_with_number");
+      },
+    }),
+  );
 
   const pacing = app.config.broadcast;
-  app.delivery.registerBroadcastChannel("whatsapp", createWhatsappBroadcastChannel({
-    socket: () => connection.openSocket(),
-    minDelayMs: pacing.whatsappMinDelayMs,
-    maxDelayMs: pacing.whatsappMaxDelayMs,
-    dailyCap: pacing.whatsappDailyCap,
-    ...(deps.broadcastSleep === undefined ? {} : { sleep: deps.broadcastSleep }),
-    ...(deps.random === undefined ? {} : { random: deps.random }),
-  }));
+  app.delivery.registerBroadcastChannel(
+    "whatsapp",
+    createWhatsappBroadcastChannel({
+      socket: () => connection.openSocket(),
+      minDelayMs: pacing.whatsappMinDelayMs,
+      maxDelayMs: pacing.whatsappMaxDelayMs,
+      dailyCap: pacing.whatsappDailyCap,
+      ...(deps.broadcastSleep === undefined ? {} : { sleep: deps.broadcastSleep }),
+      ...(deps.random === undefined ? {} : { random: deps.random }),
+    }),
+  );
 
   connection.start();
   log.info({ pairing: app.config.whatsapp.pairingNumber !== undefined ? "code" : "qr" }, "WhatsApp transport started");

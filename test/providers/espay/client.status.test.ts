@@ -80,7 +80,13 @@ describe("espay status", () => {
 
   it.each([
     ["an unknown value", simulatorAnswer("X")],
-    ["no status field", (() => { const { tx_status: _s, ...b } = simulatorAnswer("S"); return b; })()],
+    [
+      "no status field",
+      (() => {
+        const { tx_status: _s, ...b } = simulatorAnswer("S");
+        return b;
+      })(),
+    ],
     ["conflicting fields", simulatorAnswer("S", { status: "GAGAL" })],
     ["an object value", simulatorAnswer("S", { tx_status: { code: "S" } })],
     ["another ref_id", simulatorAnswer("S", { ref_id: "OTHER" })],

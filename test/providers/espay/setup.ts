@@ -45,8 +45,7 @@ export function setup(overrides: Partial<EspayClientOptions> = {}) {
 
   function capture(opts: { path: string; method: string; headers?: unknown; body?: unknown }): void {
     const raw = opts.headers;
-    const headers: Record<string, string> =
-      raw instanceof Headers ? Object.fromEntries(raw.entries()) : { ...(raw as Record<string, string> | undefined) };
+    const headers: Record<string, string> = raw instanceof Headers ? Object.fromEntries(raw.entries()) : { ...(raw as Record<string, string> | undefined) };
     const rawBody = typeof opts.body === "string" ? opts.body : String(opts.body);
     calls.push({ path: opts.path, method: opts.method, headers, rawBody, form: new URLSearchParams(rawBody) });
   }

@@ -9,17 +9,13 @@ describe("espay signature", () => {
     // providers.md §2.2: our own regression vector for the doc's inquiry example.
     const expected = "bad06402f42b1244c88e3c2da24543e5708a96322819af6cc08b809d8aab5405";
     expect(sha256("##SENDERID##9900990099##STCKAI##5441217##KEYFORSIGNATURE##")).toBe(expected);
-    expect(
-      inquirySignature({ senderId: "SENDERID", orderId: "9900990099", productCode: "STCKAI", rqUuid: "5441217" }, "keyforsignature"),
-    ).toBe(expected);
+    expect(inquirySignature({ senderId: "SENDERID", orderId: "9900990099", productCode: "STCKAI", rqUuid: "5441217" }, "keyforsignature")).toBe(expected);
     expect(espaySignature(["senderid", "9900990099", "stckai", "5441217"], "KeyForSignature")).toBe(expected);
   });
 
   it("signs a payment over the exact amount string", () => {
     const input = { senderId: "SANDBOX", orderId: "8801835307911", productCode: "BPJSKS", amount: "8750000", rqUuid: "SANDBOXpay01" };
-    expect(paymentSignature(input, "secretKey")).toBe(
-      sha256("##SANDBOX##8801835307911##BPJSKS##8750000##SANDBOXPAY01##SECRETKEY##"),
-    );
+    expect(paymentSignature(input, "secretKey")).toBe(sha256("##SANDBOX##8801835307911##BPJSKS##8750000##SANDBOXPAY01##SECRETKEY##"));
     expect(paymentSignature({ ...input, amount: "08750000" }, "secretKey")).not.toBe(paymentSignature(input, "secretKey"));
   });
 

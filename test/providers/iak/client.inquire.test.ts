@@ -97,7 +97,7 @@ describe("inquire: success per product", () => {
     expect(body).not.toHaveProperty("month");
   });
 
-  it("8801234560000 success, drifted types: string tr_id and amounts, desc as \"\"", async () => {
+  it('8801234560000 success, drifted types: string tr_id and amounts, desc as ""', async () => {
     const s = setup();
     s.answer(200, inquiry["8801234560000 success, drifted types"]);
 

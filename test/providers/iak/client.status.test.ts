@@ -6,7 +6,7 @@ import { CHECK_PATH, setup, setupShortTimeout, USERNAME } from "./setup.ts";
 const req: StatusRequest = { ref: REF, product: "bpjs-kesehatan", customerNumber: "8801234560000", statusKey: REF };
 
 describe("status", () => {
-  it("8801234560000 payment success (status 1) → success with the receipt; signed with \"cs\"", async () => {
+  it('8801234560000 payment success (status 1) → success with the receipt; signed with "cs"', async () => {
     const s = setup();
     s.answer(200, status["8801234560000 payment success (status 1)"]);
 
@@ -31,7 +31,7 @@ describe("status", () => {
     });
   });
 
-  it("status as a string \"1\" counts", async () => {
+  it('status as a string "1" counts', async () => {
     const s = setup();
     s.answer(200, envelope({ ...status["8801234560000 payment success (status 1)"].data, status: "1" }));
     expect(await s.client.status(req)).toMatchObject({ status: "success" });

@@ -37,7 +37,7 @@ describe("IAK client", () => {
 });
 
 describe("priceList", () => {
-  it("posts to /{type} signed with \"pl\" and returns data.pasca", async () => {
+  it('posts to /{type} signed with "pl" and returns data.pasca', async () => {
     const s = setup();
     s.answer(200, priceList["type bpjs"], { path: `${CHECK_PATH}/bpjs` });
 

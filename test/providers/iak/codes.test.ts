@@ -3,9 +3,54 @@ import { failedReason, IAK_CODES, inquiryHandling, payHandling } from "../../../
 
 /** Every code of providers.md §1.4. */
 const DOCUMENTED = [
-  "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "13", "14", "15", "16", "17", "20",
-  "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "91", "92", "93", "94",
-  "100", "101", "102", "103", "105", "106", "107", "108", "109", "110", "117", "118", "201",
+  "00",
+  "01",
+  "02",
+  "03",
+  "04",
+  "05",
+  "06",
+  "07",
+  "08",
+  "09",
+  "10",
+  "11",
+  "13",
+  "14",
+  "15",
+  "16",
+  "17",
+  "20",
+  "30",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "37",
+  "38",
+  "39",
+  "40",
+  "41",
+  "42",
+  "91",
+  "92",
+  "93",
+  "94",
+  "100",
+  "101",
+  "102",
+  "103",
+  "105",
+  "106",
+  "107",
+  "108",
+  "109",
+  "110",
+  "117",
+  "118",
+  "201",
 ];
 
 describe("IAK response code table", () => {
@@ -15,9 +60,7 @@ describe("IAK response code table", () => {
 
   it("makes a pay final only for up-front refusals and already-paid bills", () => {
     const finalOnPay = DOCUMENTED.filter((rc) => payHandling(rc).handling === "rejected").sort();
-    expect(finalOnPay).toEqual(
-      ["03", "04", "06", "11", "17", "20", "100", "101", "102", "107", "117", "118", "01", "34", "40"].sort(),
-    );
+    expect(finalOnPay).toEqual(["03", "04", "06", "11", "17", "20", "100", "101", "102", "107", "117", "118", "01", "34", "40"].sort());
     expect(payHandling("00").handling).toBe("success");
     expect(payHandling("999").handling).toBe("pending");
   });

@@ -26,7 +26,15 @@ it("GET /__sim/pay-calls lists every inquiry paid at least once", async () => {
   const { status, body } = await control("GET", "/__sim/pay-calls");
   expect(status).toBe(200);
   expect(body).toEqual([
-    { protocol: "iak", ref: inq.ref, customerNumber: "8801234560000", payCount: 2, status: "success", productCode: "BPJS", providerRef: String(inq.data["tr_id"]) },
+    {
+      protocol: "iak",
+      ref: inq.ref,
+      customerNumber: "8801234560000",
+      payCount: 2,
+      status: "success",
+      productCode: "BPJS",
+      providerRef: String(inq.data["tr_id"]),
+    },
   ]);
 });
 

@@ -64,14 +64,33 @@ describe("Espay inquiry", () => {
 
   it("wrong Basic auth is HTTP 401", async () => {
     for (const auth of ["", "Basic " + Buffer.from("loket-sim:nope").toString("base64"), "Bearer x"]) {
-      const res = await h.espay(INQUIRY, { rq_uuid: "X", rq_datetime: "", sender_id: ESPAY.senderId, password: ESPAY.password, order_id: "8801234560000", product_code: "BPJSKS", signature: "" }, auth);
+      const res = await h.espay(
+        INQUIRY,
+        {
+          rq_uuid: "X",
+          rq_datetime: "",
+          sender_id: ESPAY.senderId,
+          password: ESPAY.password,
+          order_id: "8801234560000",
+          product_code: "BPJSKS",
+          signature: "",
+        },
+        auth,
+      );
       expect(res.status).toBe(401);
     }
   });
 
   it("a wrong signature answers 0401 Invalid signature, and does not spend the uuid", async () => {
     const uuid = uniqueRef("LOKETSIM");
-    const form = { rq_uuid: uuid, rq_datetime: "2026-05-12 10:00:00", sender_id: ESPAY.senderId, password: ESPAY.password, order_id: "8801234560000", product_code: "BPJSKS" };
+    const form = {
+      rq_uuid: uuid,
+      rq_datetime: "2026-05-12 10:00:00",
+      sender_id: ESPAY.senderId,
+      password: ESPAY.password,
+      order_id: "8801234560000",
+      product_code: "BPJSKS",
+    };
     // Signed over another uuid than the one sent.
     const wrong = await h.espay(INQUIRY, { ...form, signature: espaySign([ESPAY.senderId, "8801234560000", "BPJSKS", uuid + "X"]) });
     expect(wrong.body).toMatchObject({ error_code: "0401", error_desc: "Invalid signature" });
@@ -82,7 +101,12 @@ describe("Espay inquiry", () => {
   it("a wrong password in the body answers 0401", async () => {
     const uuid = uniqueRef("LOKETSIM");
     const res = await h.espay(INQUIRY, {
-      rq_uuid: uuid, rq_datetime: "", sender_id: ESPAY.senderId, password: "nope", order_id: "8801234560000", product_code: "BPJSKS",
+      rq_uuid: uuid,
+      rq_datetime: "",
+      sender_id: ESPAY.senderId,
+      password: "nope",
+      order_id: "8801234560000",
+      product_code: "BPJSKS",
       signature: espaySign([ESPAY.senderId, "8801234560000", "BPJSKS", uuid]),
     });
     expect(res.body["error_code"]).toBe("0401");
@@ -118,10 +142,23 @@ describe("Espay payment and status", () => {
 
     const status = await h.espayStatus(refId);
     expect(status.body).toMatchObject({
-      error_code: "0000", error_desc: "Success", ref_id: refId, order_id: "8801835307911", amount: inquiry["amount"], tx_status: "S", recon_ref: pay.body["recon_ref"],
+      error_code: "0000",
+      error_desc: "Success",
+      ref_id: refId,
+      order_id: "8801835307911",
+      amount: inquiry["amount"],
+      tx_status: "S",
+      recon_ref: pay.body["recon_ref"],
     });
     expect(h.sim.payCalls()).toEqual([
-      expect.objectContaining({ protocol: "espay", ref: inquiry["rq_uuid"], customerNumber: "8801835307911", payCount: 1, status: "success", providerRef: refId }),
+      expect.objectContaining({
+        protocol: "espay",
+        ref: inquiry["rq_uuid"],
+        customerNumber: "8801835307911",
+        payCount: 1,
+        status: "success",
+        providerRef: refId,
+      }),
     ]);
   });
 
@@ -181,8 +218,14 @@ describe("Espay payment and status", () => {
     const inquiry = await inquire("8801234560000");
     const uuid = uniqueRef("LOKETSIM");
     const res = await h.espay("/rest/biller/paymentreport", {
-      rq_uuid: uuid, rq_datetime: "", sender_id: ESPAY.senderId, password: ESPAY.password, order_id: "8801234560000", product_code: "BPJSKS",
-      amount: String(inquiry["amount"]), data: JSON.stringify(inquiry["data"]),
+      rq_uuid: uuid,
+      rq_datetime: "",
+      sender_id: ESPAY.senderId,
+      password: ESPAY.password,
+      order_id: "8801234560000",
+      product_code: "BPJSKS",
+      amount: String(inquiry["amount"]),
+      data: JSON.stringify(inquiry["data"]),
       signature: espaySign([ESPAY.senderId, "8801234560000", "BPJSKS", uuid]),
     });
     expect(res.body).toMatchObject({ error_code: "0401", error_desc: "Invalid signature" });

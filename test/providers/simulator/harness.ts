@@ -110,10 +110,8 @@ export async function setup(opts: Partial<SimulatorOptions> = {}): Promise<Harne
       else if (code !== "BPJSDENDA") body["month"] = 1;
       return { ...(await iak(body)), ref };
     },
-    iakPay: (trId) =>
-      iak({ commands: "pay-pasca", username: IAK.username, tr_id: trId, sign: md5(IAK.username + IAK.apiKey + String(trId)) }),
-    iakStatus: (ref) =>
-      iak({ commands: "checkstatus", username: IAK.username, ref_id: ref, sign: md5(IAK.username + IAK.apiKey + "cs") }),
+    iakPay: (trId) => iak({ commands: "pay-pasca", username: IAK.username, tr_id: trId, sign: md5(IAK.username + IAK.apiKey + String(trId)) }),
+    iakStatus: (ref) => iak({ commands: "checkstatus", username: IAK.username, ref_id: ref, sign: md5(IAK.username + IAK.apiKey + "cs") }),
     espay,
     async espayInquiry(orderId, opts = {}) {
       const uuid = opts.uuid ?? uniqueRef("LOKETSIM");

@@ -92,9 +92,7 @@ describe("IAK inquiry: bill content", () => {
     expect(data["period"]).toBe("0,1");
     expect(data["admin"]).toBe(2_500);
     expect(Number(data["nominal"])).toBeGreaterThanOrEqual(108_810);
-    expect(Object.keys(obj(data["desc"])).sort()).toEqual(
-      ["jumlah_peserta", "kode_cabang", "nama_badan_usaha", "nama_cabang", "sisa_pembayaran"],
-    );
+    expect(Object.keys(obj(data["desc"])).sort()).toEqual(["jumlah_peserta", "kode_cabang", "nama_badan_usaha", "nama_cabang", "sisa_pembayaran"]);
     expect(typeof obj(data["desc"])["jumlah_peserta"]).toBe("number");
   });
 
@@ -110,7 +108,13 @@ describe("IAK inquiry: refusals", () => {
   it("a wrong sign answers RC 100", async () => {
     const ref = uniqueRef();
     const { status, data } = await h.iak({
-      commands: "inq-pasca", username, code: "BPJS", hp: BPJS("0000"), month: 1, ref_id: ref, sign: md5(username + "wrong-key" + ref),
+      commands: "inq-pasca",
+      username,
+      code: "BPJS",
+      hp: BPJS("0000"),
+      month: 1,
+      ref_id: ref,
+      sign: md5(username + "wrong-key" + ref),
     });
     expect(status).toBe(200);
     expect(data).toMatchObject({ response_code: "100", message: "INVALID SIGNATURE" });
@@ -119,7 +123,13 @@ describe("IAK inquiry: refusals", () => {
   it("an unknown username answers RC 100", async () => {
     const ref = uniqueRef();
     const { data } = await h.iak({
-      commands: "inq-pasca", username: "someone", code: "BPJS", hp: BPJS("0000"), month: 1, ref_id: ref, sign: md5("someone" + apiKey + ref),
+      commands: "inq-pasca",
+      username: "someone",
+      code: "BPJS",
+      hp: BPJS("0000"),
+      month: 1,
+      ref_id: ref,
+      sign: md5("someone" + apiKey + ref),
     });
     expect(data["response_code"]).toBe("100");
   });

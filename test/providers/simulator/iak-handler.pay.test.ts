@@ -67,9 +67,7 @@ describe("IAK inquiry → pay → checkstatus for every scenario number", () => 
     expect(typeof after.data["status"]).toBe("number");
     if (payRc === "00") expect(after.data["noref"]).toBe(pay.data["noref"]);
 
-    expect(h.sim.payCalls()).toEqual([
-      expect.objectContaining({ protocol: "iak", ref, customerNumber: hp, payCount: 1, providerRef: String(trId) }),
-    ]);
+    expect(h.sim.payCalls()).toEqual([expect.objectContaining({ protocol: "iak", ref, customerNumber: hp, payCount: 1, providerRef: String(trId) })]);
   });
 
   it("accepts tr_id as a string, signed as that string", async () => {

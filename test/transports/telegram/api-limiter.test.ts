@@ -44,10 +44,7 @@ describe("api limiter", () => {
     const limiter = createTelegramApiLimiter({ ratePerSecond: 3, now: time.now, setTimer: time.setTimer, clearTimer: time.clearTimer });
     const started: string[] = [];
     const job = (name: string) => async () => void started.push(`${name}@${time.now()}`);
-    const all = [
-      ...[1, 2, 3, 4].map((i) => limiter.schedule("broadcast", job(`b${i}`))),
-      ...[1, 2].map((i) => limiter.schedule("payer", job(`p${i}`))),
-    ];
+    const all = [...[1, 2, 3, 4].map((i) => limiter.schedule("broadcast", job(`b${i}`))), ...[1, 2].map((i) => limiter.schedule("payer", job(`p${i}`)))];
     await flushMicrotasks();
     expect(started).toEqual(["b1@0", "b2@0", "b3@0"]);
     expect(limiter.waiting()).toEqual({ payer: 2, broadcast: 1 });

@@ -70,7 +70,15 @@ describe("update worker", () => {
     db = openDatabase(":memory:");
     const inbox = createTelegramInbox(db);
     expect(inbox.store([{ updateId: 5, chatKey: "A", payload: "{}" }], 0)).toBe(1);
-    expect(inbox.store([{ updateId: 5, chatKey: "A", payload: "{}" }, { updateId: 6, chatKey: "A", payload: "{}" }], 0)).toBe(1);
+    expect(
+      inbox.store(
+        [
+          { updateId: 5, chatKey: "A", payload: "{}" },
+          { updateId: 6, chatKey: "A", payload: "{}" },
+        ],
+        0,
+      ),
+    ).toBe(1);
     inbox.markProcessed(5, 10);
     expect(inbox.pruneProcessedBefore(11)).toBe(1);
     expect(inbox.unprocessedCount()).toBe(1);

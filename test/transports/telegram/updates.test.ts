@@ -7,7 +7,15 @@ describe("updates → engine events", () => {
   const chat = { id: 42, type: "private" as const, first_name: "Siti" };
   it("maps a private text message", () => {
     const message = { message_id: 1, date: 1, chat, from, text: "/saldo" } as Message;
-    expect(messageToEvent(message)).toEqual({ platform: "telegram", userId: "42", address: "42", messageId: "msg:42:1", text: "/saldo", localeHint: "en", displayName: "Siti A" });
+    expect(messageToEvent(message)).toEqual({
+      platform: "telegram",
+      userId: "42",
+      address: "42",
+      messageId: "msg:42:1",
+      text: "/saldo",
+      localeHint: "en",
+      displayName: "Siti A",
+    });
     expect(messageToEvent({ ...message, chat: { id: -5, type: "group", title: "g" } } as Message)).toBeNull();
     expect(messageToEvent({ ...message, text: undefined } as unknown as Message)?.text).toBe("");
   });

@@ -122,6 +122,8 @@ describe("multi-file auth folder import", () => {
     expect(store.lidMapping.lidUserForPnUser("6281234567890")).toBe("123456789012345");
     // Once only: the database now has a session of its own.
     expect(importMultiFileAuthFolder(createWhatsappAuthRepo(db), store, folder)).toBeNull();
-    expect(importMultiFileAuthFolder(createWhatsappAuthRepo(db), createAuthStore(createWhatsappAuthRepo(openDatabase(":memory:"))), join(dir, "missing"))).toBeNull();
+    expect(
+      importMultiFileAuthFolder(createWhatsappAuthRepo(db), createAuthStore(createWhatsappAuthRepo(openDatabase(":memory:"))), join(dir, "missing")),
+    ).toBeNull();
   });
 });

@@ -53,7 +53,9 @@ describe("WhatsApp broadcast channel", () => {
   });
 
   it("refuses addresses that are not a private chat (a failed recipient, not a retry)", async () => {
-    const err = await channelOver(new FakeWhatsappSocket(authState())).send("120363025246125486@g.us", "x").catch((e: unknown) => e);
+    const err = await channelOver(new FakeWhatsappSocket(authState()))
+      .send("120363025246125486@g.us", "x")
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toMatchObject({ kind: "retry_after" });
   });

@@ -8,7 +8,17 @@ describe("renderWhatsapp", () => {
 
   it("numbers the choices in order across rows and adds the footer", () => {
     const text = renderWhatsapp(
-      { text: "Pilih:", nonce: 3, choices: [[{ id: "a", label: "BPJS Kesehatan" }, { id: "b", label: "BPJS Denda" }], [{ id: "c", label: "Batal" }]] },
+      {
+        text: "Pilih:",
+        nonce: 3,
+        choices: [
+          [
+            { id: "a", label: "BPJS Kesehatan" },
+            { id: "b", label: "BPJS Denda" },
+          ],
+          [{ id: "c", label: "Batal" }],
+        ],
+      },
       "Balas dengan angka pilihan Anda.",
     );
     expect(text).toBe("Pilih:\n\n1. BPJS Kesehatan\n2. BPJS Denda\n3. Batal\n\n_Balas dengan angka pilihan Anda._");
