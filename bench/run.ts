@@ -5,7 +5,7 @@ import { benchTelegram } from "./telegram-bench.ts";
 import { benchPacedBroadcast } from "./broadcast-paced-bench.ts";
 
 /**
- * `npm run bench`: in-process figures (ENGINEERING.md "Benchmarks"), written to bench/results.json
+ * `npm run bench`: in-process figures (README: Benchmarks), written to bench/results.json
  * and printed as a table. BENCH_QUICK=1 runs a smaller version.
  */
 const quick = process.env.BENCH_QUICK === "1";

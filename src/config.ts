@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The only reader of the environment (SPEC §9). parseConfig validates everything at once and
+ * The only reader of the environment (every variable is in .env.example). parseConfig validates everything at once and
  * reports every problem in one error, so an operator fixes a bad .env in one go.
  */
 

@@ -1,6 +1,6 @@
 import pino, { type Logger, type DestinationStream } from "pino";
 
-/** Field names that never reach a log line in clear (SPEC §9: secrets never appear in logs). */
+/** Field names that never reach a log line in clear (secrets never appear in logs). */
 export const REDACT_PATHS = [
   "apiKey",
   "*.apiKey",

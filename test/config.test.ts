@@ -16,7 +16,7 @@ function problems(env: Record<string, string | undefined>): string[] {
 }
 
 describe("parseConfig", () => {
-  it("has the SPEC §9 defaults for an empty environment", () => {
+  it("has the documented defaults for an empty environment", () => {
     expect(parseConfig({})).toEqual({
       databasePath: "./data/loket.db",
       defaultLocale: "id",

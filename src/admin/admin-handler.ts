@@ -36,7 +36,7 @@ type CreditAction = Extract<z.infer<typeof pendingAction>, { kind: "credit" }>;
 /** No single credit an admin makes is larger than this, confirmed or not (a typo's extra zeros). */
 export const ADMIN_CREDIT_MAX = 100_000_000;
 
-/** SPEC §7 admin commands. Only reached for admins; every action is audited. */
+/** Admin commands (README: Operating it). Only reached for admins; every action is audited (docs/money.md#admin-credits). */
 export function createAdminHandler(deps: {
   repos: Repos;
   payments: PaymentService;

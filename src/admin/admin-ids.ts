@@ -1,5 +1,5 @@
 /**
- * Admins are matched exactly (SPEC §7): no prefix or suffix matching. A WhatsApp JID may carry a
+ * Admins are matched exactly: no prefix or suffix matching. A WhatsApp JID may carry a
  * device suffix (`6281…:12@s.whatsapp.net`), which is not part of the person's id.
  */
 export function isWhatsappAdmin(admins: readonly string[], jid: string): boolean {

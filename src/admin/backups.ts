@@ -17,7 +17,7 @@ export async function backupTo(db: Db, file: string): Promise<number> {
 }
 
 /**
- * Daily backups (SPEC §7): one file per WIB day in BACKUP_DIR, the newest BACKUP_KEEP kept. Checked
+ * Daily backups: one file per WIB day in BACKUP_DIR, the newest BACKUP_KEEP kept. Checked
  * hourly, so a bot restarted during the day still makes that day's copy.
  */
 export function createBackupScheduler(deps: { db: Db; dir: string; keep: number; now: () => number; log: Logger; checkEveryMs?: number }) {

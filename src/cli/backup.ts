@@ -10,7 +10,7 @@ export const BACKUP_FLAGS: FlagSpec = { values: [], booleans: ["json", "help"] }
 export const BACKUP_USAGE = "backup <file> [--json]";
 
 /**
- * SPEC §7: a consistent copy through SQLite's online backup API, safe while the bot writes.
+ * A consistent copy through SQLite's online backup API, safe while the bot writes.
  * The database is opened as it is (no migrations): a backup must not change what it copies.
  */
 export async function runBackup(ctx: CliContext, args: ParsedArgs): Promise<number> {

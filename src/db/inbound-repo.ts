@@ -1,7 +1,7 @@
 import type { Db } from "./open.ts";
 import type { Platform } from "../domain/messages.ts";
 
-/** Platform update ids already handled (SPEC §5 Inbound). */
+/** Platform update ids already handled (docs/delivery.md#inbound). */
 export function createInboundRepo(db: Db) {
   const insert = db.prepare<[string, string, number | null, number]>(
     "INSERT OR IGNORE INTO inbound (platform, message_id, user_id, received_at) VALUES (?, ?, ?, ?)",

@@ -1,5 +1,5 @@
 /**
- * An inquiry reveals a stranger's name, so names are masked (SPEC §3): each word keeps its first
+ * An inquiry reveals a stranger's name, so names are masked (docs/conversation.md): each word keeps its first
  * two letters (`ONI SAPUTRA` → `ON* SA*****`). A provider's own masking (`RIS** A* DZUH**`) is kept:
  * a word that already contains `*` is left as it is.
  */

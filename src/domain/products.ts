@@ -1,4 +1,4 @@
-/** The three BPJS products Loket sells (SPEC §2). */
+/** The three BPJS products Loket sells (docs/providers.md#routing). */
 export const PRODUCT_IDS = ["bpjs-kesehatan", "bpjs-ketenagakerjaan", "bpjs-denda"] as const;
 export type ProductId = (typeof PRODUCT_IDS)[number];
 

@@ -23,7 +23,7 @@ describe("cli inquire against the in-process simulator", () => {
     expect(out).not.toHaveProperty("reason");
     for (const k of ["bill", "admin", "fee", "total"]) expect(Number.isSafeInteger(out[k])).toBe(true);
     expect(out["total"]).toBe((out["bill"] as number) + (out["admin"] as number) + (out["fee"] as number));
-    // Names are masked (SPEC §3), as in every other view.
+    // Names are masked , as in every other view.
     expect(out["name"]).toMatch(/^[A-Z]{2}\**( [A-Z]{2}\**)*$/);
 
     const tx = sb.tx(String(out["ref"]));

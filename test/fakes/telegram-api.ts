@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /**
- * A fake Telegram Bot API server on loopback (ENGINEERING.md, Tests): grammY talks to it over real
+ * A fake Telegram Bot API server on loopback (docs/architecture.md#tests): grammY talks to it over real
  * HTTP through `apiRoot`. It keeps chats and their messages (so edits are checked), holds getUpdates
  * like Telegram does, validates HTML like Telegram's parser, records every call, and can be told to
  * fail: 429 with retry_after, 5xx, 403 for blocked chats, or to hold a method's answer.

@@ -134,7 +134,7 @@ export async function setupApp(
   };
 }
 
-/** The money invariants of SPEC §4–5, checked against the database. */
+/** The money invariants (docs/money.md), checked against the database. */
 export function checkInvariants(app: App): string[] {
   const db = app.db;
   const problems: string[] = [];

@@ -4,7 +4,7 @@ import { roundTrip, SETTLE_MS } from "../providers/roundtrip/setup.ts";
 
 /**
  * The same sandbox endings through the real Espay client (BPJSKS, one month). Espay publishes no
- * codes for already-paid, wrong number or timeout (providers.md §2.4); the simulator answers 0088,
+ * codes for already-paid, wrong number or timeout (docs/providers.md#espay-error-codes); the simulator answers 0088,
  * 0014 and an HTTP 504, and the client — knowing none of them — reads the first two as a generic
  * provider refusal and the third as an HTTP fault. The classes (rejected / unavailable) match IAK's;
  * the finer reasons do not, which is pinned here so a change is deliberate.

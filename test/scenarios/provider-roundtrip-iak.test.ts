@@ -3,7 +3,7 @@ import type { ProductId } from "../../src/domain/products.ts";
 import { roundTrip, SETTLE_MS } from "../providers/roundtrip/setup.ts";
 
 /**
- * Every sandbox scenario of SPEC §10 through the real IAK client and the simulator: the normalised
+ * Every sandbox scenario (docs/providers.md#simulator-scenario-numbers) through the real IAK client and the simulator: the normalised
  * outcome at each step. BPJS and BPJSTK follow the newer numbering (last four digits), BPJSDENDA its
  * own 0999943011xx numbers.
  */

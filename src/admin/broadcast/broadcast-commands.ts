@@ -7,7 +7,7 @@ import type { Audience, BroadcastRepo } from "../../db/broadcasts-repo.ts";
 const AUDIENCES = new Set<Audience>(["all", "telegram", "whatsapp"]);
 export const MAX_BROADCAST_LENGTH = 3500;
 
-/** /broadcast and friends (SPEC §7): draft → preview and count → confirm → background delivery. */
+/** /broadcast and friends (docs/delivery.md#broadcasts): draft → preview and count → confirm → background delivery. */
 export function createBroadcastCommands(deps: { repos: Repos; broadcasts: BroadcastRepo; t: Translate; kick: (id: number) => void }) {
   const { t, broadcasts } = deps;
 

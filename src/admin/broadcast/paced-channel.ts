@@ -1,7 +1,7 @@
 import type { BroadcastChannel } from "./channel.ts";
 
 /**
- * WhatsApp-style pacing (SPEC §8): one message at a time, a jittered pause between messages
+ * WhatsApp-style pacing (docs/delivery.md#whatsapp-pacing): one message at a time, a jittered pause between messages
  * (default 3–6 s) and a daily cap, because an account that sends like a machine gets banned.
  */
 export function createPacedChannel(deps: {

@@ -16,7 +16,7 @@ type Outcome =
 /**
  * Delivers broadcasts in the background, one lane per platform, a page at a time. Each recipient
  * is claimed (`sending`) in SQLite before its message leaves, so a crash loses at most the sends in
- * flight and never repeats one (SPEC §8).
+ * flight and never repeats one (docs/delivery.md#broadcasts).
  */
 export function createBroadcastRunner(deps: {
   db: Db;

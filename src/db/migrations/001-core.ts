@@ -75,7 +75,7 @@ CREATE TABLE transactions (
   updated_at INTEGER NOT NULL,
   erased INTEGER NOT NULL DEFAULT 0
 );
--- SPEC §5: one open payment per bill, enforced by the database whoever tries.
+-- One open payment per bill (docs/money.md#transaction-states), enforced by the database whoever tries.
 CREATE UNIQUE INDEX transactions_one_open_per_bill ON transactions(product, customer_number)
   WHERE status IN ('paying', 'pending', 'needs_review');
 CREATE INDEX transactions_user ON transactions(user_id, created_at);

@@ -1,6 +1,6 @@
 /**
  * Telegram updates stored before their offset is confirmed (or before a webhook answers 200), so a
- * crash never loses one (SPEC §5 Inbound). A row is processed once; failures back off, and rows of
+ * crash never loses one (docs/delivery.md#inbound). A row is processed once; failures back off, and rows of
  * one chat are handled in update_id order.
  */
 export const telegramMigration = {

@@ -1,4 +1,4 @@
-/** Broadcasts and one row per recipient, so delivery resumes after a crash and never repeats (SPEC §8). */
+/** Broadcasts and one row per recipient, so delivery resumes after a crash and never repeats (docs/delivery.md#broadcasts). */
 export const broadcastMigration = {
   version: 4,
   name: "broadcast",

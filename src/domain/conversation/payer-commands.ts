@@ -10,7 +10,7 @@ import { cancelChoice, menuChoice, showMainMenu } from "./menus.ts";
 import { cancelFlow } from "./pay-step.ts";
 import type { Turn } from "./turn.ts";
 
-/** SPEC §3 payer commands. Each runs in any state and leaves the pay flow where it was unless it says otherwise. */
+/** Payer commands (docs/conversation.md#commands). Each runs in any state and leaves the pay flow where it was unless it says otherwise. */
 export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: PayerCommand, args: string[]): void {
   const { t, repos } = ctx;
   const l = turn.locale;

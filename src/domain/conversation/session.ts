@@ -3,7 +3,7 @@ import { PRODUCT_IDS } from "../products.ts";
 import { effectSchema } from "./effects.ts";
 import { readJson } from "../../shared/json.ts";
 
-/** The persisted conversation state of one payer: a versioned JSON row (ENGINEERING.md §5). */
+/** The persisted conversation state of one payer: a versioned JSON row (docs/conversation.md#steps). */
 export const SESSION_VERSION = 1;
 
 export const STEPS = [

@@ -38,7 +38,7 @@ export function createConsoleBroadcastChannel(output: Writable): BroadcastChanne
 }
 
 /**
- * A terminal chat with the engine (SPEC §6 Console). One line is one message; a piped stdin works
+ * A terminal chat with the engine (docs/conversation.md#typed-choices-answer-the-menu-on-screen for typed-ahead lines). One line is one message; a piped stdin works
  * the same, so a whole payment can be scripted. At the end of input it waits for every answer.
  */
 export function runConsoleChat(deps: {

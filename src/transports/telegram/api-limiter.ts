@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Transformer } from "grammy";
 
-/** Who is waiting: a payer in a conversation goes before a broadcast recipient (SPEC §8). */
+/** Who is waiting: a payer in a conversation goes before a broadcast recipient (docs/delivery.md#telegram-limits). */
 export type TrafficPriority = "payer" | "broadcast";
 
 export interface TelegramApiLimiter {
@@ -29,7 +29,7 @@ interface Waiter {
 }
 
 /**
- * One limiter for every outgoing Telegram call (SPEC §8). A sliding window of the last
+ * One limiter for every outgoing Telegram call (docs/delivery.md#telegram-limits). A sliding window of the last
  * `ratePerSecond` start times allows exactly that many starts per window, bursts included, which
  * stays under Telegram's ~30 messages per second without smoothing a payer's reply into a queue.
  */

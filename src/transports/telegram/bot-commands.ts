@@ -27,7 +27,7 @@ export function botCommands(t: Translate, locale: Locale): BotCommand[] {
 }
 
 /**
- * Native touches (SPEC §6): the command menu in Indonesian for everyone and in English for
+ * Native touches: the command menu in Indonesian for everyone and in English for
  * Telegram clients set to English, and the menu button opening it. Cosmetic, so a failure is logged
  * and the bot runs on.
  */

@@ -21,7 +21,7 @@ export type AttemptOutcome = { kind: "ok" } | { kind: "api_error"; code: number;
 export type RetryDecision = { retry: false; pauseMs: number } | { retry: true; delayMs: number; pauseMs: number };
 
 /**
- * The retry policy, pure (ENGINEERING.md §4): 429 → pause every sender for `retry_after` (capped)
+ * The retry policy, pure (docs/delivery.md#telegram-limits): 429 → pause every sender for `retry_after` (capped)
  * and try again through the limiter; 5xx and network errors → back off and try again, unless the
  * call must not be repeated (`mayRepeat` false: a 5xx or a lost connection may hide a delivered
  * message, and broadcasts promise at most once per recipient); anything else (400, 403, …) is an

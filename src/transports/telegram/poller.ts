@@ -21,7 +21,7 @@ export interface PollerOptions {
 }
 
 /**
- * Long polling with the inbox in between (SPEC §5 Inbound): a batch is stored in SQLite first, and
+ * Long polling with the inbox in between (docs/delivery.md#inbound): a batch is stored in SQLite first, and
  * only the next getUpdates, with offset = last update_id + 1, tells Telegram we have it. A crash
  * after storing re-fetches the batch on start-up, which the inbox ignores as duplicates.
  *

@@ -13,7 +13,7 @@ export interface Receiving {
 }
 
 /**
- * How updates reach the inbox (SPEC §6): a webhook when TELEGRAM_WEBHOOK_URL is set (server first,
+ * How updates reach the inbox (docs/delivery.md#inbound): a webhook when TELEGRAM_WEBHOOK_URL is set (server first,
  * then setWebhook, so Telegram never posts to a closed port), long polling otherwise (after
  * deleteWebhook, since Telegram refuses getUpdates while a webhook is set).
  */

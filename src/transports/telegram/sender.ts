@@ -27,7 +27,7 @@ const NOT_MODIFIED = /message is not modified/i;
 export const UNREACHABLE_RETRY_MS = 15_000;
 
 /**
- * The outbox's Telegram half (SPEC §6). Edits the message a tagged reply replaces (the bill that
+ * The outbox's Telegram half (docs/delivery.md#the-outbox). Edits the message a tagged reply replaces (the bill that
  * becomes "processing…" loses its Pay button that way), falling back to a new message when the old
  * one is gone or no longer editable. Errors become SendErrors (docs/delivery.md): permanent for
  * answers that will never change, blocked when the person blocked the bot, retry_after when

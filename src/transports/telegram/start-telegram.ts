@@ -48,7 +48,7 @@ export interface TelegramTransport {
   /** The port the webhook server listens on (webhook mode only). */
   webhookPort: number | null;
   botUsername: string;
-  /** The one limiter all Telegram calls pass (SPEC §8). */
+  /** The one limiter all Telegram calls pass (docs/delivery.md#telegram-limits). */
   limiter: TelegramApiLimiter;
   /** The outbox's Telegram sender: payer priority. */
   sender: MessageSender;

@@ -53,7 +53,7 @@ function reply(res: ServerResponse, status: number, body = "{}"): void {
 }
 
 /**
- * Webhook mode (SPEC §6): Telegram's secret-token header is checked (401 otherwise), the update is
+ * Webhook mode (docs/delivery.md#inbound): Telegram's secret-token header is checked (401 otherwise), the update is
  * stored and answered 200 at once, and handled afterwards by the worker. A failed store answers
  * 500, so Telegram delivers the update again instead of it being lost.
  */

@@ -18,7 +18,7 @@ export function isRateOverlimit(err: unknown): boolean {
 }
 
 /**
- * Broadcast delivery on WhatsApp (SPEC §8): paced and capped per day by the shared paced channel;
+ * Broadcast delivery on WhatsApp (docs/delivery.md#whatsapp-pacing): paced and capped per day by the shared paced channel;
  * this adds WhatsApp's own answers — not connected (try later, nothing was sent) and
  * rate-overlimit (pause the broadcast before the account is banned).
  */

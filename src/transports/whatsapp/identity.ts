@@ -10,7 +10,7 @@ export interface WhatsappIdentity {
 
 /**
  * Who wrote: WhatsApp names one person by phone JID or by LID, and the engine merges every id in
- * an event into one user, so one person keeps one balance (SPEC §6). The other form comes from
+ * an event into one user, so one person keeps one balance (docs/money.md#the-ledger). The other form comes from
  * the message itself (7.x `remoteJidAlt`; `senderPn`/`senderLid` in older builds) or from the
  * mapping Baileys keeps in the auth store.
  */

@@ -19,7 +19,7 @@ export function jidKind(jid: string): JidKind {
   return "other";
 }
 
-/** A one-to-one chat with a person: the only chats Loket answers (SPEC §6). */
+/** A one-to-one chat with a person: the only chats Loket answers. */
 export function isPrivateChat(jid: string): boolean {
   const kind = jidKind(jid);
   return kind === "pn" || kind === "lid";

@@ -13,7 +13,7 @@ const WHATSAPP_STYLE: { bold: [string, string]; italic: [string, string]; code: 
 };
 
 /**
- * Buttons do not render reliably on WhatsApp (SPEC §6), so choices become numbered lines and a
+ * Buttons do not render reliably on WhatsApp (docs/conversation.md#menus-and-choices), so choices become numbered lines and a
  * footer says to answer with the number; the engine maps a typed "2" onto the second choice.
  */
 export function renderWhatsapp(message: OutboundMessage, footer: string): string {

@@ -41,7 +41,7 @@ function baileysLogger(log: Logger): Logger {
 }
 
 /**
- * The WhatsApp transport (SPEC §6): connects in the background and returns at once, so the rest
+ * The WhatsApp transport (docs/architecture.md#ports-what-a-transport-gets): connects in the background and returns at once, so the rest
  * of the bot runs whether or not WhatsApp is up. Inbound text goes to the engine; replies leave
  * through the outbox via `app.senders.whatsapp`, announcements via `app.broadcastChannels.whatsapp`.
  */

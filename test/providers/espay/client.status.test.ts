@@ -5,7 +5,7 @@ import { PATH, RQ_DATETIME, SECRETS, VA, setup, sha256 } from "./setup.ts";
 const REF = "BPJS20250214144441";
 const REQ: StatusRequest = { ref: "ORD1", product: "bpjs-kesehatan", customerNumber: VA, statusKey: REF };
 
-/** The shape Loket's simulator answers with (and our assumption about Espay's; providers.md §4). */
+/** The shape Loket's simulator answers with (and our assumption about Espay's; docs/providers.md#espay-status-call). */
 function simulatorAnswer(txStatus: string, extra: object = {}) {
   return {
     rq_uuid: "LOKET0001",

@@ -6,7 +6,7 @@ const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex
 
 describe("espay signature", () => {
   it("matches the doc example, key uppercased too", () => {
-    // providers.md §2.2: our own regression vector for the doc's inquiry example.
+    // docs/providers.md#espay-endpoints-and-signing: our own regression vector for the doc's inquiry example.
     const expected = "bad06402f42b1244c88e3c2da24543e5708a96322819af6cc08b809d8aab5405";
     expect(sha256("##SENDERID##9900990099##STCKAI##5441217##KEYFORSIGNATURE##")).toBe(expected);
     expect(inquirySignature({ senderId: "SENDERID", orderId: "9900990099", productCode: "STCKAI", rqUuid: "5441217" }, "keyforsignature")).toBe(expected);

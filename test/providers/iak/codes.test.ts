@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { failedReason, IAK_CODES, inquiryHandling, payHandling } from "../../../src/providers/iak/codes.ts";
 
-/** Every code of providers.md §1.4. */
+/** Every code of docs/providers.md#iak-response-codes. */
 const DOCUMENTED = [
   "00",
   "01",

@@ -1,5 +1,5 @@
 /*
- * IAK postpaid answers, named after the sandbox scenarios of providers.md §1.6 (newer scheme: the last
+ * IAK postpaid answers, named after the sandbox scenarios of docs/providers.md#iak-sandbox-numbers (newer scheme: the last
  * four digits are a phase digit, 0 = inquiry and 1 = payment, then the RC). BPJSDENDA has no numbers in
  * the newer scheme, so its fixtures use the PR #40 / SEED-4 ones. Shapes follow the docs' JSON examples.
  */

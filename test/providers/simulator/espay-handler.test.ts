@@ -14,7 +14,7 @@ afterEach(async () => {
   await h.close();
 });
 
-it("signs the documented example the way providers.md §2.2 computed it", () => {
+it("signs the documented example the way docs/providers.md#espay-endpoints-and-signing computes it", () => {
   expect(espaySignature(["SENDERID", "9900990099", "STCKAI", "5441217"], "keyforsignature")).toBe(
     "bad06402f42b1244c88e3c2da24543e5708a96322819af6cc08b809d8aab5405",
   );
