@@ -149,7 +149,7 @@ export interface FakeTelegram {
   botMessages(chatId: number): FakeMessage[];
   /** Fails the next `times` calls of `method` ("*" for any but getUpdates) with this answer. */
   failNext(method: string, failure: ApiFailure, times?: number): void;
-  /** How many calls the `sendsPerSecond` limit answered with 429. */
+  /** How many calls the `sendsPerSecond` or `limits` answered with 429. */
   rateLimitedCount(): number;
   /** Answers 403 "bot was blocked by the user" for sends to this chat. */
   block(chatId: number): void;
@@ -165,11 +165,19 @@ export interface FakeTelegram {
 
 export interface FakeTelegramOptions {
   token?: string;
-  /** Enforce Telegram's global send limit: more sends than this in any 1 s window get a 429. */
+  /** Enforce a plain global send limit: more sends than this in any 1 s window get a 429. */
   sendsPerSecond?: number;
+  /**
+   * Enforce Telegram's documented limits (docs/delivery.md#telegram-limits) as this fake reads
+   * them: proactive messages — to a chat that has not written in `recentMs` — at most `bulkPerSecond`
+   * in any second across chats (replies are not counted: grammY's "replying can go far higher");
+   * and in each chat a burst of `chatBurst`, refilled at `chatPerSecond`. Over either: 429 with
+   * `retry_after`. `secondMs` shrinks the second for quick tests (the bot's retryAfterUnitMs to match).
+   */
+  limits?: { bulkPerSecond: number; chatBurst: number; chatPerSecond: number; recentMs?: number; secondMs?: number };
 }
 
-const SEND_METHODS = new Set(["sendMessage", "editMessageText"]);
+const SEND_METHODS = new Set(["sendMessage", "editMessageText", "sendPhoto"]);
 
 export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = opts.token ?? "123:abc";
@@ -226,6 +234,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
 
   function pushUpdate(update: JsonObject): number {
     const id = nextUpdateId++;
+    const from =
+      (update.message as { chat?: { id?: unknown } } | undefined)?.chat?.id ?? (update.callback_query as { from?: { id?: unknown } } | undefined)?.from?.id;
+    if (typeof from === "number") lastInbound.set(from, Date.now());
     updates.push({ update_id: id, ...update });
     if (poll) {
       const p = poll;
@@ -275,7 +286,30 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   type Answer = { ok: true; result: unknown } | ({ ok: false } & ApiFailure);
 
   const recentSends: number[] = [];
+  const lastInbound = new Map<number, number>();
+  const bulkSends: number[] = [];
+  const chatTokens = new Map<number, { tokens: number; at: number }>();
   let rateLimited = 0;
+  /** retry_after in seconds when this send breaks `limits`, or null when it may go. */
+  function overTelegramLimits(method: string, chatId: number): number | null {
+    const l = opts.limits;
+    if (l === undefined || !SEND_METHODS.has(method) || !Number.isFinite(chatId)) return null;
+    const t = Date.now();
+    const second = l.secondMs ?? 1000;
+    const bucket = chatTokens.get(chatId) ?? { tokens: l.chatBurst, at: t };
+    bucket.tokens = Math.min(l.chatBurst, bucket.tokens + ((t - bucket.at) / second) * l.chatPerSecond);
+    bucket.at = t;
+    chatTokens.set(chatId, bucket);
+    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / l.chatPerSecond));
+    const proactive = t - (lastInbound.get(chatId) ?? -Infinity) > (l.recentMs ?? 10_000);
+    if (proactive) {
+      while (bulkSends.length > 0 && t - bulkSends[0]! >= second) bulkSends.shift();
+      if (bulkSends.length >= l.bulkPerSecond) return 1;
+      bulkSends.push(t);
+    }
+    bucket.tokens -= 1;
+    return null;
+  }
   /** True when this send would exceed `sendsPerSecond` in the last second. */
   function overLimit(method: string): boolean {
     if (opts.sendsPerSecond === undefined || !SEND_METHODS.has(method)) return false;
@@ -293,6 +327,11 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const fail = (f: ApiFailure): Answer => ({ ok: false, ...f });
     if (overLimit(method)) return fail({ error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
     const chatId = typeof p.chat_id === "number" ? p.chat_id : Number(p.chat_id);
+    const wait = overTelegramLimits(method, chatId);
+    if (wait !== null) {
+      rateLimited++;
+      return fail({ error_code: 429, description: `Too Many Requests: retry after ${wait}`, parameters: { retry_after: wait } });
+    }
     switch (method) {
       case "getMe":
         return { ok: true, result: { ...botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } };

@@ -65,3 +65,70 @@ describe("telegram: a large broadcast against an API that enforces its rate", ()
     await fake.close();
   }, 30_000);
 });
+
+describe("telegram: payers and a broadcast against Telegram's limits", () => {
+  it("a broadcast alongside paying payers: zero 429s, and no payer reply ever waits for it", async ({ telegram }) => {
+    const { startFakeTelegram } = await import("../fakes/telegram-api.ts");
+    const { inTransaction } = await import("../../src/db/open.ts");
+    // Telegram's limits scaled ten times so the test stays quick: 300 proactive messages a second
+    // across chats, a burst of 10 and then one a second in each chat; the bot paces at 250.
+    const fake = await startFakeTelegram({ limits: { bulkPerSecond: 300, chatBurst: 10, chatPerSecond: 1 } });
+    // Enough sends in flight that only the pacing holds the broadcast back.
+    const th = await telegram({ fake, env: { ADMIN_TELEGRAM_IDS: "9000", TELEGRAM_BROADCAST_RATE: "250", BROADCAST_IN_FLIGHT: "16" } });
+    const app = th.h.app;
+    const N = 1200;
+    inTransaction(app.db, () => {
+      for (let i = 0; i < N; i++)
+        app.repos.users.create({ platform: "telegram", externalId: String(700_000 + i), address: String(700_000 + i), locale: "id", now: 0 });
+    });
+    const admin = th.user(9000);
+    await admin.say("/broadcast Iuran jatuh tempo tanggal 10");
+    await admin.tap("admin:yes");
+    // Ten payers pay their bills while the broadcast runs (about five seconds at 250 a second).
+    const payers = Array.from({ length: 10 }, async (_, i) => {
+      const p = th.user(4960 + i);
+      await p.say("/start");
+      await p.tap("product:bpjs-kesehatan");
+      await p.say(`88012345${String(60 + i).padStart(5, "0")}`);
+      await p.tap("months:1");
+      return p.tap("pay:");
+    });
+    const receipts = await Promise.all(payers);
+    const during = app.db.prepare("SELECT COUNT(*) AS n FROM broadcast_recipients WHERE state = 'pending'").get() as { n: number };
+    expect(during.n).toBeGreaterThan(0); // the payers were served while the broadcast ran
+    await app.broadcastRunner.idle();
+    await th.transport.idle();
+
+    expect(receipts.every((r) => r.includes("Pembayaran berhasil"))).toBe(true);
+    expect(fake.rateLimitedCount()).toBe(0);
+    const stats = th.transport.flood.stats();
+    expect(stats.payerWaits).toBe(0);
+    expect(stats.broadcastWaits).toBeGreaterThan(0);
+    const sent = app.db.prepare("SELECT COUNT(*) AS n FROM broadcast_recipients WHERE state = 'sent'").get() as { n: number };
+    expect(sent.n).toBe(N + 1); // everyone known when it started, the admin included, once
+    await th.close();
+    await fake.close();
+  }, 30_000);
+
+  it("a chat over Telegram's per-chat limit is paused alone, and everything still arrives", async ({ telegram }) => {
+    const { startFakeTelegram } = await import("../fakes/telegram-api.ts");
+    const fake = await startFakeTelegram({ limits: { bulkPerSecond: 1000, chatBurst: 3, chatPerSecond: 1, secondMs: 20 } });
+    const th = await telegram({ fake, deps: { retry: { retryAfterUnitMs: 20, maxAttempts: 5 } } });
+    const sender = th.transport.sender;
+    const busy = (async () => {
+      for (let i = 0; i < 6; i++) await sender.send("4990", { text: `pesan ${i}` }, null);
+    })();
+    const quiet = Promise.all([1, 2, 3].map((i) => sender.send("4991", { text: `lain ${i}` }, null)));
+    await Promise.all([busy, quiet]);
+    expect(fake.botMessages(4990).map((m) => m.text)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `pesan ${i}`));
+    expect(fake.botMessages(4991)).toHaveLength(3);
+    expect(fake.rateLimitedCount()).toBeGreaterThan(0);
+    expect(fake.callsOf("sendMessage", 4991).every((c) => c.status === "ok")).toBe(true);
+    const stats = th.transport.flood.stats();
+    expect(stats.chatPauses).toBeGreaterThan(0);
+    expect(stats.botPauses).toBe(0);
+    // The guard in close() flags refused calls as ill-formed only for HTML problems; 429s are fine.
+    await th.close();
+    await fake.close();
+  });
+});

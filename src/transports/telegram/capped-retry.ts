@@ -1,6 +1,6 @@
-import { backoffMs } from "../../shared/backoff.ts";
 import type { Transformer } from "grammy";
-import { currentPriority, type TelegramApiLimiter } from "./api-limiter.ts";
+import { backoffMs } from "../../shared/backoff.ts";
+import { currentPriority, type FloodControl } from "./flood-control.ts";
 
 export interface CappedRetryOptions {
   /** Attempts in all, the first included. */
@@ -20,12 +20,15 @@ export type AttemptOutcome = { kind: "ok" } | { kind: "api_error"; code: number;
 
 export type RetryDecision = { retry: false; pauseMs: number } | { retry: true; delayMs: number; pauseMs: number };
 
+/** Methods that put a message in a chat: what Telegram's limits count. */
+const MESSAGE_METHODS = new Set(["sendMessage", "editMessageText", "sendPhoto", "editMessageCaption", "copyMessage", "forwardMessage"]);
+
 /**
- * The retry policy, pure (docs/delivery.md#telegram-limits): 429 → pause every sender for `retry_after` (capped)
- * and try again through the limiter; 5xx and network errors → back off and try again, unless the
- * call must not be repeated (`mayRepeat` false: a 5xx or a lost connection may hide a delivered
- * message, and broadcasts promise at most once per recipient); anything else (400, 403, …) is an
- * answer, not a fault. Never more than `maxAttempts` attempts.
+ * The retry policy, pure: 429 → pause what it applies to for `retry_after` (capped) and try again
+ * after the pause; 5xx and network errors → back off and try again, unless the call must not be
+ * repeated (`mayRepeat` false: a 5xx or a lost connection may hide a delivered message, and
+ * broadcasts promise at most once per recipient); anything else (400, 403, …) is an answer, not a
+ * fault. Never more than `maxAttempts` attempts.
  */
 export function decideRetry(outcome: AttemptOutcome, attempt: number, options: CappedRetryOptions, mayRepeat = true): RetryDecision {
   const more = attempt < options.maxAttempts;
@@ -33,7 +36,7 @@ export function decideRetry(outcome: AttemptOutcome, attempt: number, options: C
   if (outcome.kind === "api_error" && outcome.code === 429) {
     const wanted = Math.max(1, outcome.retryAfterSeconds ?? 1) * options.retryAfterUnitMs;
     const pauseMs = Math.min(wanted, options.maxRetryAfterMs);
-    // The limiter's pause does the waiting, so the retry itself goes at once and queues behind it.
+    // The pause does the waiting (the next attempt waits for it), so the retry itself goes at once.
     if (more && wanted <= options.maxRetryAfterMs) return { retry: true, delayMs: 0, pauseMs };
     return { retry: false, pauseMs };
   }
@@ -42,26 +45,30 @@ export function decideRetry(outcome: AttemptOutcome, attempt: number, options: C
   return { retry: false, pauseMs: 0 };
 }
 
-/**
- * Methods with a retry loop of their own, left alone here: getUpdates by the poller, which must not
- * block for half a minute inside one call; getMe by start-up, which backs off from 1 s to 60 s and
- * logs every failed attempt. Retried here as well, each logged attempt hid a burst of silent ones.
- */
-const OWN_RETRY_LOOP: ReadonlySet<string> = new Set(["getUpdates", "getMe"]);
+function chatOf(payload: unknown): string | undefined {
+  const chat = (payload as { chat_id?: unknown } | null)?.chat_id;
+  return typeof chat === "number" || typeof chat === "string" ? String(chat) : undefined;
+}
 
 /**
- * grammY API transformer applying decideRetry. Install it after the limiter transformer, so it is
- * the outer one and every attempt waits for its own slot.
+ * grammY API transformer: every call passes the flood control first (a payer's at once unless a
+ * 429 pause applies; a broadcast's when the budget has room), then decideRetry. getUpdates and
+ * getMe are left alone: the poller and start-up have their own back-off.
  */
-export function cappedRetryTransformer(
-  limiter: TelegramApiLimiter,
+export function floodControlTransformer(
+  flood: FloodControl,
   partial: Partial<CappedRetryOptions> = {},
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Transformer {
   const options = { ...DEFAULT_RETRY, ...partial };
   return async (prev, method, payload, signal) => {
-    if (OWN_RETRY_LOOP.has(method)) return prev(method, payload, signal);
+    if (method === "getUpdates" || method === "getMe") return prev(method, payload, signal);
+    const chat = chatOf(payload);
+    const priority = currentPriority();
+    const isMessage = MESSAGE_METHODS.has(method);
     for (let attempt = 1; ; attempt++) {
+      if (priority === "broadcast") await flood.beforeBroadcast(chat, isMessage);
+      else await flood.beforePayer(chat, isMessage);
       let outcome: AttemptOutcome;
       let result: Awaited<ReturnType<typeof prev>> | undefined;
       let thrown: unknown;
@@ -73,8 +80,8 @@ export function cappedRetryTransformer(
         outcome = { kind: "network" };
       }
       // Payer messages come from the outbox, which already promises "twice rather than never".
-      const decision = decideRetry(outcome, attempt, options, currentPriority() !== "broadcast");
-      if (decision.pauseMs > 0) limiter.pauseFor(decision.pauseMs);
+      const decision = decideRetry(outcome, attempt, options, priority !== "broadcast");
+      if (decision.pauseMs > 0) flood.on429(chat, decision.pauseMs);
       if (!decision.retry || signal?.aborted === true) {
         if (result !== undefined) return result;
         throw thrown;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { OutboundMessage } from "../../domain/messages.ts";
 import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 import { SendError } from "../../domain/delivery/send-error.ts";
-import { withPriority, type TrafficPriority } from "./api-limiter.ts";
+import { withPriority, type TrafficPriority } from "./flood-control.ts";
 import { fitPlain } from "../../domain/fit-text.ts";
 import { CallbackDataTooLongError, MAX_MESSAGE_LENGTH, plainText, renderMessage, type RenderedMessage } from "./render.ts";
 

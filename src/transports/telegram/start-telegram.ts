@@ -6,10 +6,10 @@ import type { TransportPorts } from "../../app.ts";
 import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
 import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 import { localeOr, type Locale } from "../../i18n.ts";
-import { createTelegramApiLimiter, limiterTransformer, type TelegramApiLimiter } from "./api-limiter.ts";
+import { createFloodControl, type FloodControl } from "./flood-control.ts";
 import { registerBotCommands } from "./bot-commands.ts";
 import { createTelegramBroadcastChannel } from "./broadcast-channel.ts";
-import { cappedRetryTransformer, type CappedRetryOptions } from "./capped-retry.ts";
+import { floodControlTransformer, type CappedRetryOptions } from "./capped-retry.ts";
 import type { InboxRow } from "../../db/telegram-inbox-repo.ts";
 import { startReceiving, type Receiving } from "./receive.ts";
 import { plainText } from "./render.ts";
@@ -18,8 +18,8 @@ import { blockedFlagOf, callbackToEvent, chatKeyOf, messageToEvent, parseUpdateJ
 import { createUpdateWorker } from "./update-worker.ts";
 
 export interface StartTelegramDeps {
-  /** Share a limiter (e.g. with a broadcast sender built elsewhere); one is made from the config otherwise. */
-  limiter?: TelegramApiLimiter;
+  /** The flood control (tests inject one with a manual clock); one is made from the config otherwise. */
+  flood?: FloodControl;
   retry?: Partial<CappedRetryOptions>;
   /** Long-poll timeout in seconds; default 30. */
   pollTimeoutSeconds?: number;
@@ -48,8 +48,8 @@ export interface TelegramTransport {
   /** The port the webhook server listens on (webhook mode only). */
   webhookPort: number | null;
   botUsername: string;
-  /** The one limiter all Telegram calls pass (docs/delivery.md#telegram-limits). */
-  limiter: TelegramApiLimiter;
+  /** What every Telegram call passes (docs/delivery.md#telegram-limits). */
+  flood: FloodControl;
   /** The outbox's Telegram sender: payer priority. */
   sender: MessageSender;
   /** The broadcast channel: the same sender at broadcast priority. */
@@ -70,12 +70,10 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
   if (config === null) throw new Error("startTelegram needs TELEGRAM_BOT_TOKEN");
   const log = deps.log ?? app.log.child({ transport: "telegram" });
   const pollTimeout = deps.pollTimeoutSeconds ?? 30;
-  const limiter = deps.limiter ?? createTelegramApiLimiter({ ratePerSecond: app.config.broadcast.telegramRate });
+  const flood = deps.flood ?? createFloodControl({ broadcastRatePerSecond: app.config.broadcast.telegramRate });
 
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, timeoutSeconds: Math.max(60, pollTimeout + 20) } });
-  // The retry transformer goes last, so it is the outer one: every attempt takes its own slot.
-  bot.api.config.use(limiterTransformer(limiter));
-  bot.api.config.use(cappedRetryTransformer(limiter, deps.retry));
+  bot.api.config.use(floodControlTransformer(flood, deps.retry));
   // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
   // keep trying, loudly, while the console, WhatsApp and the reconciler go on. One getMe request per
   // attempt and one warning per failed one: not bot.init(), which retries 5xx and network errors on
@@ -215,14 +213,14 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
     mode: receiving.mode,
     webhookPort: receiving.webhookPort,
     botUsername: bot.botInfo.username,
-    limiter,
+    flood,
     sender,
     broadcastChannel,
     async idle() {
       if (processUpdates) await worker.idle();
       await app.engine.idle();
       await app.delivery.flush();
-      await limiter.idle();
+      await flood.idle();
     },
     stop() {
       stopping ??= (async () => {
@@ -230,7 +228,7 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
         await worker.stop();
         await app.engine.idle();
         await app.delivery.flush();
-        await limiter.idle();
+        await flood.idle();
         log.info("telegram transport stopped");
       })();
       return stopping;

@@ -78,7 +78,6 @@ export async function startTelegramHarness(opts: TelegramHarnessOptions = {}): P
     {
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_BROADCAST_RATE: "1000",
       CONSOLE: "false",
       ...opts.env,
     },
