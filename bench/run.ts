@@ -20,7 +20,7 @@ console.log("engine: one payer alone…");
 const alone = await benchEngine({ payers: quick ? 4 : 20, flowsPerPayer: 5, oneAtATime: true });
 const engine = { ...loaded, unloaded_p50_ms: alone.p50_ms, unloaded_p99_ms: alone.p99_ms };
 console.log("telegram path…");
-const telegram = await benchTelegram({ payers, flowsPerPayer: flows });
+const telegram = await benchTelegram({ payers, flows });
 console.log("broadcast and memory (own process)…");
 const users = quick ? 20_000 : 100_000;
 const bm = JSON.parse(

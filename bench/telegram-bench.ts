@@ -1,90 +1,96 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { createApp } from "../src/app.ts";
-import { parseConfig } from "../src/config.ts";
-import { silentLogger } from "../src/logger.ts";
-import { startTelegram } from "../src/transports/telegram/start-telegram.ts";
-import { startFakeTelegram, type FakeUser } from "../test/fakes/telegram-api.ts";
-import { numberFor } from "./engine-bench.ts";
+import { openDatabase } from "../src/db/open.ts";
+import { createRepos } from "../src/db/repos.ts";
+import { startFakeTelegram } from "../test/fakes/telegram-api.ts";
+import { startBotProcess } from "./bot-process.ts";
 import { fundedTelegramPayers } from "./seed-users.ts";
 import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
-import { percentile, round } from "./stats.ts";
+import { drivePayers, type DriveFigures } from "./telegram-driver.ts";
+import { round } from "./stats.ts";
 
 export interface TelegramFigures {
   messages_per_s: number;
   p50_ms: number;
   p99_ms: number;
+  baseline_messages_per_s: number;
+  baseline_p50_ms: number;
+  baseline_p99_ms: number;
+  ratio_messages_per_s: number;
+  ratio_p99: number;
+}
+
+const FIRST_USER = 20_000;
+
+/** One bot process against a fresh fake Bot API and a fresh simulator, driven by the same load. */
+async function measure(which: "loket" | "baseline", opts: { payers: number; flows: number }, dir: string): Promise<DriveFigures> {
+  const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, `${which}-sim.db`) });
+  const fake = await startFakeTelegram();
+  const iak = iakAt(sim.url);
+  let bot;
+  if (which === "loket") {
+    // Loket as shipped (README: `npm run build`, then `node dist/main.js`) with nothing but what it
+    // needs to run: no limit opened, no log level lowered. Payers' money is credited beforehand.
+    const databasePath = join(dir, "loket.db");
+    const db = openDatabase(databasePath);
+    fundedTelegramPayers(db, createRepos(db), opts.payers, FIRST_USER);
+    db.close();
+    // BENCH_CPU_PROF=<dir>: a CPU profile of the bot process, for `node --cpu-prof` figures.
+    const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    bot = startBotProcess(
+      [...profile, "dist/main.js"],
+      { ...iak, DATABASE_PATH: databasePath, BACKUP_DIR: join(dir, "backups"), TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
+      join(dir, "loket.log"),
+    );
+  } else {
+    bot = startBotProcess(
+      ["--import", "tsx", "bench/baseline/grammy-bot.ts"],
+      { BOT_TOKEN: fake.token, API_ROOT: fake.apiRoot, IAK_BASE_URL: iak.IAK_BASE_URL!, IAK_USERNAME: iak.IAK_USERNAME!, IAK_API_KEY: iak.IAK_API_KEY! },
+      join(dir, "baseline.log"),
+    );
+  }
+  try {
+    // Ready once it polls.
+    await fake.waitForCall((c) => c.method === "getUpdates", "the bot's first getUpdates");
+    return await drivePayers(fake, { payers: opts.payers, flows: opts.flows, firstUserId: FIRST_USER });
+  } catch (err) {
+    const { readFileSync } = await import("node:fs");
+    process.stderr.write(
+      `${which} bot log (tail):\n${readFileSync(join(dir, `${which}.log`), "utf8")
+        .split("\n")
+        .slice(-15)
+        .join("\n")}\n`,
+    );
+    throw err;
+  } finally {
+    await bot.stop();
+    await fake.close();
+    await sim.stop();
+  }
 }
 
 /**
- * The engine bench's flows through the real grammY transport: updates fetched by long polling from
- * the fake Bot API server over HTTP, replies sent back to it. Telegram's own ~30/s limit is a fact
- * of the platform, not our overhead, so the shared limiter is opened wide here.
+ * The Telegram path, side by side in one run (docs/delivery.md#telegram-limits): Loket with its
+ * default configuration and the baseline grammY bot (bench/baseline/grammy-bot.ts), each in its own
+ * process, the same payers doing the same BPJS Kesehatan flows through the same fakes over HTTP.
  */
-export async function benchTelegram(opts: { payers: number; flowsPerPayer: number }): Promise<TelegramFigures> {
+export async function benchTelegram(opts: { payers: number; flows: number }): Promise<TelegramFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-tg-"));
-  const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });
-  const fake = await startFakeTelegram();
-  const config = parseConfig({
-    DATABASE_PATH: join(dir, "loket.db"),
-    ...iakAt(sim.url),
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_BROADCAST_RATE: "100000",
-    LOG_LEVEL: "silent",
-    INQUIRY_LIMIT_PER_HOUR: "1000",
-  });
-  const app = await createApp(config, { log: silentLogger() });
-  fundedTelegramPayers(app.db, app.repos, opts.payers, 20_000);
-  const waiters = new Map<number, () => void>();
-  const processed = new Set<number>();
-  await app.recover();
-  const transport = await startTelegram(app.ports, {
-    pollTimeoutSeconds: 1,
-    onProcessed: (id) => {
-      processed.add(id);
-      waiters.get(id)?.();
-    },
-  });
-  app.start();
-
-  const latencies: number[] = [];
-  let messages = 0;
-  const handled = (updateId: number) => (processed.has(updateId) ? Promise.resolve() : new Promise<void>((r) => waiters.set(updateId, r)));
-
-  async function step(user: FakeUser, push: () => number): Promise<void> {
-    const t0 = performance.now();
-    const updateId = push();
-    await handled(updateId);
-    waiters.delete(updateId);
-    await app.outbox.whenDrained("telegram", String(user.id));
-    latencies.push(performance.now() - t0);
-    messages++;
+  try {
+    const loket = await measure("loket", opts, dir);
+    const baseline = await measure("baseline", opts, dir);
+    return {
+      messages_per_s: loket.messages_per_s,
+      p50_ms: loket.p50_ms,
+      p99_ms: loket.p99_ms,
+      baseline_messages_per_s: baseline.messages_per_s,
+      baseline_p50_ms: baseline.p50_ms,
+      baseline_p99_ms: baseline.p99_ms,
+      ratio_messages_per_s: round(loket.messages_per_s / baseline.messages_per_s),
+      ratio_p99: round(loket.p99_ms / baseline.p99_ms),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-
-  const products = ["bpjs-kesehatan", "bpjs-ketenagakerjaan", "bpjs-denda"] as const;
-  async function payerLoop(i: number): Promise<void> {
-    const user: FakeUser = { id: 20_000 + i, first_name: "Bench" };
-    for (let flow = 0; flow < opts.flowsPerPayer; flow++) {
-      const product = products[(i + flow) % 3]!;
-      await step(user, () => fake.sendText(user, "/start"));
-      await step(user, () => fake.tapChoice(user, `product:${product}`).updateId);
-      await step(user, () => fake.sendText(user, numberFor(product, i, flow)));
-      if (product !== "bpjs-denda") await step(user, () => fake.tapChoice(user, "months:1").updateId);
-      await step(user, () => fake.tapChoice(user, "pay:").updateId);
-    }
-  }
-
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: opts.payers }, (_, i) => payerLoop(i)));
-  const seconds = (performance.now() - t0) / 1000;
-  await transport.stop();
-  await app.close();
-  await fake.close();
-  await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
-  latencies.sort((a, b) => a - b);
-  return { messages_per_s: round(messages / seconds, 1), p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)) };
 }

@@ -33,6 +33,34 @@ export function loadLocaleResources(dir = LOCALES_DIR): Record<Locale, Record<st
   return out;
 }
 
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "/": "&#x2F;" };
+
+/** What i18next's default escape does to an interpolated value (so templates may hold <b>, <i>, <code>). */
+function escapeValue(value: string): string {
+  return value.replace(/[&<>"'/]/g, (c) => ENTITIES[c]!);
+}
+
+/** A template cut into literal text and `{{name}}` (escaped) / `{{- name}}` (as is) holes. */
+type Compiled = (string | { name: string; raw: boolean; source: string })[];
+
+function compile(template: string): Compiled {
+  const parts: Compiled = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{\{(-?)\s*([\w.]+)\s*\}\}/g)) {
+    if (m.index > last) parts.push(template.slice(last, m.index));
+    parts.push({ name: m[2]!, raw: m[1] === "-", source: m[0] });
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return parts;
+}
+
+/**
+ * i18next holds the resources and the fallback language; rendering is compiled once per key and
+ * plural form, because interpolating through i18next on every message is measurable on the hot path.
+ * Values are escaped as i18next escapes them; `count` picks the plural form (`key_one`, `key_other`)
+ * with the language's own rules, as i18next does; a missing key renders as the key itself.
+ */
 export function createTranslator(dir = LOCALES_DIR): Translate {
   const resources = loadLocaleResources(dir);
   const instance: I18n = i18next.createInstance();
@@ -48,17 +76,42 @@ export function createTranslator(dir = LOCALES_DIR): Translate {
     showSupportNotice: false,
     returnNull: false,
   });
-  const fixed = { id: instance.getFixedT("id"), en: instance.getFixedT("en") };
-  // Most labels have no variables; rendering them through i18next every time is measurable on the hot path.
-  const plain = new Map<string, string>();
-  return (locale, key, vars) => {
-    if (vars !== undefined) return fixed[locale](key, vars) as string;
-    const k = `${locale}:${key}`;
-    let text = plain.get(k);
-    if (text === undefined) {
-      text = fixed[locale](key, {}) as string;
-      plain.set(k, text);
+  const plurals: Record<Locale, Intl.PluralRules> = { id: new Intl.PluralRules("id"), en: new Intl.PluralRules("en") };
+  const cache = new Map<string, Compiled | null>();
+
+  function lookup(locale: Locale, key: string): Compiled | null {
+    const k = `${locale}\u0000${key}`;
+    let compiled = cache.get(k);
+    if (compiled === undefined) {
+      const own = instance.getResource(locale, "translation", key) as unknown;
+      const text = typeof own === "string" ? own : (instance.getResource("id", "translation", key) as unknown);
+      compiled = typeof text === "string" ? compile(text) : null;
+      cache.set(k, compiled);
     }
-    return text;
+    return compiled;
+  }
+
+  return (locale, key, vars) => {
+    const count = vars?.["count"];
+    const compiled =
+      (typeof count === "number" ? (lookup(locale, `${key}_${plurals[locale].select(count)}`) ?? lookup(locale, `${key}_other`)) : null) ?? lookup(locale, key);
+    if (compiled === null) return key;
+    const escape = (vars?.["interpolation"] as { escapeValue?: boolean } | undefined)?.escapeValue !== false;
+    let out = "";
+    for (const part of compiled) {
+      if (typeof part === "string") {
+        out += part;
+        continue;
+      }
+      const value = vars?.[part.name];
+      // A value not given stays visible as its placeholder, as i18next leaves it.
+      if (value === undefined) {
+        out += part.source;
+        continue;
+      }
+      const text = value === null ? "" : String(value);
+      out += part.raw || !escape ? text : escapeValue(text);
+    }
+    return out;
   };
 }

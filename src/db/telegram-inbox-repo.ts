@@ -27,12 +27,7 @@ export function createTelegramInbox(db: Db) {
     "INSERT OR IGNORE INTO telegram_updates (update_id, chat_key, payload, received_at) VALUES (?, ?, ?, ?)",
   );
   // The earliest unprocessed row of each chat: only a chat's head may run, so one chat stays in order.
-  const heads = db.prepare<[number], InboxRow>(
-    `SELECT * FROM telegram_updates WHERE update_id IN (
-       SELECT MIN(update_id) FROM telegram_updates WHERE processed_at IS NULL
-       GROUP BY COALESCE(chat_key, 'update:' || update_id)
-     ) ORDER BY update_id LIMIT ?`,
-  );
+  const unprocessed = db.prepare<[], InboxRow>("SELECT * FROM telegram_updates WHERE processed_at IS NULL ORDER BY update_id");
   const markProcessed = db.prepare<[number, string | null, number]>(
     "UPDATE telegram_updates SET processed_at = ?, last_error = ? WHERE update_id = ? AND processed_at IS NULL",
   );
@@ -44,17 +39,31 @@ export function createTelegramInbox(db: Db) {
   const count = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM telegram_updates WHERE processed_at IS NULL");
   const prune = db.prepare<[number]>("DELETE FROM telegram_updates WHERE processed_at IS NOT NULL AND processed_at < ?");
 
-  const storeAll = db.transaction((rows: readonly StoredUpdate[], now: number) => {
-    let added = 0;
-    for (const r of rows) added += insert.run(r.updateId, r.chatKey, r.payload, now).changes;
+  const storeAll = db.transaction((rows: readonly StoredUpdate[], now: number): InboxRow[] => {
+    const added: InboxRow[] = [];
+    for (const r of rows) {
+      if (insert.run(r.updateId, r.chatKey, r.payload, now).changes === 1) {
+        added.push({
+          update_id: r.updateId,
+          chat_key: r.chatKey,
+          payload: r.payload,
+          received_at: now,
+          processed_at: null,
+          attempts: 0,
+          next_attempt_at: 0,
+          last_error: null,
+        });
+      }
+    }
     return added;
   });
 
   return {
-    /** Stores a batch in one transaction; returns how many were new. */
-    store: (rows: readonly StoredUpdate[], now: number): number => storeAll.immediate(rows, now),
+    /** Stores a batch in one transaction; returns the rows that were new (a re-delivery is not). */
+    store: (rows: readonly StoredUpdate[], now: number): InboxRow[] => storeAll.immediate(rows, now),
     /** The earliest unprocessed row of each chat, due or not, oldest first. */
-    heads: (limit: number) => heads.all(limit),
+    /** Every row not yet handled, oldest first (read when the worker starts or is asked to look). */
+    unprocessed: () => unprocessed.all(),
     markProcessed: (updateId: number, now: number, error: string | null = null) => markProcessed.run(now, error, updateId).changes === 1,
     markRetry: (updateId: number, nextAttemptAt: number, error: string) => markRetry.run(nextAttemptAt, error, updateId),
     nextDueAt: () => nextDueAt.get()?.at ?? null,

@@ -130,6 +130,8 @@ export interface FakeTelegram {
   callsOf(method: string, chatId?: number): RecordedCall[];
   /** Resolves with the first recorded call (past or future) that matches. */
   waitForCall(match: (c: RecordedCall) => boolean, what?: string): Promise<RecordedCall>;
+  /** Like waitForCall, looking only at calls after `seq` (cheap with many calls recorded). */
+  waitForCallAfter(seq: number, match: (c: RecordedCall) => boolean, what?: string, timeoutMs?: number): Promise<RecordedCall>;
   /** Queues an update for getUpdates; returns its update_id. */
   pushUpdate(update: JsonObject): number;
   sendText(user: FakeUser, text: string): number;
@@ -500,14 +502,17 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const port = (server.address() as AddressInfo).port;
 
   function waitForCall(match: (c: RecordedCall) => boolean, what = "a matching call"): Promise<RecordedCall> {
-    const found = calls.find(match);
-    if (found) return Promise.resolve(found);
+    return waitForCallAfter(0, match, what);
+  }
+
+  function waitForCallAfter(seq: number, match: (c: RecordedCall) => boolean, what = "a matching call", timeoutMs = 15_000): Promise<RecordedCall> {
+    for (let i = Math.max(0, seq); i < calls.length; i++) if (match(calls[i]!)) return Promise.resolve(calls[i]!);
     return new Promise((resolve, reject) => {
       // A guard against a hanging test, not a wait: every expected call arrives in milliseconds.
       const guard = setTimeout(() => {
         events.off("call", on);
         reject(new Error(`fake telegram: timed out waiting for ${what}; last calls: ${JSON.stringify(calls.slice(-5).map((c) => [c.method, c.status]))}`));
-      }, 15_000);
+      }, timeoutMs);
       const on = (c: RecordedCall) => {
         if (!match(c)) return;
         clearTimeout(guard);
@@ -526,13 +531,17 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     calls,
     callsOf: (method, chatId) => calls.filter((c) => c.method === method && (chatId === undefined || Number(c.payload.chat_id) === chatId)),
     waitForCall,
+    waitForCallAfter,
     pushUpdate,
     sendText(user, text) {
       const chatId = user.id;
       const m: FakeMessage = { message_id: nextMessageId(chatId), chat_id: chatId, html: text, text, parse_mode: null, buttons: [], from_bot: false, edits: 0 };
       chatOf(chatId).push(m);
+      // As Telegram does: a leading /command is marked as a bot_command entity.
+      const command = /^\/\w+/.exec(text);
+      const entities = command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {};
       return pushUpdate({
-        message: { message_id: m.message_id, date: now(), chat: privateChat(user), from: fromUser(user), text },
+        message: { message_id: m.message_id, date: now(), chat: privateChat(user), from: fromUser(user), text, ...entities },
       });
     },
     tap(user, messageId, data) {
@@ -551,7 +560,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       const messages = chatOf(user.id).filter((m) => m.from_bot);
       for (let i = messages.length - 1; i >= 0; i--) {
         const m = messages[i]!;
-        const button = m.buttons.flat().find((b) => (b.callback_data.split("|")[1] ?? "").startsWith(prefix));
+        // Loket's data is `<nonce>|<choice>`; another bot's may be the choice alone.
+        const button = m.buttons
+          .flat()
+          .find((b) => (b.callback_data.includes("|") ? (b.callback_data.split("|")[1] ?? "") : b.callback_data).startsWith(prefix));
         if (button) return { updateId: fake.tap(user, m.message_id, button.callback_data), data: button.callback_data, messageId: m.message_id };
       }
       throw new Error(`fake telegram: no button for ${prefix} in chat ${user.id}; last: ${messages.at(-1)?.text ?? "(none)"}`);

@@ -2,7 +2,7 @@ import { backoffMs } from "../../shared/backoff.ts";
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
+import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { ALLOWED_UPDATES, chatKeyOf } from "./updates.ts";
 
 type GrammySignal = Parameters<Api["getUpdates"]>[1];
@@ -11,7 +11,7 @@ export interface PollerOptions {
   api: Api;
   inbox: TelegramInbox;
   /** Told after a batch is stored, so the worker starts on it. */
-  onStored: (updates: Update[]) => void;
+  onStored: (updates: Update[], rows: InboxRow[]) => void;
   log: Logger;
   now?: () => number;
   /** Long-poll timeout in seconds (Telegram holds the request this long when there is nothing). */
@@ -39,8 +39,8 @@ export function createPoller(options: PollerOptions) {
   let loop: Promise<void> | null = null;
   let stopped = false;
 
-  function store(updates: Update[]): void {
-    inbox.store(
+  function store(updates: Update[]): InboxRow[] {
+    return inbox.store(
       updates.map((u) => ({ updateId: u.update_id, chatKey: chatKeyOf(u), payload: JSON.stringify(u) })),
       now(),
     );
@@ -81,8 +81,9 @@ export function createPoller(options: PollerOptions) {
       }
       failures = 0;
       if (updates.length === 0) continue;
+      let rows: InboxRow[];
       try {
-        store(updates);
+        rows = store(updates);
       } catch (err) {
         // Not stored means not confirmed: keep the offset, so Telegram delivers the batch again.
         log.error({ err }, "could not store telegram updates; fetching them again");
@@ -90,7 +91,7 @@ export function createPoller(options: PollerOptions) {
         continue;
       }
       offset = Math.max(...updates.map((u) => u.update_id)) + 1;
-      options.onStored(updates);
+      options.onStored(updates, rows);
     }
   }
 

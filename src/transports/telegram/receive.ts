@@ -1,7 +1,7 @@
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
+import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { createPoller } from "./poller.ts";
 import { ALLOWED_UPDATES } from "./updates.ts";
 import { startWebhookServer } from "./webhook.ts";
@@ -20,7 +20,7 @@ export interface Receiving {
 export async function startReceiving(opts: {
   api: Api;
   inbox: TelegramInbox;
-  onStored: (updates: Update[]) => void;
+  onStored: (updates: Update[], rows: InboxRow[]) => void;
   log: Logger;
   now: () => number;
   webhook: { url: string; secret: string | undefined; host: string; port: number } | null;

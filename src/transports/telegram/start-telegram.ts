@@ -1,5 +1,6 @@
 import { backoffMs } from "../../shared/backoff.ts";
-import { Bot } from "grammy";
+import { Bot, type ApiClientOptions } from "grammy";
+import { createBotApiFetch } from "./bot-api-fetch.ts";
 import type { CallbackQuery, Update, User } from "grammy/types";
 import type { Logger } from "pino";
 import type { TransportPorts } from "../../app.ts";
@@ -72,7 +73,14 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
   const pollTimeout = deps.pollTimeoutSeconds ?? 30;
   const flood = deps.flood ?? createFloodControl({ broadcastRatePerSecond: app.config.broadcast.telegramRate });
 
-  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, timeoutSeconds: Math.max(60, pollTimeout + 20) } });
+  const bot = new Bot(config.token, {
+    // grammY types its fetch as node-fetch's; undici's speaks the same WHATWG shape (bot-api-fetch.ts).
+    client: {
+      apiRoot: config.apiRoot,
+      timeoutSeconds: Math.max(60, pollTimeout + 20),
+      fetch: createBotApiFetch() as unknown as NonNullable<ApiClientOptions["fetch"]>,
+    },
+  });
   bot.api.config.use(floodControlTransformer(flood, deps.retry));
   // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
   // keep trying, loudly, while the console, WhatsApp and the reconciler go on. One getMe request per
@@ -170,7 +178,7 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
     ...(deps.onProcessed === undefined ? {} : { onProcessed: deps.onProcessed }),
   });
   const processUpdates = deps.processUpdates ?? true;
-  const onStored = (updates: Update[]): void => {
+  const onStored = (updates: Update[], rows: InboxRow[]): void => {
     if (!processUpdates) return;
     const earlier = new Set<string>();
     for (const update of updates) {
@@ -181,7 +189,7 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
       if (update.callback_query !== undefined && (earlier.has(key) || worker.isBusy(key))) void answerOnce(update.callback_query);
       earlier.add(key);
     }
-    worker.kick();
+    worker.add(rows);
   };
   // Whatever a previous run stored but did not finish goes first (per chat, before anything new).
   if (processUpdates) worker.kick();

@@ -1,13 +1,13 @@
 import type { Logger } from "pino";
-import { backoffMs } from "../../shared/backoff.ts";
 import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
+import { backoffMs } from "../../shared/backoff.ts";
 
 export interface UpdateWorkerOptions {
   inbox: TelegramInbox;
-  /** Where the worker's own writes go (a group commit in the app; run at once in unit tests). */
-  commit?: (work: () => void) => Promise<void>;
   /** Handles one stored update; throwing leaves it for a later attempt. */
   process: (row: InboxRow) => Promise<void>;
+  /** Where the worker's own writes go (a group commit in the app; run at once in unit tests). */
+  commit?: (work: () => void) => Promise<void>;
   log: Logger;
   now?: () => number;
   /** Chats handled at the same time. */
@@ -18,36 +18,68 @@ export interface UpdateWorkerOptions {
 }
 
 /**
- * Works through the inbox: one chat's updates strictly in update_id order (only the earliest
- * unprocessed row of a chat runs, and a failed one holds the rest of its chat back until its
- * retry), different chats concurrently. Rows are marked processed only after the engine is done
- * with them, so what a crash interrupts is handled again on the next start; the engine's inbound
- * ids make that harmless.
+ * Works through the inbox (docs/delivery.md#inbound): one chat's updates strictly in update_id
+ * order (a failed one holds the rest of its chat back until its retry), different chats at once.
+ * The rows themselves are the durable record; the worker keeps each chat's queue in memory, fed
+ * by the receiver as it stores rows (`add`) and read whole from the database at start-up and
+ * whenever asked to look (`kick`). Rows are marked processed only after the engine is done with
+ * them, so what a crash interrupts is handled again on the next start; the engine's inbound ids
+ * make that harmless.
  */
 export function createUpdateWorker(options: UpdateWorkerOptions) {
   const { inbox, log } = options;
   const now = options.now ?? Date.now;
   const maxInFlight = options.maxInFlight ?? 64;
   const maxAttempts = options.maxAttempts ?? 5;
-  /** update_id → chat key of the rows running now (at most one per chat). */
-  const running = new Map<number, string>();
+  const commit = options.commit ?? (async (work: () => void) => work());
+  /** Each chat's unprocessed rows in update_id order; the head may be running. */
+  const queues = new Map<string, InboxRow[]>();
+  const known = new Set<number>();
   const busyChats = new Set<string>();
   const tasks = new Set<Promise<void>>();
   let scheduled = false;
+  let reload = true;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
 
-  const commit = options.commit ?? (async (work: () => void) => work());
+  const keyOf = (row: InboxRow) => row.chat_key ?? `update:${row.update_id}`;
+
+  function enqueue(rows: readonly InboxRow[]): void {
+    for (const row of rows) {
+      if (known.has(row.update_id)) continue;
+      known.add(row.update_id);
+      const key = keyOf(row);
+      const queue = queues.get(key);
+      if (queue === undefined) queues.set(key, [row]);
+      else {
+        queue.push(row);
+        // Rows normally arrive in order; a reload may bring an older one.
+        if (queue.length > 1 && queue[queue.length - 2]!.update_id > row.update_id) queue.sort((a, b) => a.update_id - b.update_id);
+      }
+    }
+  }
+
+  function finished(row: InboxRow): void {
+    const key = keyOf(row);
+    const queue = queues.get(key);
+    if (queue?.[0]?.update_id === row.update_id) queue.shift();
+    if (queue?.length === 0) queues.delete(key);
+    known.delete(row.update_id);
+  }
 
   async function recordFailure(row: InboxRow, err: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     const message = err instanceof Error ? err.message : String(err);
     if (attempts >= maxAttempts) {
       await commit(() => void inbox.markProcessed(row.update_id, now(), message));
+      finished(row);
       log.error({ err, updateId: row.update_id, attempts }, "telegram update set aside after repeated failures");
     } else {
-      await commit(() => void inbox.markRetry(row.update_id, now() + backoffMs(row.attempts, { firstMs: 1_000, capMs: 60_000 }), message));
+      const at = now() + backoffMs(row.attempts, { firstMs: 1_000, capMs: 60_000 });
+      await commit(() => void inbox.markRetry(row.update_id, at, message));
+      row.attempts = attempts;
+      row.next_attempt_at = at;
       log.warn({ err, updateId: row.update_id, attempts }, "telegram update failed; will retry");
     }
   }
@@ -61,67 +93,76 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
         return;
       }
       await commit(() => void inbox.markProcessed(row.update_id, now()));
+      finished(row);
     } catch (err) {
       // Could not even record the outcome: the row stays unprocessed and is looked at again.
       log.error({ err, updateId: row.update_id }, "could not record a telegram update's outcome");
+      reload = true;
     }
   }
 
   function dispatch(row: InboxRow, key: string): void {
-    running.set(row.update_id, key);
     busyChats.add(key);
     const task = handle(row).finally(() => {
-      running.delete(row.update_id);
       busyChats.delete(key);
       tasks.delete(task);
       options.onProcessed?.(row.update_id);
-      kick();
+      kick(false);
     });
     tasks.add(task);
   }
 
-  function dispatchDue(): void {
+  /** Starts the due head of every idle chat; returns when the next not-yet-due head is due. */
+  function dispatchDue(): number | null {
     const t = now();
-    for (const row of inbox.heads(maxInFlight + 500)) {
-      if (running.size >= maxInFlight) break;
-      const key = row.chat_key ?? `update:${row.update_id}`;
-      if (running.has(row.update_id) || row.next_attempt_at > t) continue;
-      dispatch(row, key);
+    let nextDue: number | null = null;
+    for (const [key, queue] of queues) {
+      if (busyChats.has(key)) continue;
+      const head = queue[0]!;
+      if (head.next_attempt_at > t) {
+        nextDue = nextDue === null ? head.next_attempt_at : Math.min(nextDue, head.next_attempt_at);
+        continue;
+      }
+      if (busyChats.size >= maxInFlight) break;
+      dispatch(head, key);
     }
-  }
-
-  function armTimer(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (stopped) return;
-    const next = inbox.nextDueAt();
-    if (next === null || next <= now()) return;
-    timer = setTimeout(kick, next - now());
-    timer.unref();
+    return nextDue;
   }
 
   function scan(): void {
     scheduled = false;
     if (stopped) return;
     try {
-      dispatchDue();
-      armTimer();
+      if (reload) {
+        reload = false;
+        enqueue(inbox.unprocessed());
+      }
+      const nextDue = dispatchDue();
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (nextDue !== null) {
+        timer = setTimeout(() => kick(false), Math.max(1, nextDue - now()));
+        timer.unref();
+      }
     } catch (err) {
       // The database is unavailable for a moment (busy, disk): look again soon rather than crash.
       log.error({ err }, "telegram inbox scan failed; retrying");
+      reload = true;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(kick, 1_000);
+      timer = setTimeout(() => kick(), 1_000);
       timer.unref();
       return;
     }
-    if (running.size === 0) {
+    if (busyChats.size === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
     }
   }
 
-  function kick(): void {
+  /** Looks for work; `fromDatabase` (the default) also reads what is stored but not yet known here. */
+  function kick(fromDatabase = true): void {
+    if (fromDatabase) reload = true;
     if (scheduled || stopped) return;
     scheduled = true;
     setImmediate(scan);
@@ -132,8 +173,13 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
   }
 
   return {
-    /** Looks for stored updates to handle (after a batch was stored, and at start-up). */
-    kick,
+    /** Rows just stored by the receiver: handled without reading them back. */
+    add(rows: readonly InboxRow[]): void {
+      enqueue(rows);
+      kick(false);
+    },
+    /** Reads the stored, unhandled rows and handles what is due (at start-up, in tests). */
+    kick: () => kick(true),
     /** Whether this chat has an update being handled now. */
     isBusy: (chatKey: string) => busyChats.has(chatKey),
     /** Resolves once nothing stored and due is waiting or running. */
@@ -141,7 +187,7 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
       if (stopped) return settle();
       return new Promise((resolve) => {
         idleWaiters.push(resolve);
-        kick();
+        kick(true);
       });
     },
     /** Takes no new rows and waits for the ones in flight; the rest stay stored for the next start. */

@@ -3,14 +3,14 @@ import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { TelegramInbox } from "../../db/telegram-inbox-repo.ts";
+import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { chatKeyOf, parseUpdate } from "./updates.ts";
 import { readJson } from "../../shared/json.ts";
 
 export interface WebhookServerOptions {
   inbox: TelegramInbox;
   /** Told after an update is stored, so the worker starts on it. */
-  onStored: (updates: Update[]) => void;
+  onStored: (updates: Update[], rows: InboxRow[]) => void;
   secret: string;
   /** The path Telegram posts to (the path of TELEGRAM_WEBHOOK_URL). */
   path: string;
@@ -70,14 +70,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       if (body === null) return reply(res, 413, '{"ok":false}');
       const update = parseUpdate(readJson(body.toString("utf8")));
       if (update === null) return reply(res, 400, '{"ok":false}');
+      let rows: InboxRow[];
       try {
-        inbox.store([{ updateId: update.update_id, chatKey: chatKeyOf(update), payload: JSON.stringify(update) }], now());
+        rows = inbox.store([{ updateId: update.update_id, chatKey: chatKeyOf(update), payload: JSON.stringify(update) }], now());
       } catch (err) {
         log.error({ err, updateId: update.update_id }, "could not store a webhook update; Telegram will send it again");
         return reply(res, 500, '{"ok":false}');
       }
       reply(res, 200);
-      options.onStored([update]);
+      options.onStored([update], rows);
     })().catch((err: unknown) => {
       log.error({ err }, "webhook request failed");
       if (!res.headersSent) reply(res, 500, '{"ok":false}');
