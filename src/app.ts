@@ -3,6 +3,7 @@ import type { Dispatcher } from "undici";
 import { dirname, join } from "node:path";
 import type { Config } from "./config.ts";
 import { createGroupCommitter, type GroupCommitter } from "./db/group-commit.ts";
+import { createHttpServer, type HttpServer } from "./http/http-server.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import { createRepos, type Repos } from "./db/repos.ts";
 import { createDedupPruner } from "./db/dedup-retention.ts";
@@ -41,6 +42,8 @@ export interface TransportPorts {
   engine: Pick<Engine, "handle" | "idle">;
   delivery: Delivery;
   repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth">;
+  /** The bot's one HTTP server (webhooks mount on it). */
+  http: HttpServer;
   commits: GroupCommitter;
   t: Translate;
   log: Logger;
@@ -77,6 +80,8 @@ export interface App {
   now: () => number;
   arrivalClock: ArrivalClock;
   delivery: Delivery;
+  /** The bot's one HTTP server on PORT; it listens once something is mounted (main.ts). */
+  http: HttpServer;
   broadcastRunner: BroadcastRunner;
   isAdmin(platform: Platform, externalId: string): boolean;
   /** What a transport is given. */
@@ -100,6 +105,8 @@ export interface AppOptions {
   /** Where the in-process simulator keeps its records; default beside DATABASE_PATH. */
   simulatorDbPath?: string;
   providerTimeoutMs?: number;
+  /** Where the HTTP server listens; default 0.0.0.0 and PORT (tests: 127.0.0.1, port 0). */
+  http?: { host: string; port: number };
 }
 
 function adminAddresses(config: Config): AdminAddress[] {
@@ -151,18 +158,22 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const repos = createRepos(db);
   const commits = createGroupCommitter(db);
   const t = createTranslator();
+  const http = createHttpServer({ host: options.http?.host ?? "0.0.0.0", port: options.http?.port ?? config.http.port, log });
   const { providers, simulator } = await createProviders(config, options, now, log);
 
   const router = createProviderRouter(providers, (p) => !repos.productSwitches.disabled().has(p));
   const outbox = createOutboxSender({ outbox: repos.outbox, commits, now, log, onBlocked: (userId) => repos.users.setBlocked(userId, true) });
-  commits.onCommitted(() => outbox.afterCommit());
   const notifier = createNotifier({
     outbox: repos.outbox,
     users: repos.users,
     admins: adminAddresses(config),
     defaultLocale: config.defaultLocale,
     now,
-    wrote: outbox.wrote,
+    // Written in a group commit: handed to the sender once committed. Written in a transaction of
+    // its own (a broadcast's progress): the sender finds it by a scan.
+    wrote: (row) => {
+      if (!commits.afterCommit(() => outbox.queue(row))) setImmediate(() => outbox.kick());
+    },
   });
   const notices = createSettlementNotices({ notifier, t, ledger: repos.ledger, meta: repos.meta, now, lowDepositAlert: config.lowDepositAlert });
   // The reconciler looks soon after a payment became pending, rather than at its idle interval.
@@ -261,9 +272,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     now,
     arrivalClock,
     delivery,
+    http,
     broadcastRunner,
     isAdmin,
-    ports: { config, engine, delivery, repos, commits, t, log, now, arrivalClock, isAdmin },
+    ports: { config, engine, delivery, repos, http, commits, t, log, now, arrivalClock, isAdmin },
     async recover() {
       await reconciler.recoverAfterRestart();
       engine.recover();
@@ -290,6 +302,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await outbox.flush();
       await outbox.stop();
       await commits.flush();
+      await http.close();
       for (const p of providers) await p.close();
       await simulator?.close();
       db.close();

@@ -129,8 +129,9 @@ export interface Config {
     apiRoot: string;
     webhookUrl?: string;
     webhookSecret?: string;
-    port: number;
   } | null;
+  /** The bot's one HTTP server (webhooks, gateway notifications, dashboard). */
+  http: { port: number };
   whatsapp: { enabled: boolean; pairingNumber?: string };
   console: boolean;
   admins: { telegram: string[]; whatsapp: string[] };
@@ -242,9 +243,9 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
             apiRoot: e.TELEGRAM_API_ROOT,
             webhookUrl: e.TELEGRAM_WEBHOOK_URL,
             webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-            port: e.PORT,
           }
         : null,
+    http: { port: e.PORT },
     whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     console: e.CONSOLE ?? !otherPlatform,
     admins: { telegram: e.ADMIN_TELEGRAM_IDS, whatsapp: e.ADMIN_WHATSAPP_NUMBERS },

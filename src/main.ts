@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   // WhatsApp connects in the background; the rest of the bot works while it is down.
   if (config.whatsapp.enabled) transports.push(await startWhatsapp(app.ports));
   if (config.telegram) transports.push(await startTelegram(app.ports));
+  // One HTTP server on PORT for whatever mounted on it (webhooks, gateway notifications, dashboard).
+  if (app.http.hasRoutes()) log.info({ port: (await app.http.listen()).port }, "HTTP server listening");
 
   if (config.console) {
     app.delivery.registerSender("console", createConsoleSender(process.stdout));

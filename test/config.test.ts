@@ -24,6 +24,7 @@ describe("parseConfig", () => {
       iak: null,
       espay: null,
       telegram: null,
+      http: { port: 8080 },
       whatsapp: { enabled: false, pairingNumber: undefined },
       console: true,
       admins: { telegram: [], whatsapp: [] },
@@ -215,8 +216,8 @@ describe("parseConfig", () => {
       apiRoot: "https://api.telegram.org",
       webhookUrl: "https://bot.example.com/hook",
       webhookSecret: "s3cret_-",
-      port: 3000,
     });
+    expect(parseConfig({ PORT: "3000" }).http).toEqual({ port: 3000 });
   });
 
   it("reads admin lists, refusing malformed ids", () => {

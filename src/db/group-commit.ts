@@ -12,8 +12,11 @@ import type { Db } from "./open.ts";
 export interface GroupCommitter {
   /** Runs `work` in the next batch; resolves with its result once the batch is committed. */
   run<T>(work: () => T, options?: { durable?: boolean }): Promise<T>;
-  /** Called after every committed batch (e.g. the outbox looks for what the batch enqueued). */
-  onCommitted(listener: () => void): void;
+  /**
+   * Inside a work: runs `fn` once the batch holding it is committed, and never if the work rolled
+   * back. Outside one, returns false and does nothing (the caller must find out another way).
+   */
+  afterCommit(fn: () => void): boolean;
   /** Resolves once everything queued so far is committed (or failed). */
   flush(): Promise<void>;
 }
@@ -27,40 +30,69 @@ interface Queued {
 
 export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}): GroupCommitter {
   const maxBatch = options.maxBatch ?? 500;
+  // Plain statements, prepared once: a better-sqlite3 transaction function per work would build
+  // its wrappers on every call, which shows on the hot path.
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+  const savepoint = db.prepare("SAVEPOINT work");
+  const release = db.prepare("RELEASE work");
+  const rollbackTo = db.prepare("ROLLBACK TO work");
   let queue: Queued[] = [];
   let scheduled = false;
-  const listeners: (() => void)[] = [];
+  /** The after-commit actions of the work running now, or null outside a work. */
+  let current: (() => void)[] | null = null;
   let idleWaiters: (() => void)[] = [];
 
-  function runBatch(batch: Queued[]): void {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
-    const durable = batch.some((q) => q.durable);
-    const all = db.transaction(() => {
-      for (const q of batch) {
-        try {
-          // Nested: a savepoint, rolled back on its own when the work throws.
-          outcomes.push({ ok: true, value: db.transaction(q.work)() });
-        } catch (err) {
-          outcomes.push({ ok: false, err });
-        }
+  /** Runs one work in its own savepoint: one that throws is rolled back alone. */
+  type Outcome = { ok: true; value: unknown; after: (() => void)[] } | { ok: false; err: unknown };
+
+  function runWork(q: Queued): Outcome {
+    savepoint.run();
+    current = [];
+    try {
+      const value = q.work();
+      release.run();
+      return { ok: true, value, after: current };
+    } catch (err) {
+      if (db.inTransaction) {
+        rollbackTo.run();
+        release.run();
       }
-    });
+      return { ok: false, err };
+    } finally {
+      current = null;
+    }
+  }
+
+  function runBatch(batch: Queued[]): void {
+    const outcomes: Outcome[] = [];
+    const durable = batch.some((q) => q.durable);
     try {
       if (durable) db.pragma("synchronous = FULL");
       try {
-        all.immediate();
+        begin.run();
+        try {
+          for (const q of batch) outcomes.push(runWork(q));
+          commit.run();
+        } catch (err) {
+          if (db.inTransaction) rollback.run();
+          throw err;
+        }
       } finally {
         if (durable) db.pragma("synchronous = NORMAL");
       }
     } catch (err) {
-      // The commit itself failed (disk, lock timeout): nothing of the batch happened.
+      // The transaction itself failed (disk, lock timeout): nothing of the batch happened.
       for (const q of batch) q.reject(err);
       return;
     }
     batch.forEach((q, i) => {
       const o = outcomes[i]!;
-      if (o.ok) q.resolve(o.value);
-      else q.reject(o.err);
+      if (o.ok) {
+        for (const fn of o.after) fn();
+        q.resolve(o.value);
+      } else q.reject(o.err);
     });
   }
 
@@ -71,7 +103,6 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
       queue = queue.slice(batch.length);
       runBatch(batch);
     }
-    for (const listener of listeners) listener();
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const w of waiters) w();
@@ -90,8 +121,10 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
         schedule();
       });
     },
-    onCommitted(listener) {
-      listeners.push(listener);
+    afterCommit(fn) {
+      if (current === null) return false;
+      current.push(fn);
+      return true;
     },
     flush(): Promise<void> {
       if (queue.length === 0 && !scheduled) return Promise.resolve();

@@ -28,6 +28,9 @@ export function createOutboxRepo(db: Db) {
     `SELECT platform, address FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
      GROUP BY platform, address ORDER BY MIN(priority), MIN(id) LIMIT ?`,
   );
+  const unsentForAddress = db.prepare<[string, string], OutboxRow>(
+    "SELECT * FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id",
+  );
   const nextForAddress = db.prepare<[string, string], OutboxRow>(
     "SELECT * FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1",
   );
@@ -62,6 +65,8 @@ export function createOutboxRepo(db: Db) {
     },
     dueChats: (now: number, limit: number) => dueChats.all(now, limit),
     nextForAddress: (platform: Platform, address: string) => nextForAddress.get(platform, address),
+    /** Every unsent row of one chat, in order. */
+    unsentForAddress: (platform: Platform, address: string) => unsentForAddress.all(platform, address),
     markSent: (id: number, now: number, messageId: string | null) => markSent.run(now, messageId, id),
     markRetry: (id: number, nextAttemptAt: number, error: string) => markRetry.run(nextAttemptAt, error, id),
     markFailed: (id: number, now: number, error: string) => markFailed.run(now, error, id),

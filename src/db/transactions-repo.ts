@@ -66,9 +66,10 @@ export function createTransactionsRepo(db: Db) {
     `UPDATE transactions SET status = 'inquiry_failed', provider = @provider, failure_reason = @reason, failure_code = @code,
        failure_message = @message, updated_at = @now WHERE ref = @ref AND status = 'inquiring'`,
   );
-  const startPay = db.prepare(
+  const startPay = db.prepare<{ ref: string; now: number; payTimeoutMs: number }, TxRow>(
     `UPDATE transactions SET status = 'paying', pay_started_at = @now, pay_timeout_ms = @payTimeoutMs, updated_at = @now
-     WHERE ref = @ref AND status = 'inquired' AND expires_at > @now`,
+     WHERE ref = @ref AND status = 'inquired' AND expires_at > @now
+     RETURNING *`,
   );
   const setStatusFrom = db.prepare<{ ref: string; from: string; to: TxStatus; now: number }>(
     "UPDATE transactions SET status = @to, updated_at = @now WHERE ref = @ref AND status = @from",
@@ -165,7 +166,8 @@ export function createTransactionsRepo(db: Db) {
       );
     },
     /** The compare-and-set of the confirm step: only an unexpired `inquired` row becomes `paying`. */
-    startPay: (ref: string, now: number, payTimeoutMs: number) => startPay.run({ ref, now, payTimeoutMs }).changes === 1,
+    /** …returning the row now paying (no trigger touches an open row), or undefined when it was not payable. */
+    startPay: (ref: string, now: number, payTimeoutMs: number): TxRow | undefined => startPay.get({ ref, now, payTimeoutMs }),
     setStatusFrom: (ref: string, from: TxStatus, to: TxStatus, now: number) => setStatusFrom.run({ ref, from, to, now }).changes === 1,
     markPending(p: { ref: string; statusKey: string | null; nextCheckAt: number; code?: string; message?: string; now: number }) {
       return (

@@ -32,6 +32,9 @@ export interface EngineDeps {
 
 export type HandleResult = "handled" | "duplicate" | "rate_limited";
 
+/** Platform ids kept in memory with the person they belong to (a lookup saved per message). */
+const MAX_REMEMBERED_IDS = 200_000;
+
 type Job =
   | { kind: "event"; event: InboundEvent; done: (result: HandleResult) => void }
   | { kind: "act"; act: (turn: Turn) => void; done: (result: HandleResult) => void }
@@ -53,7 +56,9 @@ export function createEngine(deps: EngineDeps) {
   const { repos, t, commits, effects } = deps;
   const stamp = deps.arrivalClock ?? createArrivalClock(deps.now);
   const limiter = createRateLimiter({ limit: deps.messagesPerMinute ?? 30, windowMs: 60_000, now: deps.now });
-  const people = new Map<number, Person>();
+  const queues = new Map<number, Person>();
+  /** `<platform>\0<id>` → the person's user id. */
+  const people = new Map<string, number>();
   let idleWaiters: (() => void)[] = [];
 
   /**
@@ -62,14 +67,30 @@ export function createEngine(deps: EngineDeps) {
    */
   async function personOf(ev: InboundEvent): Promise<number> {
     for (const id of [ev.userId, ...(ev.aliases ?? [])]) {
-      const user = repos.users.findByIdentity(ev.platform, id);
-      if (user) return user.id;
+      const key = `${ev.platform}\u0000${id}`;
+      const known = people.get(key) ?? repos.users.findByIdentity(ev.platform, id)?.id;
+      if (known !== undefined) {
+        remember(key, known);
+        return known;
+      }
     }
     return commits.run(() => resolveUser(ev, deps.now()).id);
   }
 
-  /** Finds the person behind an event (by any of their ids) or creates them, with the demo balance. */
-  function resolveUser(ev: InboundEvent, now: number): UserRow {
+  /** An id once tied to a person stays tied to them: looked up once, then kept (bounded). */
+  function remember(key: string, person: number): void {
+    if (people.has(key)) return;
+    if (people.size >= MAX_REMEMBERED_IDS) people.delete(people.keys().next().value as string);
+    people.set(key, person);
+  }
+
+  /**
+   * Finds the person behind an event (by any of their ids) or creates them, with the demo balance.
+   * A person already known, writing from the one id they have, is read by their own id.
+   */
+  function resolveUser(ev: InboundEvent, now: number, person?: number): UserRow {
+    const known = person !== undefined && (ev.aliases ?? []).length === 0 ? repos.users.findById(person) : undefined;
+    if (known !== undefined) return touched(known, ev, now, false);
     const ids = [ev.userId, ...(ev.aliases ?? [])];
     let user: UserRow | undefined;
     let matched: string | undefined;
@@ -108,9 +129,13 @@ export function createEngine(deps: EngineDeps) {
         }
       }
     }
-    // Written only when something changed (or once a minute), not on every message.
+    return touched(user, ev, now, created);
+  }
+
+  /** Written only when something changed (or once a minute), not on every message. */
+  function touched(user: UserRow, ev: InboundEvent, now: number, created: boolean): UserRow {
     if (created || user.address !== ev.address || now - user.last_seen_at > 60_000) repos.users.touch(user.id, ev.address, now);
-    return { ...user, address: ev.address };
+    return user.address === ev.address ? user : { ...user, address: ev.address };
   }
 
   function loadTurn(user: UserRow, now: number, ev: InboundEvent | null, actor?: string): { turn: Turn; reset: boolean; first: boolean } {
@@ -140,7 +165,7 @@ export function createEngine(deps: EngineDeps) {
   function eventStep(ev: InboundEvent, person: number): StepOutcome {
     const now = deps.now();
     if (!repos.inbound.record(ev.platform, ev.messageId, person, now)) return { result: "duplicate", effect: null };
-    const user = resolveUser(ev, now);
+    const user = resolveUser(ev, now, person);
     const { turn, reset, first } = loadTurn(user, now, ev);
     // Admins are never limited (an operator may paste forty /topup lines); a limited payer is told every time.
     if (!turn.isAdmin && !limiter.allow(`user:${user.id}`)) {
@@ -232,12 +257,12 @@ export function createEngine(deps: EngineDeps) {
   }
 
   function pump(person: number): void {
-    const p = people.get(person);
+    const p = queues.get(person);
     if (!p || p.running) return;
     const job = p.jobs.shift();
     if (!job) {
-      people.delete(person);
-      if (people.size === 0) {
+      queues.delete(person);
+      if (queues.size === 0) {
         const waiters = idleWaiters;
         idleWaiters = [];
         for (const w of waiters) w();
@@ -258,10 +283,10 @@ export function createEngine(deps: EngineDeps) {
   }
 
   function enqueue(person: number, job: Job): void {
-    let p = people.get(person);
+    let p = queues.get(person);
     if (!p) {
       p = { jobs: [], running: false };
-      people.set(person, p);
+      queues.set(person, p);
     }
     p.jobs.push(job);
     pump(person);
@@ -302,7 +327,7 @@ export function createEngine(deps: EngineDeps) {
     },
     /** Resolves when every accepted job has been fully handled (shutdown, tests). */
     idle(): Promise<void> {
-      if (people.size === 0) return Promise.resolve();
+      if (queues.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };

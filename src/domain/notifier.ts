@@ -1,6 +1,7 @@
 import type { OutboxRepo } from "../db/outbox-repo.ts";
 import type { UsersRepo } from "../db/users-repo.ts";
 import { localeOr, type Locale } from "../i18n.ts";
+import type { QueuedMessage } from "./delivery/outbox-sender.ts";
 import type { OutboundMessage, Platform } from "./messages.ts";
 
 export interface AdminAddress {
@@ -12,8 +13,8 @@ export interface AdminAddress {
 
 /**
  * Writes messages to the outbox inside the caller's commit, so a notice exists if and only if the
- * state change that caused it was committed (docs/delivery.md). `wrote` tells the outbox sender
- * which chat has something new; it looks once the commit is done.
+ * state change that caused it was committed (docs/delivery.md). `wrote` hands each row to the outbox
+ * sender, which sends it once the commit is done.
  */
 export function createNotifier(deps: {
   outbox: OutboxRepo;
@@ -21,15 +22,17 @@ export function createNotifier(deps: {
   admins: readonly AdminAddress[];
   defaultLocale: Locale;
   now: () => number;
-  wrote: (platform: Platform, address: string) => void;
+  /** Told of every row written (and its id), in the writer's commit. */
+  wrote: (row: QueuedMessage) => void;
 }) {
   function localeOf(userId: number | null): Locale {
     return userId === null ? deps.defaultLocale : localeOr(deps.users.findById(userId)?.locale, deps.defaultLocale);
   }
 
   function toAddress(platform: Platform, address: string, userId: number | null, message: OutboundMessage): void {
-    deps.outbox.enqueue({ platform, address, userId, message, now: deps.now() });
-    deps.wrote(platform, address);
+    const now = deps.now();
+    const id = deps.outbox.enqueue({ platform, address, userId, message, now });
+    deps.wrote({ id, platform, address, userId, message, attempts: 0, nextAttemptAt: now });
   }
 
   return {

@@ -63,6 +63,8 @@ export async function setupApp(
     simulatorDbPath: opts.simulatorDbPath ?? ":memory:",
     simulatorSettleMs: opts.settleMs ?? 20_000,
     providerTimeoutMs: 5_000,
+    // Never the operator's PORT: an HTTP server a test starts listens on loopback, any free port.
+    http: { host: "127.0.0.1", port: 0 },
   });
   const sent: Sent[] = [];
   let n = 0;

@@ -324,7 +324,6 @@ describe("telegram: webhook mode", () => {
   it("checks the secret, stores and answers 200 at once, handles afterwards, de-duplicates", async () => {
     th = await startTelegramHarness({
       env: { TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: "s3cret_token" },
-      deps: { webhookHost: "127.0.0.1", webhookPort: 0 },
     });
     expect(th.transport.mode).toBe("webhook");
     expect(th.fake.webhook()).toEqual({ url: "https://bot.example.test/tg/hook", secret_token: "s3cret_token" });
@@ -357,7 +356,6 @@ describe("telegram: webhook mode", () => {
   it("a new update that reuses an old update_id after a quiet week (Telegram restarts numbering) is handled, not dropped", async () => {
     th = await startTelegramHarness({
       env: { TELEGRAM_WEBHOOK_URL: "https://bot.example.test/tg/hook", TELEGRAM_WEBHOOK_SECRET: "s3cret_token" },
-      deps: { webhookHost: "127.0.0.1", webhookPort: 0 },
     });
     const chat = { id: 4702, type: "private", first_name: "W" };
     const from = { id: 4702, is_bot: false, first_name: "W" };

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { GroupCommitter } from "../../db/group-commit.ts";
 import type { OutboxRepo, OutboxRow } from "../../db/outbox-repo.ts";
 import { backoffMs } from "../../shared/backoff.ts";
+import { readJson } from "../../shared/json.ts";
 import type { OutboundMessage, Platform } from "../messages.ts";
 import type { MessageSender } from "./message-sender.ts";
 import { type SendError, sendFailureOf } from "./send-error.ts";
@@ -10,12 +11,30 @@ const MAX_ATTEMPTS = 8;
 /** How long a message waits for a platform that is not running in this process (yet). */
 const NO_SENDER_RETRY_MS = 30_000;
 
+/** An unsent outbox row as the sender holds it. */
+export interface QueuedMessage {
+  id: number;
+  platform: Platform;
+  address: string;
+  userId: number | null;
+  message: OutboundMessage;
+  attempts: number;
+  nextAttemptAt: number;
+}
+
+function fromRow(row: OutboxRow): QueuedMessage | null {
+  const message = readJson(row.payload) as OutboundMessage | undefined;
+  if (message === undefined || typeof message.text !== "string") return null;
+  return { id: row.id, platform: row.platform, address: row.address, userId: row.user_id, message, attempts: row.attempts, nextAttemptAt: row.next_attempt_at };
+}
+
 /**
- * Sends the outbox (docs/delivery.md): one chat's messages strictly in order, chats concurrently.
- * A row is marked sent (in a group commit) before the chat's next one goes, so a crash between a
- * send and its mark repeats that one message, never drops it. Rows are found two ways: a commit
- * that wrote some names their chats (`wrote`, then `afterCommit`), and a scan for what is due
- * (start-up, retries, a platform coming back).
+ * Sends the outbox (docs/delivery.md#the-outbox): one chat's messages strictly in order, chats at
+ * once. A row is marked sent (in a group commit) before the chat's next one goes, so a crash between
+ * a send and its mark repeats that one message, never drops it. Each chat's unsent rows are held in
+ * memory: a commit that wrote one hands it over (`queue`), and a scan of the table finds the rest
+ * (at start-up, after a retry delay, when a platform comes back, after writes made outside a group
+ * commit).
  */
 export function createOutboxSender(deps: {
   outbox: OutboxRepo;
@@ -26,10 +45,11 @@ export function createOutboxSender(deps: {
   maxChats?: number;
 }) {
   const senders = new Map<Platform, MessageSender>();
+  const queues = new Map<string, QueuedMessage[]>();
+  const known = new Set<number>();
   const busy = new Set<string>();
-  /** Chats a commit wrote to while their chain was running: it looks again before it ends. */
-  const again = new Set<string>();
-  const written = new Map<string, { platform: Platform; address: string }>();
+  /** The platform id of the last message sent with a tag, per chat (so an edit finds it without a query). */
+  const lastTagged = new Map<string, string | null>();
   const drainWaiters = new Map<string, (() => void)[]>();
   const chains = new Set<Promise<void>>();
   const maxChats = deps.maxChats ?? 64;
@@ -40,59 +60,85 @@ export function createOutboxSender(deps: {
   const keyOf = (platform: Platform, address: string) => `${platform}\u0000${address}`;
   const mark = (work: () => void) => deps.commits.run(work);
 
-  async function sendRow(row: OutboxRow): Promise<boolean> {
-    const sender = senders.get(row.platform);
+  function add(item: QueuedMessage): void {
+    if (known.has(item.id)) return;
+    known.add(item.id);
+    const key = keyOf(item.platform, item.address);
+    const queue = queues.get(key);
+    if (queue === undefined) {
+      queues.set(key, [item]);
+      return;
+    }
+    queue.push(item);
+    // Rows arrive in order; one found by a scan may be older than those handed over.
+    if (queue[queue.length - 2]!.id > item.id) queue.sort((a, b) => a.id - b.id);
+  }
+
+  function done(key: string, item: QueuedMessage): void {
+    const queue = queues.get(key);
+    const at = queue?.indexOf(item) ?? -1;
+    if (at >= 0) queue!.splice(at, 1);
+    if (queue?.length === 0) queues.delete(key);
+    known.delete(item.id);
+  }
+
+  function replaceable(item: QueuedMessage): string | null {
+    const tag = item.message.tag;
+    if (tag === undefined) return null;
+    const key = `${keyOf(item.platform, item.address)}\u0000${tag}`;
+    if (!lastTagged.has(key)) lastTagged.set(key, deps.outbox.lastSentMessageIdWithTag(item.platform, item.address, tag));
+    return lastTagged.get(key) ?? null;
+  }
+
+  /** Sends one message; true when the chat may go on to its next. */
+  async function sendOne(key: string, item: QueuedMessage): Promise<boolean> {
+    const sender = senders.get(item.platform);
     if (!sender) {
       // The platform is not running (yet, or in this process): keep the message, without using up an attempt.
-      await mark(() => deps.outbox.postpone(row.id, deps.now() + NO_SENDER_RETRY_MS, `no sender for ${row.platform}`));
+      item.nextAttemptAt = deps.now() + NO_SENDER_RETRY_MS;
+      await mark(() => deps.outbox.postpone(item.id, item.nextAttemptAt, `no sender for ${item.platform}`));
       return false;
     }
-    const message = JSON.parse(row.payload) as OutboundMessage;
-    const replace = message.tag === undefined ? null : deps.outbox.lastSentMessageIdWithTag(row.platform, row.address, message.tag);
     try {
-      const id = await sender.send(row.address, message, replace);
-      await mark(() => deps.outbox.markSent(row.id, deps.now(), id));
+      const id = await sender.send(item.address, item.message, replaceable(item));
+      await mark(() => deps.outbox.markSent(item.id, deps.now(), id));
+      if (item.message.tag !== undefined) lastTagged.set(`${key}\u0000${item.message.tag}`, id);
+      done(key, item);
       return true;
     } catch (err) {
       const kind = sendFailureOf(err);
       const text = err instanceof Error ? err.message : String(err);
       // Nothing sent, or the platform is out of reach: an outage delays a notice, never drops it.
       if (kind === "retry_after" || kind === "account_limited" || kind === "unreachable") {
-        await mark(() => deps.outbox.postpone(row.id, deps.now() + (err as SendError).retryAfterMs, text));
+        item.nextAttemptAt = deps.now() + (err as SendError).retryAfterMs;
+        await mark(() => deps.outbox.postpone(item.id, item.nextAttemptAt, text));
         return false;
       }
-      if (kind === "permanent" || kind === "blocked" || row.attempts + 1 >= MAX_ATTEMPTS) {
-        await mark(() => deps.outbox.markFailed(row.id, deps.now(), text));
-        if (kind === "blocked" && row.user_id !== null) deps.onBlocked?.(row.user_id);
-        deps.log.warn({ err, outboxId: row.id, platform: row.platform }, "message given up");
+      if (kind === "permanent" || kind === "blocked" || item.attempts + 1 >= MAX_ATTEMPTS) {
+        await mark(() => deps.outbox.markFailed(item.id, deps.now(), text));
+        done(key, item);
+        if (kind === "blocked" && item.userId !== null) deps.onBlocked?.(item.userId);
+        deps.log.warn({ err, outboxId: item.id, platform: item.platform }, "message given up");
         return true; // the next message of the chat may still go
       }
-      const delay = backoffMs(row.attempts, { firstMs: 1_000, capMs: 60_000 });
-      await mark(() => deps.outbox.markRetry(row.id, deps.now() + delay, text));
-      deps.log.warn({ err, outboxId: row.id, platform: row.platform, attempt: row.attempts + 1 }, "send failed; will retry");
-      armTimer();
+      item.nextAttemptAt = deps.now() + backoffMs(item.attempts, { firstMs: 1_000, capMs: 60_000 });
+      item.attempts += 1;
+      await mark(() => deps.outbox.markRetry(item.id, item.nextAttemptAt, text));
+      deps.log.warn({ err, outboxId: item.id, platform: item.platform, attempt: item.attempts }, "send failed; will retry");
       return false;
     }
   }
 
   function startChain(platform: Platform, address: string): void {
     const key = keyOf(platform, address);
-    if (busy.has(key)) {
-      again.add(key);
-      return;
-    }
-    if (stopped) return;
+    if (busy.has(key) || stopped) return;
     busy.add(key);
     const chain = (async () => {
       try {
         for (;;) {
-          again.delete(key);
-          const row = deps.outbox.nextForAddress(platform, address);
-          if (!row || row.next_attempt_at > deps.now()) {
-            if (again.has(key)) continue;
-            break;
-          }
-          if (!(await sendRow(row))) break;
+          const item = queues.get(key)?.[0];
+          if (item === undefined || item.nextAttemptAt > deps.now()) break;
+          if (!(await sendOne(key, item))) break;
         }
       } catch (err) {
         // The database refused for a moment: the rows stay unsent and are looked at again.
@@ -100,26 +146,30 @@ export function createOutboxSender(deps: {
         scheduleScan(1_000);
       } finally {
         busy.delete(key);
+        armTimer();
         const waiters = drainWaiters.get(key);
-        if (waiters && !deps.outbox.nextForAddress(platform, address)) {
+        if (waiters && (queues.get(key)?.length ?? 0) === 0) {
           drainWaiters.delete(key);
           for (const w of waiters) w();
         }
       }
     })();
     chains.add(chain);
-    void chain.finally(() => {
-      chains.delete(chain);
-      if (again.delete(key)) startChain(platform, address);
-    });
+    void chain.finally(() => chains.delete(chain));
   }
 
-  /** Starts a chain for every chat with something due (bounded), then arms a timer for the next. */
+  /** Reads what is due from the table (rows this process was not handed) and starts their chats. */
   function scan(): void {
     scanScheduled = false;
     if (stopped) return;
     try {
       for (const chat of deps.outbox.dueChats(deps.now(), 500)) {
+        for (const row of deps.outbox.unsentForAddress(chat.platform, chat.address)) {
+          const item = fromRow(row);
+          if (item) add(item);
+          // A payload that cannot be read will never send: given up, not retried forever.
+          else void mark(() => deps.outbox.markFailed(row.id, deps.now(), "unreadable payload"));
+        }
         if (busy.size >= maxChats) {
           scheduleScan(50);
           break;
@@ -146,12 +196,14 @@ export function createOutboxSender(deps: {
     setImmediate(scan);
   }
 
+  /** Wakes up for the earliest message held back (a retry, a postponed one), if any. */
   function armTimer(): void {
+    if (stopped) return;
+    let next = Infinity;
+    for (const [key, queue] of queues) if (!busy.has(key)) next = Math.min(next, queue[0]!.nextAttemptAt);
     if (timer) clearTimeout(timer);
     timer = null;
-    if (stopped) return;
-    const next = deps.outbox.nextDueAt();
-    if (next === null) return;
+    if (next === Infinity) return;
     timer = setTimeout(kick, Math.max(10, next - deps.now()));
     timer.unref();
   }
@@ -165,31 +217,29 @@ export function createOutboxSender(deps: {
     register(platform: Platform, sender: MessageSender): void {
       senders.set(platform, sender);
       deps.outbox.wakePlatform(platform, deps.now());
+      for (const queue of queues.values())
+        for (const item of queue) if (item.platform === platform) item.nextAttemptAt = Math.min(item.nextAttemptAt, deps.now());
       kick();
     },
     /** The sender registered for a platform (tests, diagnostics). */
     senderOf: (platform: Platform) => senders.get(platform),
-    /** A commit in progress wrote to this chat (the notifier says so). */
-    wrote(platform: Platform, address: string): void {
-      written.set(keyOf(platform, address), { platform, address });
-    },
-    /** The commit is done: what it wrote may go now. */
-    afterCommit(): void {
-      if (written.size === 0) return;
-      const chats = [...written.values()];
-      written.clear();
-      for (const c of chats) startChain(c.platform, c.address);
+    /** A committed row, handed over by the commit that wrote it: sent without reading it back. */
+    queue(item: QueuedMessage): void {
+      add(item);
+      startChain(item.platform, item.address);
     },
     kick,
     /** The platform is reachable again (e.g. WhatsApp reconnected): send what waited for it now. */
     platformUp(platform: Platform): void {
       deps.outbox.wakePlatform(platform, deps.now());
+      for (const queue of queues.values())
+        for (const item of queue) if (item.platform === platform) item.nextAttemptAt = Math.min(item.nextAttemptAt, deps.now());
       kick();
     },
     /** Resolves once this chat has nothing left to send (what it had has gone out or been given up). */
     whenDrained(platform: Platform, address: string): Promise<void> {
       const key = keyOf(platform, address);
-      if (!busy.has(key) && !deps.outbox.nextForAddress(platform, address)) return Promise.resolve();
+      if (!busy.has(key) && (queues.get(key)?.length ?? 0) === 0) return Promise.resolve();
       return new Promise((resolve) => {
         const list = drainWaiters.get(key) ?? [];
         list.push(resolve);

@@ -90,13 +90,14 @@ export function createPaymentService(deps: {
         deps.log.error({ err, ref }, "inquiry threw; treating the provider as unavailable");
         return { provider: null, outcome: { status: "unavailable", fault: "network" } as InquiryOutcome };
       });
-    return deps.commits.run(() => recordInquiry(ref, routed.provider, routed.outcome));
+    return deps.commits.run(() => recordInquiry(tx, routed.provider, routed.outcome));
   }
 
-  function recordInquiry(ref: string, provider: string | null, outcome: InquiryOutcome): TxRow {
+  /** Records a provider's answer to the inquiry `tx` (the row as it was before the call). */
+  function recordInquiry(tx: TxRow, provider: string | null, outcome: InquiryOutcome): TxRow {
     const now = deps.now();
+    const ref = tx.ref;
     if (outcome.status === "success") {
-      const tx = repos.transactions.get(ref)!;
       const statusKey = provider === null ? null : (deps.router.get(provider)?.statusKeyBeforePay(ref) ?? null);
       // Valid for the TTL, and never past 24:00 WIB (IAK refuses a pay on a later day).
       const expiresAt = Math.min(now + deps.inquiryTtlMs, endOfWibDay(tx.created_at));
@@ -163,13 +164,15 @@ export function createPaymentService(deps: {
       const balance = repos.ledger.balance(opts.userId);
       if (balance < total) return refuse("insufficient", tx, balance);
     }
+    let started: TxRow | undefined;
     try {
-      if (!repos.transactions.startPay(ref, now, provider.payTimeoutMs)) return refuse("not_payable", tx);
+      started = repos.transactions.startPay(ref, now, provider.payTimeoutMs);
     } catch (err) {
       // Another process opened a payment for this bill between our check and our write.
       if (String(err).includes("UNIQUE")) return refuse("open_payment", tx);
       throw err;
     }
+    if (started === undefined) return refuse("not_payable", tx);
     // Checked above; should a race still overdraw, post() throws and the confirm rolls back.
     repos.ledger.post({
       userId: opts.userId,
@@ -180,7 +183,6 @@ export function createPaymentService(deps: {
       note: "payment hold",
       now,
     });
-    const started = repos.transactions.get(ref)!;
     events.started(started);
     return { kind: "confirmed", tx: started };
   }
@@ -208,9 +210,11 @@ export function createPaymentService(deps: {
   function recordPayOutcome(ref: string, outcome: PayOutcome): TxRow {
     const now = deps.now();
     if (outcome.status === "success") {
-      settle(ref, { kind: "paid", receipt: outcome.receipt }, "pay");
+      const settled = settleRow(ref, { kind: "paid", receipt: outcome.receipt }, "pay");
+      if (settled) return settled;
     } else if (outcome.status === "rejected") {
-      settle(ref, { kind: "failed", reason: outcome.reason, code: outcome.code, message: outcome.message }, "pay");
+      const settled = settleRow(ref, { kind: "failed", reason: outcome.reason, code: outcome.code, message: outcome.message }, "pay");
+      if (settled) return settled;
     } else {
       const tx = repos.transactions.get(ref)!;
       const statusKey = outcome.statusKey ?? tx.status_key;
@@ -245,9 +249,14 @@ export function createPaymentService(deps: {
    * reported as a conflict).
    */
   function settle(ref: string, result: Settlement, by: SettledBy): boolean {
+    return settleRow(ref, result, by) !== null;
+  }
+
+  /** settle, giving back the settled row (null when nothing changed). */
+  function settleRow(ref: string, result: Settlement, by: SettledBy): TxRow | null {
     const now = deps.now();
     const tx = repos.transactions.get(ref);
-    if (!tx) return false;
+    if (!tx) return null;
     if (result.kind === "paid" || result.kind === "confirmed_paid") {
       const receipt = result.kind === "paid" ? result.receipt : {};
       const inquired = tx.price ?? 0;
@@ -256,20 +265,22 @@ export function createPaymentService(deps: {
         // The hold stays at what the payer confirmed; a person decides with /resolve.
         if (tx.status === "failed") events.conflict(tx, "paid", by);
         else markNeedsReview(ref, `implausible_price_${verdict.problem}:${receipt.price ?? "-"}`);
-        return false;
+        return null;
       }
       if (!repos.transactions.markPaid({ ref, receipt, paidPrice: verdict.price, by, now })) {
         if (tx.status === "failed") events.conflict(tx, "paid", by);
-        return false;
+        return null;
       }
       bookPriceDrift(tx, verdict.price, now);
       if (receipt.depositBalance !== undefined && receipt.depositBalance < deps.lowDepositAlert) events.lowDeposit(receipt.depositBalance);
-      events.paid(repos.transactions.get(ref)!, by);
-      return true;
+      // Read back: an erased payer's row is masked the moment it settles (migration 005).
+      const paid = repos.transactions.get(ref)!;
+      events.paid(paid, by);
+      return paid;
     }
     if (!repos.transactions.markFailed({ ref, reason: result.reason, code: result.code, message: result.message, by, now })) {
       if (tx.status === "paid" && by !== "pay") events.conflict(tx, "failed", by);
-      return false;
+      return null;
     }
     const total = tx.total ?? 0;
     const refund = total > 0 && !repos.ledger.hasRefund(ref) ? total : 0;
@@ -277,7 +288,7 @@ export function createPaymentService(deps: {
     const failed = repos.transactions.get(ref)!;
     if (result.reason === "operator_deposit_low" || result.reason === "config_error") events.accountRefused(result.reason, "pay", failed);
     events.failed(failed, by, refund);
-    return true;
+    return failed;
   }
 
   /**

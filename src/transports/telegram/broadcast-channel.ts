@@ -2,11 +2,11 @@ import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
 import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 
 /**
- * Broadcast delivery on Telegram (docs/delivery.md): the same sender as payer messages, at
- * broadcast priority; its SendErrors are the runner's vocabulary already.
+ * Broadcast delivery on Telegram (docs/delivery.md): the same sender as payer messages, over an
+ * Api whose calls are paced as broadcasts; its SendErrors are the runner's vocabulary already.
  */
 export function createTelegramBroadcastChannel(deps: {
-  /** A Telegram sender created with priority "broadcast". */
+  /** A Telegram sender over the broadcast Api (paced by the flood control). */
   sender: MessageSender;
   inFlight: number;
 }): BroadcastChannel {

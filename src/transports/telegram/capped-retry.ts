@@ -1,6 +1,6 @@
 import type { Transformer } from "grammy";
 import { backoffMs } from "../../shared/backoff.ts";
-import { currentPriority, type FloodControl } from "./flood-control.ts";
+import type { FloodControl, TrafficPriority } from "./flood-control.ts";
 
 export interface CappedRetryOptions {
   /** Attempts in all, the first included. */
@@ -53,10 +53,12 @@ function chatOf(payload: unknown): string | undefined {
 /**
  * grammY API transformer: every call passes the flood control first (a payer's at once unless a
  * 429 pause applies; a broadcast's when the budget has room), then decideRetry. getUpdates and
- * getMe are left alone: the poller and start-up have their own back-off.
+ * getMe are left alone: the poller and start-up have their own back-off. Payers and broadcasts
+ * call through two Api instances, each with its transformer and priority.
  */
 export function floodControlTransformer(
   flood: FloodControl,
+  priority: TrafficPriority,
   partial: Partial<CappedRetryOptions> = {},
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Transformer {
@@ -64,7 +66,6 @@ export function floodControlTransformer(
   return async (prev, method, payload, signal) => {
     if (method === "getUpdates" || method === "getMe") return prev(method, payload, signal);
     const chat = chatOf(payload);
-    const priority = currentPriority();
     const isMessage = MESSAGE_METHODS.has(method);
     for (let attempt = 1; ; attempt++) {
       if (priority === "broadcast") await flood.beforeBroadcast(chat, isMessage);

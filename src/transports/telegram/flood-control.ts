@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-
 /** Who is waiting: a payer in a conversation, or a broadcast recipient (docs/delivery.md#telegram-limits). */
 export type TrafficPriority = "payer" | "broadcast";
 
@@ -136,18 +134,4 @@ export function createFloodControl(options: FloodControlOptions): FloodControl {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
-}
-
-const priorityScope = new AsyncLocalStorage<TrafficPriority>();
-
-/**
- * Runs `fn` so that every Telegram call it makes through the bot's API is treated as `priority`
- * (broadcast work wraps its sends in `withPriority("broadcast", …)`); the default is "payer".
- */
-export function withPriority<T>(priority: TrafficPriority, fn: () => Promise<T>): Promise<T> {
-  return priorityScope.run(priority, fn);
-}
-
-export function currentPriority(): TrafficPriority {
-  return priorityScope.getStore() ?? "payer";
 }

@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { createPoller } from "./poller.ts";
 import { ALLOWED_UPDATES } from "./updates.ts";
-import { startWebhookServer } from "./webhook.ts";
+import type { HttpServer } from "../../http/http-server.ts";
+import { createWebhookHandler } from "./webhook.ts";
 
 export interface Receiving {
   mode: "polling" | "webhook";
@@ -23,7 +24,7 @@ export async function startReceiving(opts: {
   onStored: (updates: Update[], rows: InboxRow[]) => void;
   log: Logger;
   now: () => number;
-  webhook: { url: string; secret: string | undefined; host: string; port: number } | null;
+  webhook: { url: string; secret: string | undefined; http: HttpServer } | null;
   pollTimeoutSeconds: number;
   pollBackoff?: { firstMs: number; maxMs: number };
 }): Promise<Receiving> {
@@ -31,24 +32,19 @@ export async function startReceiving(opts: {
   if (opts.webhook !== null) {
     const { url, secret } = opts.webhook;
     if (secret === undefined) throw new Error("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL");
-    const server = await startWebhookServer({
-      inbox,
-      onStored,
-      secret,
-      path: new URL(url).pathname,
-      host: opts.webhook.host,
-      port: opts.webhook.port,
-      log,
-      now: opts.now,
-    });
+    const handler = createWebhookHandler({ inbox, onStored, secret, log, now: opts.now });
+    const { http } = opts.webhook;
+    http.mount(new URL(url).pathname, handler);
+    // Listening before setWebhook, so Telegram never posts to a closed port.
+    const address = await http.listen();
     try {
       await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
     } catch (err) {
-      await server.close();
+      handler.stop();
       throw err;
     }
-    // The webhook stays registered across a stop: Telegram keeps the updates until we are back.
-    return { mode: "webhook", webhookPort: server.address.port, stop: () => server.close() };
+    // The webhook stays registered across a stop: Telegram keeps the updates (answered 503) until we are back.
+    return { mode: "webhook", webhookPort: address.port, stop: async () => handler.stop() };
   }
 
   try {

@@ -3,7 +3,6 @@ import type { Logger } from "pino";
 import type { OutboundMessage } from "../../domain/messages.ts";
 import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 import { SendError } from "../../domain/delivery/send-error.ts";
-import { withPriority, type TrafficPriority } from "./flood-control.ts";
 import { fitPlain } from "../../domain/fit-text.ts";
 import { CallbackDataTooLongError, MAX_MESSAGE_LENGTH, plainText, renderMessage, type RenderedMessage } from "./render.ts";
 
@@ -34,9 +33,8 @@ export const UNREACHABLE_RETRY_MS = 15_000;
  * Telegram is out of reach or still says 429 after the capped retries (so an outage postpones
  * notices without using up their attempts, never drops them); anything else is transient.
  */
-export function createTelegramSender(deps: { api: Api; log: Logger; priority?: TrafficPriority }): MessageSender {
+export function createTelegramSender(deps: { api: Api; log: Logger }): MessageSender {
   const { api, log } = deps;
-  const priority = deps.priority ?? "payer";
 
   async function sendNew(chatId: number | string, rendered: RenderedMessage): Promise<string> {
     try {
@@ -93,7 +91,7 @@ export function createTelegramSender(deps: { api: Api; log: Logger; priority?: T
   return {
     async send(address, message, replaceMessageId) {
       try {
-        return await withPriority(priority, () => deliver(address, message, replaceMessageId));
+        return await deliver(address, message, replaceMessageId);
       } catch (err) {
         if (err instanceof SendError) throw err;
         if (isApiError(err, 403)) throw BLOCKED.test(err.description) ? SendError.blocked(err.description) : SendError.permanent(err.description);

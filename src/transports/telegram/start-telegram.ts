@@ -1,5 +1,5 @@
 import { backoffMs } from "../../shared/backoff.ts";
-import { Bot, type ApiClientOptions } from "grammy";
+import { Api, Bot, type ApiClientOptions } from "grammy";
 import { createBotApiFetch } from "./bot-api-fetch.ts";
 import type { CallbackQuery, Update, User } from "grammy/types";
 import type { Logger } from "pino";
@@ -25,9 +25,6 @@ export interface StartTelegramDeps {
   /** Long-poll timeout in seconds; default 30. */
   pollTimeoutSeconds?: number;
   pollBackoff?: { firstMs: number; maxMs: number };
-  /** Where the webhook server listens; default 0.0.0.0 and PORT. */
-  webhookHost?: string;
-  webhookPort?: number;
   /** false: receive and store updates but do not handle them (crash tests). Default true. */
   processUpdates?: boolean;
   /** Called after each stored update was handled (or set aside). */
@@ -73,15 +70,17 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
   const pollTimeout = deps.pollTimeoutSeconds ?? 30;
   const flood = deps.flood ?? createFloodControl({ broadcastRatePerSecond: app.config.broadcast.telegramRate });
 
-  const bot = new Bot(config.token, {
-    // grammY types its fetch as node-fetch's; undici's speaks the same WHATWG shape (bot-api-fetch.ts).
-    client: {
-      apiRoot: config.apiRoot,
-      timeoutSeconds: Math.max(60, pollTimeout + 20),
-      fetch: createBotApiFetch() as unknown as NonNullable<ApiClientOptions["fetch"]>,
-    },
-  });
-  bot.api.config.use(floodControlTransformer(flood, deps.retry));
+  const clientOptions: ApiClientOptions = {
+    apiRoot: config.apiRoot,
+    timeoutSeconds: Math.max(60, pollTimeout + 20),
+    // grammY types its fetch as node-fetch's; it reads only the JSON body (bot-api-fetch.ts).
+    fetch: createBotApiFetch() as unknown as NonNullable<ApiClientOptions["fetch"]>,
+  };
+  const bot = new Bot(config.token, { client: clientOptions });
+  bot.api.config.use(floodControlTransformer(flood, "payer", deps.retry));
+  // Broadcasts go through an Api of their own, so their calls are paced as broadcasts.
+  const broadcastApi = new Api(config.token, clientOptions);
+  broadcastApi.config.use(floodControlTransformer(flood, "broadcast", deps.retry));
   // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
   // keep trying, loudly, while the console, WhatsApp and the reconciler go on. One getMe request per
   // attempt and one warning per failed one: not bot.init(), which retries 5xx and network errors on
@@ -100,9 +99,9 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
     }
   }
 
-  const sender = createTelegramSender({ api: bot.api, log, priority: "payer" });
+  const sender = createTelegramSender({ api: bot.api, log });
   const broadcastChannel = createTelegramBroadcastChannel({
-    sender: createTelegramSender({ api: bot.api, log, priority: "broadcast" }),
+    sender: createTelegramSender({ api: broadcastApi, log }),
     inFlight: app.config.broadcast.inFlight,
   });
   app.delivery.registerSender("telegram", sender);
@@ -203,10 +202,7 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
       onStored,
       log,
       now: app.arrivalClock,
-      webhook:
-        config.webhookUrl === undefined
-          ? null
-          : { url: config.webhookUrl, secret: config.webhookSecret, host: deps.webhookHost ?? "0.0.0.0", port: deps.webhookPort ?? config.port },
+      webhook: config.webhookUrl === undefined ? null : { url: config.webhookUrl, secret: config.webhookSecret, http: app.http },
       pollTimeoutSeconds: pollTimeout,
       ...(deps.pollBackoff === undefined ? {} : { pollBackoff: deps.pollBackoff }),
     });

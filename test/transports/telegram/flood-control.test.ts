@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFloodControl, currentPriority, withPriority } from "../../../src/transports/telegram/flood-control.ts";
+import { createFloodControl } from "../../../src/transports/telegram/flood-control.ts";
 
 /** A hand-driven clock and timer queue, so pacing is tested without waiting. */
 function manualTime() {
@@ -94,13 +94,5 @@ describe("flood control", () => {
     await time.advance(1_000);
     await Promise.all(waiting);
     expect(started.sort()).toEqual(["c@1000", "d@1000"]);
-  });
-
-  it("carries the priority through async work", async () => {
-    expect(currentPriority()).toBe("payer");
-    await withPriority("broadcast", async () => {
-      await Promise.resolve();
-      expect(currentPriority()).toBe("broadcast");
-    });
   });
 });
