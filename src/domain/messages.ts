@@ -21,6 +21,11 @@ export interface OutboundMessage {
   nonce?: number;
   /** Messages with the same tag replace each other where the platform can edit (Telegram). */
   tag?: string;
+  /**
+   * A picture to show with the text (a QRIS code to scan): each transport draws it its own way
+   * (transports/qr-image.ts) and `text` becomes its caption.
+   */
+  image?: { kind: "qr"; payload: string };
 }
 
 /** One normalized inbound event from any platform. */
