@@ -34,6 +34,8 @@ export type HandleResult = "handled" | "duplicate" | "rate_limited";
 
 /** Platform ids kept in memory with the person they belong to (a lookup saved per message). */
 const MAX_REMEMBERED_IDS = 200_000;
+/** Sessions kept in memory as last committed (a read and a parse saved per message). */
+const MAX_REMEMBERED_SESSIONS = 10_000;
 
 type Job =
   | { kind: "event"; event: InboundEvent; done: (result: HandleResult) => void }
@@ -59,6 +61,12 @@ export function createEngine(deps: EngineDeps) {
   const queues = new Map<number, Person>();
   /** `<platform>\0<id>` → the person's user id. */
   const people = new Map<string, number>();
+  /**
+   * Each person's session as last committed, frozen. Only the engine writes sessions, and one
+   * person's jobs never overlap, so this is the row without reading and re-validating it. Set only
+   * after the commit that saved it: a rolled-back step leaves the previous state, as in the row.
+   */
+  const sessions = new Map<number, Readonly<SessionState>>();
   let idleWaiters: (() => void)[] = [];
 
   /**
@@ -138,8 +146,27 @@ export function createEngine(deps: EngineDeps) {
     return user.address === ev.address ? user : { ...user, address: ev.address };
   }
 
+  function loadSession(person: number, now: number): { state: SessionState; reset: boolean; first: boolean } {
+    const kept = sessions.get(person);
+    // A shallow copy: a step replaces fields (the menu array included), it never edits them in place.
+    if (kept !== undefined) return { state: { ...kept }, reset: false, first: false };
+    return readSession(repos.sessions.get(person), now);
+  }
+
+  function keepSession(person: number, state: SessionState): void {
+    Object.freeze(state.menu);
+    const frozen = Object.freeze(state);
+    const kept = commits.afterCommit(() => {
+      sessions.delete(person);
+      if (sessions.size >= MAX_REMEMBERED_SESSIONS) sessions.delete(sessions.keys().next().value as number);
+      sessions.set(person, frozen);
+    });
+    // Saved outside a group commit (cannot happen today): the row is the truth, read it next time.
+    if (!kept) sessions.delete(person);
+  }
+
   function loadTurn(user: UserRow, now: number, ev: InboundEvent | null, actor?: string): { turn: Turn; reset: boolean; first: boolean } {
-    const { state, reset, first } = readSession(repos.sessions.get(user.id), now);
+    const { state, reset, first } = loadSession(user.id, now);
     const admin = ev !== null && deps.isAdmin(ev.platform, ev.userId);
     const turn = new Turn(user, state, localeOr(user.locale, deps.defaultLocale), admin, actor ?? `${user.platform}:${user.public_id}`, now, ev, stamp);
     return { turn, reset, first };
@@ -149,6 +176,7 @@ export function createEngine(deps: EngineDeps) {
   function save(turn: Turn, touch: boolean): void {
     const state: SessionState = { ...turn.state, ...(touch && { at: turn.now }), ...(turn.effect === null ? {} : { effect: turn.effect }) };
     repos.sessions.save(turn.user.id, SESSION_VERSION, JSON.stringify(state), turn.now);
+    keepSession(turn.user.id, state);
     for (const message of turn.replies) deps.notifier.toAddress(turn.user.platform, turn.user.address, turn.user.id, message);
   }
 
