@@ -9,7 +9,9 @@ export function iakAt(url: string): Record<string, string> {
 
 /** Starts `npm run simulator`'s entry as its own process and resolves with its URL. */
 export async function startSimulatorProcess(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/providers/simulator/standalone.ts"], {
+  // BENCH_SIM_CPU_PROF=<dir>: a CPU profile of the simulator, written when it stops.
+  const prof = process.env.BENCH_SIM_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SIM_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", "src/providers/simulator/standalone.ts"], {
     env: { ...process.env, SIMULATOR_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

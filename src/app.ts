@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { createGroupCommitter, type GroupCommitter } from "./db/group-commit.ts";
 import { createHttpServer, type HttpServer } from "./http/http-server.ts";
 import { openDatabase, type Db } from "./db/open.ts";
+import { createWalSync } from "./db/wal-sync.ts";
 import { createRepos, type Repos } from "./db/repos.ts";
 import { createDedupPruner } from "./db/dedup-retention.ts";
 import { createTranslator, type Translate } from "./i18n.ts";
@@ -156,7 +157,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const arrivalClock = createArrivalClock(now);
   const db = openDatabase(config.databasePath);
   const repos = createRepos(db);
-  const commits = createGroupCommitter(db);
+  const walSync = createWalSync(config.databasePath);
+  const commits = createGroupCommitter(db, { walSync });
   const t = createTranslator();
   const http = createHttpServer({ host: options.http?.host ?? "0.0.0.0", port: options.http?.port ?? config.http.port, log });
   const { providers, simulator } = await createProviders(config, options, now, log);
@@ -302,6 +304,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await outbox.flush();
       await outbox.stop();
       await commits.flush();
+      walSync.close();
       await http.close();
       for (const p of providers) await p.close();
       await simulator?.close();

@@ -1,4 +1,5 @@
 import type { Db } from "./open.ts";
+import type { WalSync } from "./wal-sync.ts";
 
 /**
  * Group commit (docs/architecture.md): every write of the engine's hot path is queued here and
@@ -7,7 +8,9 @@ import type { Db } from "./open.ts";
  * the same for one write as for two hundred, so a crowd of payers shares it. A batch holding a
  * durable write (the confirm before a pay request leaves) is committed with synchronous=FULL: the
  * whole batch shares one fsync. A work is synchronous (better-sqlite3) and sees the writes queued
- * before it, in order.
+ * before it, in order. With a WAL file to sync (a database on disk), that fsync runs off the event
+ * loop (src/db/wal-sync.ts): the batch is committed at NORMAL and its works resolve once the WAL is
+ * on disk, while other payers' batches go on being served.
  */
 export interface GroupCommitter {
   /** Runs `work` in the next batch; resolves with its result once the batch is committed. */
@@ -28,8 +31,11 @@ interface Queued {
   reject: (err: unknown) => void;
 }
 
-export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}): GroupCommitter {
+export function createGroupCommitter(db: Db, options: { maxBatch?: number; walSync?: WalSync } = {}): GroupCommitter {
   const maxBatch = options.maxBatch ?? 500;
+  const walSync = options.walSync;
+  /** Durable batches committed and waiting for their sync: flush() waits for them too. */
+  const syncing = new Set<Promise<void>>();
   // Plain statements, prepared once: a better-sqlite3 transaction function per work would build
   // its wrappers on every call, which shows on the hot path.
   const begin = db.prepare("BEGIN IMMEDIATE");
@@ -68,8 +74,10 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
   function runBatch(batch: Queued[]): void {
     const outcomes: Outcome[] = [];
     const durable = batch.some((q) => q.durable);
+    const syncAfter = durable && walSync !== undefined && walSync.available();
+    const syncInline = durable && !syncAfter;
     try {
-      if (durable) db.pragma("synchronous = FULL");
+      if (syncInline) db.pragma("synchronous = FULL");
       try {
         begin.run();
         try {
@@ -80,13 +88,29 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
           throw err;
         }
       } finally {
-        if (durable) db.pragma("synchronous = NORMAL");
+        if (syncInline) db.pragma("synchronous = NORMAL");
       }
     } catch (err) {
       // The transaction itself failed (disk, lock timeout): nothing of the batch happened.
       for (const q of batch) q.reject(err);
       return;
     }
+    if (!syncAfter) {
+      settle(batch, outcomes);
+      return;
+    }
+    // Nothing of a durable batch is answered (no reply queued, no pay request let go) before it is on disk.
+    const synced = walSync.sync().then(
+      () => settle(batch, outcomes),
+      (err: unknown) => {
+        for (const q of batch) q.reject(err);
+      },
+    );
+    syncing.add(synced);
+    void synced.finally(() => syncing.delete(synced));
+  }
+
+  function settle(batch: Queued[], outcomes: Outcome[]): void {
     batch.forEach((q, i) => {
       const o = outcomes[i]!;
       if (o.ok) {
@@ -126,12 +150,13 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
       current.push(fn);
       return true;
     },
-    flush(): Promise<void> {
-      if (queue.length === 0 && !scheduled) return Promise.resolve();
-      return new Promise((resolve) => {
-        idleWaiters.push(resolve);
-        schedule();
-      });
+    async flush(): Promise<void> {
+      if (queue.length > 0 || scheduled)
+        await new Promise<void>((resolve) => {
+          idleWaiters.push(resolve);
+          schedule();
+        });
+      await Promise.all([...syncing]);
     },
   };
 }

@@ -35,7 +35,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       headersTimeout: responseTimeout,
       bodyTimeout: responseTimeout,
       keepAliveTimeout: 30_000,
-      connections: 16,
+      connections: 64,
     });
 
   async function send(method: "GET" | "POST", url: string, body: string | undefined, headers: Record<string, string>) {

@@ -257,6 +257,22 @@ describe("faults inside the bot", () => {
     expect(await p.say("/saldo", "boom-1")).toBe("");
   });
 
+  it("a step rolled back leaves the conversation where the last commit left it", async ({ bot }) => {
+    const h = await bot();
+    const p = h.payer("5104");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    // The step for "/start" saves its state, then fails writing its reply: all of it rolls back.
+    const original = h.app.repos.outbox.enqueue;
+    h.app.repos.outbox.enqueue = () => {
+      throw new Error("disk on fire");
+    };
+    await p.say("/start");
+    h.app.repos.outbox.enqueue = original;
+    // Still asked for a number (the state the engine keeps in memory is the committed one).
+    expect(await p.say("8801234560000")).toContain("Bayar untuk berapa bulan?");
+  });
+
   it("a payment orphaned in 'paying' is adopted by the reconciler", async ({ bot }) => {
     const h = await bot();
     const p = h.payer("5103");
