@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../src/db/open.ts";
@@ -45,7 +45,8 @@ async function measure(which: "loket" | "baseline", opts: { payers: number; flow
     );
   } else {
     bot = startBotProcess(
-      ["--import", "tsx", "bench/baseline/grammy-bot.ts"],
+      // Compiled like Loket (bench/run.ts builds dist-bench/), so neither pays for a TypeScript loader.
+      existsSync("dist-bench/bench/baseline/grammy-bot.js") ? ["dist-bench/bench/baseline/grammy-bot.js"] : ["--import", "tsx", "bench/baseline/grammy-bot.ts"],
       { BOT_TOKEN: fake.token, API_ROOT: fake.apiRoot, IAK_BASE_URL: iak.IAK_BASE_URL!, IAK_USERNAME: iak.IAK_USERNAME!, IAK_API_KEY: iak.IAK_API_KEY! },
       join(dir, "baseline.log"),
     );

@@ -8,6 +8,7 @@ export interface DriveFigures {
   p50_ms: number;
   p99_ms: number;
   payments: number;
+  messages: number;
 }
 
 const isOutgoing = (c: RecordedCall, chatId: number) =>
@@ -21,12 +22,16 @@ const buttonsOf = (c: RecordedCall) => JSON.stringify(c.payload.reply_markup ?? 
  * update being queued to the bot's message that lets the payer go on (the next buttons, or the
  * receipt), as the fake receives it. The bot is a black box: only its Bot API calls are seen.
  */
-export async function drivePayers(fake: FakeTelegram, opts: { payers: number; flows: number; firstUserId: number }): Promise<DriveFigures> {
+export async function drivePayers(
+  fake: FakeTelegram,
+  opts: { payers: number; flows: number; firstUserId: number; /** A person's pause before each step (reading, typing). */ thinkMs?: number },
+): Promise<DriveFigures> {
   const latencies: number[] = [];
   let messages = 0;
   let payments = 0;
 
   async function step(user: FakeUser, push: () => number, done: (c: RecordedCall) => boolean): Promise<void> {
+    if (opts.thinkMs) await new Promise((resolve) => setTimeout(resolve, opts.thinkMs! * (0.5 + Math.random())));
     const from = fake.calls.length;
     const t0 = performance.now();
     push();
@@ -71,5 +76,11 @@ export async function drivePayers(fake: FakeTelegram, opts: { payers: number; fl
   await Promise.all(Array.from({ length: opts.payers }, (_, i) => payer(i)));
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  return { messages_per_s: round(messages / seconds, 1), p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), payments };
+  return {
+    messages_per_s: round(messages / seconds, 1),
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    payments,
+    messages,
+  };
 }
