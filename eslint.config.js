@@ -16,7 +16,7 @@ const platformSdks = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "data/", "coverage/", "bench/results.json"] },
+  { ignores: ["node_modules/", "dist/", "dist-bench/", "data/", "coverage/", "bench/results.json"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
