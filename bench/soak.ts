@@ -110,16 +110,25 @@ async function payer(i: number, until: number): Promise<void> {
   }
 }
 
+/** Until the bot asks Telegram for updates again (started, recovered, serving), or 60 s. */
+async function serving(): Promise<void> {
+  const from = fake.calls.length;
+  for (let w = 0; w < 600 && !fake.calls.slice(from).some((c) => c.method === "getUpdates"); w++) await sleep(100);
+}
+
 startBot();
+await serving();
 const until = Date.now() + SECONDS * 1000;
 const payers = Array.from({ length: PAYERS }, (_, i) => payer(i, until));
 let kills = 0;
 while (Date.now() < until - 3000) {
+  // Killed at a random moment of serving (not while it still starts: a slow start would be all it did).
   await sleep(1500 + rand(4000));
   await killBot("SIGKILL");
   kills++;
   await sleep(rand(500));
   startBot();
+  await serving();
 }
 await Promise.all(payers);
 
