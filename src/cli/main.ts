@@ -3,6 +3,7 @@ import { parseArgs, type FlagSpec, type ParsedArgs } from "./args.ts";
 import { BACKUP_FLAGS, BACKUP_USAGE, runBackup } from "./backup.ts";
 import type { CliContext, CliIo, CliOptions } from "./context.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
+import { GATEWAY_FLAGS, GATEWAY_USAGE, runGateway } from "./gateway.ts";
 import { INQUIRE_FLAGS, INQUIRE_USAGE, runInquire } from "./inquire.ts";
 import { PAY_FLAGS, PAY_USAGE, runPay } from "./pay.ts";
 import { runStatus, STATUS_FLAGS, STATUS_USAGE } from "./status.ts";
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   pay: { flags: PAY_FLAGS, usage: PAY_USAGE, summary: "pay an inquiry made with `inquire` (from the provider deposit)", run: runPay },
   status: { flags: STATUS_FLAGS, usage: STATUS_USAGE, summary: "show a transaction; a pending one is asked about once", run: runStatus },
   backup: { flags: BACKUP_FLAGS, usage: BACKUP_USAGE, summary: "copy DATABASE_PATH with SQLite's online backup", run: runBackup },
+  gateway: { flags: GATEWAY_FLAGS, usage: GATEWAY_USAGE, summary: "gateway simulator: the payer pays an order now", run: runGateway },
 };
 
 export const USAGE = [

@@ -27,6 +27,11 @@ export type ChargeOutcome =
       gatewayId: string;
       /** What the payer scans (QRIS) — the raw EMV payload, drawn as a QR by each transport. */
       qrPayload?: string;
+      /**
+       * The gateway's own picture of the same QR (Midtrans' generate-qr-code action), when it gave
+       * one. Only from the charge answer: no later call returns it (docs/gateway.md#qris-charge).
+       */
+      qrUrl?: string;
       /** What the payer transfers to (a VA): the bank and the number. */
       va?: { bank: string; number: string };
     }
@@ -50,7 +55,19 @@ export type GatewayOrderState =
   | "not_found";
 
 export type StatusOutcome =
-  | { status: "known"; state: GatewayOrderState; orderId: string; grossAmount?: number; gatewayId?: string; paidAt?: string }
+  | {
+      status: "known";
+      state: GatewayOrderState;
+      orderId: string;
+      /**
+       * Integer rupiah as the gateway reports it. With Midtrans' fee imposition it includes the
+       * payer's fee, so it is compared with the order, never trusted as the credit (docs/gateway.md#pitfalls).
+       */
+      grossAmount?: number;
+      gatewayId?: string;
+      /** When the gateway settled it, ISO 8601 with the +07:00 offset (Midtrans settlement_time is WIB). */
+      paidAt?: string;
+    }
   /** No clear answer: ask again later. */
   | { status: "unknown"; message?: string };
 
@@ -63,7 +80,11 @@ export interface PaymentGateway {
    * checked in constant time. A valid signature is not yet a payment: the status API confirms it.
    */
   verifyNotification(body: unknown): { valid: true; orderId: string } | { valid: false };
-  /** Asks the gateway to stop an order still pending (expired locally, or replaced). */
+  /**
+   * Asks the gateway to stop an order still pending (expired locally, or replaced). "not_pending":
+   * the gateway would not (already paid, expired, cancelled, or unknown to it) — read its status
+   * next, and credit a payment that beat the cancel.
+   */
   cancel(orderId: string): Promise<"cancelled" | "not_pending" | "unknown">;
   close(): Promise<void>;
 }
