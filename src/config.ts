@@ -100,7 +100,8 @@ const envSchema = z.object({
   SESSION_TTL_MINUTES: positiveInt.default(30),
   INQUIRY_LIMIT_PER_HOUR: positiveInt.default(20),
   TELEGRAM_BROADCAST_RATE: positiveInt.default(25),
-  BROADCAST_IN_FLIGHT: positiveInt.default(4),
+  // 25 a second with each send taking 0.2–0.3 s to api.telegram.org needs 5–8 in flight (Little's law); 4 could not keep the pace.
+  BROADCAST_IN_FLIGHT: positiveInt.default(8),
   WHATSAPP_BROADCAST_MIN_DELAY_MS: positiveInt.default(3000),
   WHATSAPP_BROADCAST_MAX_DELAY_MS: positiveInt.default(6000),
   WHATSAPP_BROADCAST_DAILY_CAP: positiveInt.default(1000),
