@@ -37,7 +37,7 @@ describe("parseConfig", () => {
       inquiryTtlMs: 10 * 60_000,
       sessionTtlMs: 30 * 60_000,
       inquiryLimitPerHour: 20,
-      broadcast: { telegramRate: 25, inFlight: 4, whatsappMinDelayMs: 3000, whatsappMaxDelayMs: 6000, whatsappDailyCap: 1000 },
+      broadcast: { telegramRate: 25, inFlight: 8, whatsappMinDelayMs: 3000, whatsappMaxDelayMs: 6000, whatsappDailyCap: 1000 },
       backup: { dir: "./data/backups", keep: 7 },
       logLevel: "info",
     });
