@@ -65,7 +65,14 @@ describe("parseConfig: WHATSAPP_MODE=cloud", () => {
     expect(c.whatsappCloud).toMatchObject({
       graphBaseUrl: "http://127.0.0.1:9999",
       graphVersion: "v23.0",
-      templates: { receipt: "loket_receipt", failed: "loket_failed", pending: "loket_pending", reminder: "loket_reminder", broadcast: "loket_broadcast", notice: "loket_notice" },
+      templates: {
+        receipt: "loket_receipt",
+        failed: "loket_failed",
+        pending: "loket_pending",
+        reminder: "loket_reminder",
+        broadcast: "loket_broadcast",
+        notice: "loket_notice",
+      },
       templateLanguages: { id: "id", en: "en_US" },
     });
   });
@@ -81,7 +88,9 @@ describe("parseConfig: WHATSAPP_MODE=cloud", () => {
 
   it("refuses contradictions instead of guessing", () => {
     expect(problems({ ...CLOUD, WHATSAPP_ENABLED: "false" })).toEqual([expect.stringMatching(/^WHATSAPP_ENABLED: is false, but WHATSAPP_MODE=cloud/)]);
-    expect(problems({ ...CLOUD, WHATSAPP_PAIRING_NUMBER: "6281234567890" })).toEqual([expect.stringMatching(/^WHATSAPP_PAIRING_NUMBER: only for WHATSAPP_MODE=baileys/)]);
+    expect(problems({ ...CLOUD, WHATSAPP_PAIRING_NUMBER: "6281234567890" })).toEqual([
+      expect.stringMatching(/^WHATSAPP_PAIRING_NUMBER: only for WHATSAPP_MODE=baileys/),
+    ]);
     // Cloud secrets without cloud mode: most likely a forgotten WHATSAPP_MODE=cloud.
     expect(problems({ WHATSAPP_ENABLED: "true", WHATSAPP_CLOUD_TOKEN: CLOUD.WHATSAPP_CLOUD_TOKEN })).toEqual([
       "WHATSAPP_CLOUD_TOKEN: set, but WHATSAPP_MODE is not cloud (set WHATSAPP_MODE=cloud to use it)",

@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { request } from "undici";
 
 /**
  * A fake of Meta's WhatsApp Cloud API on loopback (docs/whatsapp-cloud.md#tests), in the spirit of
@@ -53,14 +52,17 @@ export interface FakeCloudOptions {
   /** How a free-form message outside the window fails: a `failed` status webhook (default) or the answer itself. */
   windowErrors?: "async" | "sync";
   templates?: ApprovedTemplate[];
-  /** The number's throughput: more messages than this in any real second get 130429. */
+  /** The number's throughput: more messages than this in any real second (or `secondMs`) get 130429. */
   messagesPerSecond?: number;
+  secondMs?: number;
 }
 
 interface Failure {
   code: number;
   httpStatus: number;
   details: string;
+  /** Answer with no Graph error body (a proxy's 502 page). */
+  bodyless?: boolean;
 }
 
 export interface FakeCloud {
@@ -88,7 +90,9 @@ export interface FakeCloud {
   /** Meta reports a status for a message it accepted. */
   postStatus(wamid: string, status: "sent" | "delivered" | "read" | "failed", error?: { code: number; details: string }): Promise<number>;
   /** Fails the next `times` sends (or uploads) with this Meta error. */
-  failNext(failure: { code: number; httpStatus?: number; details?: string }, times?: number, path?: "messages" | "media"): void;
+  failNext(failure: { code: number; httpStatus?: number; details?: string; bodyless?: boolean }, times?: number, path?: "messages" | "media"): void;
+  /** How many sends the throughput limit refused (130429). */
+  throttled(): number;
   /** Meta's view of the window: the person last wrote this long ago (or never). */
   setLastInbound(waId: string, at: number | null): void;
   /** Resolves once every webhook the fake started posting has been answered. */
@@ -105,6 +109,14 @@ const len = (s: string) => Array.from(s).length;
 /** Meta's webhook bytes: JSON with non-ASCII escaped as \uXXXX (what its signature covers). */
 export function metaJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function safeParse(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 export function signBody(raw: string, secret: string): string {
@@ -126,6 +138,7 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
   const inflight = new Set<Promise<unknown>>();
   const recent: number[] = [];
   let webhookUrl: string | null = null;
+  let throttledCount = 0;
   let seq = 0;
 
   const wamidOf = () => `wamid.FAKE${String(++seq).padStart(8, "0")}`;
@@ -262,17 +275,41 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
     };
   }
 
+  /** Meta's own view of the window: whoever wrote in a notification it sends has opened theirs. */
+  function noteInbound(value: unknown): void {
+    const entries = (value as { entry?: { changes?: { value?: { messages?: { from?: unknown; timestamp?: unknown }[] } }[] }[] } | null)?.entry;
+    for (const entry of Array.isArray(entries) ? entries : [])
+      for (const change of entry.changes ?? [])
+        for (const m of change.value?.messages ?? []) {
+          if (typeof m.from !== "string" || typeof m.timestamp !== "string") continue;
+          const at = Math.min(Number(m.timestamp) * 1000, now());
+          lastInbound.set(m.from, Math.max(lastInbound.get(m.from) ?? 0, at));
+        }
+  }
+
   async function post(value: unknown, o: { signature?: string | null; raw?: string } = {}): Promise<number> {
     if (webhookUrl === null) throw new Error("fake cloud: no webhook URL set");
+    noteInbound(o.raw === undefined ? value : safeParse(o.raw));
     const raw = o.raw ?? metaJson(value);
     const signature = o.signature === undefined ? signBody(raw, appSecret) : o.signature;
-    const task = request(webhookUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(signature === null ? {} : { "x-hub-signature-256": signature }) },
-      body: raw,
-    }).then(async (res) => {
-      await res.body.dump();
-      return res.statusCode;
+    const url = webhookUrl;
+    const task = new Promise<number>((resolve, reject) => {
+      let answered = false;
+      const req = httpRequest(
+        url,
+        { method: "POST", agent: false, headers: { "content-type": "application/json", ...(signature === null ? {} : { "x-hub-signature-256": signature }) } },
+        (res) => {
+          answered = true;
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+          res.on("error", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      // A server refusing an oversized body answers before it has read it all, then closes: the answer counts.
+      req.on("error", (err) => {
+        if (!answered) reject(err);
+      });
+      req.end(raw);
     });
     inflight.add(task);
     try {
@@ -284,7 +321,6 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
 
   function inbound(waId: string, message: Json, name = "Payer", timestamp?: number): Promise<number> {
     const at = timestamp ?? now();
-    lastInbound.set(waId, Math.max(lastInbound.get(waId) ?? 0, at));
     return post(
       envelope({
         contacts: [{ profile: { name }, wa_id: waId }],
@@ -352,6 +388,11 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
 
   function refuse(res: ServerResponse, path: string, body: Json, f: Failure): void {
     calls.push({ seq: calls.length + 1, path, body, status: f.code });
+    if (f.bodyless === true) {
+      res.writeHead(f.httpStatus, { "content-type": "text/html" });
+      res.end("<html>Bad Gateway</html>");
+      return;
+    }
     answer(res, f.httpStatus, {
       error: {
         message: `(#${f.code}) ${f.details}`,
@@ -366,8 +407,11 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
   function overThroughput(): boolean {
     if (opts.messagesPerSecond === undefined) return false;
     const t = performance.now();
-    while (recent.length > 0 && t - recent[0]! >= 1000) recent.shift();
-    if (recent.length >= opts.messagesPerSecond) return true;
+    while (recent.length > 0 && t - recent[0]! >= (opts.secondMs ?? 1000)) recent.shift();
+    if (recent.length >= opts.messagesPerSecond) {
+      throttledCount++;
+      return true;
+    }
     recent.push(t);
     return false;
   }
@@ -476,8 +520,12 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
     postStatus,
     failNext(f, times = 1, path = "messages") {
       for (let i = 0; i < times; i++)
-        failures.push({ failure: { code: f.code, httpStatus: f.httpStatus ?? 400, details: f.details ?? `error ${f.code}` }, path });
+        failures.push({
+          failure: { code: f.code, httpStatus: f.httpStatus ?? 400, details: f.details ?? `error ${f.code}`, ...(f.bodyless ? { bodyless: true } : {}) },
+          path,
+        });
     },
+    throttled: () => throttledCount,
     setLastInbound(waId, at) {
       if (at === null) lastInbound.delete(waId);
       else lastInbound.set(waId, at);

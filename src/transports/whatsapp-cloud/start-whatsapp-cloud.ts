@@ -191,6 +191,7 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
     label: "whatsapp cloud message",
     commit: (work) => app.commits.run(work),
     log,
+    now: app.now,
     process: processRow,
   });
   const processUpdates = deps.processUpdates ?? true;
