@@ -84,12 +84,9 @@ describe("WhatsApp Cloud: a whole payment with lists and buttons", () => {
     await c.fake.reply(WA, "pay:LK0000000000AB");
     await c.fake.reply(WA, "1|pay:LK0000000000AB|extra");
     await c.settle();
-    expect(
-      c.fake
-        .sent(WA)
-        .slice(-2)
-        .map((m) => m.view),
-    ).toEqual(["Pilihan ini tidak dikenali. Ketik *menu* untuk mulai lagi.", "Pilihan ini tidak dikenali. Ketik *menu* untuk mulai lagi."]);
+    // One refusal a minute is enough, however many forged taps.
+    expect(c.fake.sent(WA).at(-1)?.view).toBe("Pilihan ini tidak dikenali. Ketik *menu* untuk mulai lagi.");
+    expect(c.fake.sent(WA).filter((m) => m.view.startsWith("Pilihan ini tidak dikenali"))).toHaveLength(1);
     // The engine was not asked: the conversation is where it was.
     expect(c.h.app.db.prepare("SELECT state FROM sessions").all()).toEqual(stateBefore);
   });

@@ -57,7 +57,9 @@ function buttonsOf(nonce: number, choices: readonly Choice[]): CloudButton[] | n
   return titles.size === buttons.length && !titles.has("") ? buttons : null;
 }
 
-function rowsOf(nonce: number, choices: readonly Choice[]): CloudRow[] {
+function rowsOf(nonce: number, choices: readonly Choice[]): CloudRow[] | null {
+  // Meta refuses an empty row title (the whole message would be lost): numbered lines instead.
+  if (choices.some((c) => c.label.trim() === "")) return null;
   return choices.map((c) => {
     const label = c.label.trim();
     const row: CloudRow = { id: encodeReplyId(nonce, c.id), title: fitPlain(label, LIMITS.rowTitle) };
@@ -94,19 +96,17 @@ function interactiveOf(message: OutboundMessage, words: RenderWords): CloudConte
   const choices = message.nonce === undefined ? [] : (message.choices?.flat() ?? []);
   if (message.nonce === undefined || choices.length === 0 || !fitsWhole(message.text, LIMITS.interactiveBody)) return null;
   const body = whatsappText(message.text, LIMITS.interactiveBody);
+  // An interactive message needs a body; numbered lines do not.
+  if (body.trim() === "") return null;
   if (choices.length <= LIMITS.buttons) {
     const buttons = buttonsOf(message.nonce, choices);
     if (buttons !== null) return { type: "buttons", body, buttons, ...(message.image === undefined ? {} : { image: message.image }) };
   }
   // A list header can only be text: a picture with more choices goes as a captioned image.
   if (message.image !== undefined || choices.length > LIMITS.rows) return null;
-  return {
-    type: "list",
-    body,
-    button: fitPlain(words.listButton, LIMITS.listButton),
-    section: fitPlain(words.listSection, LIMITS.sectionTitle),
-    rows: rowsOf(message.nonce, choices),
-  };
+  const rows = rowsOf(message.nonce, choices);
+  if (rows === null) return null;
+  return { type: "list", body, button: fitPlain(words.listButton, LIMITS.listButton), section: fitPlain(words.listSection, LIMITS.sectionTitle), rows };
 }
 
 /** The Graph API body for rendered content; `mediaId` is the uploaded picture, when there is one. */

@@ -154,6 +154,7 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
     },
   };
 
+  const refusedAt = new Map<string, number>();
   async function processRow(row: InboxRow): Promise<void> {
     const route = inboundToRoute(row.payload, app.now());
     switch (route.kind) {
@@ -164,6 +165,11 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
       }
       case "refused": {
         log.warn({ inbox: row.update_id }, "refused a WhatsApp reply id that is not ours");
+        // The engine's per-payer limit does not see these: one refusal a minute per person is plenty.
+        const last = refusedAt.get(route.event.userId);
+        if (last !== undefined && app.now() - last < 60_000) return;
+        refusedAt.set(route.event.userId, app.now());
+        if (refusedAt.size > 10_000) refusedAt.delete(refusedAt.keys().next().value as string);
         const user = users.findByIdentity("whatsapp", route.event.userId);
         const locale = localeOr(user?.locale, app.config.defaultLocale);
         await app.commits.run(() =>

@@ -70,6 +70,11 @@ describe("renderCloud", () => {
     expect(content.body).toContain("1. Pilihan 1");
   });
 
+  it("never sends an interactive message Meta would refuse: blank body or blank label → numbered text", () => {
+    expect(renderCloud({ text: " ", nonce: 1, choices: choices(2) }, WORDS).type).toBe("text");
+    expect(renderCloud({ text: "Pilih", nonce: 1, choices: choices(5, (i) => (i === 2 ? " " : `P${i}`)) }, WORDS).type).toBe("text");
+  });
+
   it("falls back to a list when two button titles are the same after the cut", () => {
     const same = (i: number) => `Nomor yang sangat panjang sekali ${i}`;
     const list = as(renderCloud({ text: "Pilih", nonce: 1, choices: choices(2, same) }, WORDS), "list");
