@@ -14,7 +14,7 @@ import { conversationEffects, handleEvent } from "./domain/conversation/conversa
 import type { ConversationContext } from "./domain/conversation/context.ts";
 import { createEngine, type Engine } from "./domain/engine.ts";
 import type { Platform } from "./domain/messages.ts";
-import { createNotifier, type AdminAddress } from "./domain/notifier.ts";
+import { createNotifier, type AdminAddress, type Notifier } from "./domain/notifier.ts";
 import type { MessageSender } from "./domain/delivery/message-sender.ts";
 import { createOutboxSender, type OutboxSender } from "./domain/delivery/outbox-sender.ts";
 import { createPaymentService, type PaymentService } from "./domain/payments/payment-service.ts";
@@ -42,7 +42,9 @@ export interface TransportPorts {
   config: Config;
   engine: Pick<Engine, "handle" | "idle">;
   delivery: Delivery;
-  repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth">;
+  repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth" | "whatsappCloud" | "outbox">;
+  /** Writes messages to the outbox inside the caller's commit (WhatsApp Cloud: a re-sent message, an admin alert). */
+  notifier: Pick<Notifier, "toAddress" | "toAdmins">;
   /** The bot's one HTTP server (webhooks mount on it). */
   http: HttpServer;
   commits: GroupCommitter;
@@ -60,6 +62,8 @@ export interface Delivery {
   registerBroadcastChannel(platform: Platform, channel: BroadcastChannel): void;
   /** The platform is reachable again: what waited for it goes now. */
   platformUp(platform: Platform): void;
+  /** One chat's held messages are due now (WhatsApp Cloud: the person wrote, so their window is open). */
+  wake(platform: Platform, address: string): void;
   /** Resolves when nothing due is left to send. */
   flush(): Promise<void>;
 }
@@ -255,6 +259,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     registerSender: (platform, sender) => outbox.register(platform, sender),
     registerBroadcastChannel: (platform, channel) => broadcastRunner.register(platform, channel),
     platformUp: (platform) => outbox.platformUp(platform),
+    wake: (platform, address) => outbox.wake(platform, address),
     flush: () => outbox.flush(),
   };
 
@@ -277,7 +282,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     http,
     broadcastRunner,
     isAdmin,
-    ports: { config, engine, delivery, repos, http, commits, t, log, now, arrivalClock, isAdmin },
+    ports: { config, engine, delivery, repos, notifier, http, commits, t, log, now, arrivalClock, isAdmin },
     async recover() {
       await reconciler.recoverAfterRestart();
       engine.recover();

@@ -47,6 +47,18 @@ const list = z.string().transform((v) =>
     .filter((s) => s.length > 0),
 );
 
+/** Meta's rule for template names: lowercase letters, digits and underscores (docs/whatsapp-cloud.md#templates). */
+const templateName = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9_]{1,512}$/, "must be a template name as approved in WhatsApp Manager (a-z, 0-9, _)");
+
+/** A template language code exactly as approved: `id`, `en`, `en_US` (case-sensitive, underscore). */
+const templateLanguage = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "must be a WhatsApp template language code such as id, en or en_US");
+
 const PROVIDER_NAMES = ["simulator", "iak", "espay"] as const;
 export type ConfiguredProvider = (typeof PROVIDER_NAMES)[number];
 
@@ -85,6 +97,42 @@ const envSchema = z.object({
     .trim()
     .regex(/^\d{8,15}$/, "must be digits only, with the country code (e.g. 6281234567890)")
     .optional(),
+  WHATSAPP_MODE: z.enum(["baileys", "cloud"], { message: "must be baileys or cloud" }).default("baileys"),
+  WHATSAPP_CLOUD_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^\S{20,}$/, "must be the access token (one word, no spaces)")
+    .optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{5,30}$/, "must be the numeric Phone number ID from the app's WhatsApp API Setup (not the phone number)")
+    .optional(),
+  WHATSAPP_APP_SECRET: z
+    .string()
+    .trim()
+    .regex(/^\S{16,}$/, "must be the App Secret from App settings → Basic (one word)")
+    .optional(),
+  WHATSAPP_VERIFY_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{8,200}$/, "must be 8 to 200 visible ASCII characters, no spaces")
+    .optional(),
+  WHATSAPP_GRAPH_BASE_URL: baseUrl.default("https://graph.facebook.com"),
+  WHATSAPP_GRAPH_VERSION: z
+    .string()
+    .trim()
+    .regex(/^v\d{2,3}\.0$/, "must look like v25.0")
+    .default("v25.0"),
+  WHATSAPP_TEMPLATE_RECEIPT: templateName.optional(),
+  WHATSAPP_TEMPLATE_FAILED: templateName.optional(),
+  WHATSAPP_TEMPLATE_PENDING: templateName.optional(),
+  WHATSAPP_TEMPLATE_REMINDER: templateName.optional(),
+  WHATSAPP_TEMPLATE_BROADCAST: templateName.optional(),
+  WHATSAPP_TEMPLATE_NOTICE: templateName.optional(),
+  WHATSAPP_TEMPLATE_LANG_ID: templateLanguage.default("id"),
+  WHATSAPP_TEMPLATE_LANG_EN: templateLanguage.default("en"),
+  WHATSAPP_CLOUD_BROADCAST_RATE: positiveInt.refine((n) => n <= 1000, "must be at most 1000 (Meta's highest throughput tier)").default(20),
   CONSOLE: bool.optional(),
   ADMIN_TELEGRAM_IDS: list.pipe(z.array(z.string().regex(/^\d+$/, "must be numeric Telegram user ids"))).default([]),
   ADMIN_WHATSAPP_NUMBERS: list.pipe(z.array(z.string().regex(/^\d+(@lid)?$/, "must be phone numbers (digits) or LIDs (digits@lid)"))).default([]),
@@ -133,7 +181,10 @@ export interface Config {
   } | null;
   /** The bot's one HTTP server (webhooks, gateway notifications, dashboard). */
   http: { port: number };
+  /** WhatsApp is on (through Baileys, or through the Cloud API when `whatsappCloud` is set). */
   whatsapp: { enabled: boolean; pairingNumber?: string };
+  /** WHATSAPP_MODE=cloud: Meta's Cloud API instead of Baileys (docs/whatsapp-cloud.md); null otherwise. */
+  whatsappCloud: WhatsappCloudConfig | null;
   console: boolean;
   admins: { telegram: string[]; whatsapp: string[] };
   fees: { "bpjs-kesehatan": number; "bpjs-ketenagakerjaan": number; "bpjs-denda": number };
@@ -155,6 +206,25 @@ export interface Config {
   };
   backup: { dir: string; keep: number };
   logLevel: Env["LOG_LEVEL"];
+}
+
+/** The kinds of message that may need an approved template outside the 24-hour window (docs/whatsapp-cloud.md#templates). */
+export type WhatsappTemplateKind = "receipt" | "failed" | "pending" | "reminder" | "broadcast" | "notice";
+
+export interface WhatsappCloudConfig {
+  token: string;
+  phoneNumberId: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Scheme + host of the Graph API (a fake in tests). */
+  graphBaseUrl: string;
+  graphVersion: string;
+  /** Approved template names by kind; a kind without one is held outside the window. */
+  templates: Partial<Record<WhatsappTemplateKind, string>>;
+  /** The language code each locale's templates were approved in. */
+  templateLanguages: { id: string; en: string };
+  /** Broadcast messages per second, counting payer messages too. */
+  broadcastRate: number;
 }
 
 export class ConfigError extends Error {
@@ -191,10 +261,35 @@ function crossFieldProblems(env: Record<string, string>): string[] {
   if (env.TELEGRAM_WEBHOOK_URL !== undefined && env.TELEGRAM_WEBHOOK_SECRET === undefined) {
     problems.push("TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so forged webhook calls are refused");
   }
+  problems.push(...whatsappCloudProblems(env));
   const min = Number(env.WHATSAPP_BROADCAST_MIN_DELAY_MS ?? 3000);
   const max = Number(env.WHATSAPP_BROADCAST_MAX_DELAY_MS ?? 6000);
   if (Number.isFinite(min) && Number.isFinite(max) && min > max) {
     problems.push("WHATSAPP_BROADCAST_MIN_DELAY_MS: must not exceed WHATSAPP_BROADCAST_MAX_DELAY_MS");
+  }
+  return problems;
+}
+
+const WHATSAPP_CLOUD_REQUIRED = ["WHATSAPP_CLOUD_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"];
+
+/**
+ * WHATSAPP_MODE=cloud turns WhatsApp on by itself (WHATSAPP_ENABLED may stay unset) and needs the
+ * four Cloud API secrets; a contradiction (cloud with WHATSAPP_ENABLED=false), a Baileys-only
+ * setting in cloud mode or Cloud secrets in Baileys mode is reported rather than guessed at.
+ */
+function whatsappCloudProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const cloud = env.WHATSAPP_MODE?.trim().toLowerCase() === "cloud";
+  const enabled = env.WHATSAPP_ENABLED?.trim().toLowerCase();
+  if (cloud) {
+    for (const n of WHATSAPP_CLOUD_REQUIRED) if (env[n] === undefined) problems.push(`${n}: required when WHATSAPP_MODE is cloud`);
+    if (enabled === "false" || enabled === "0" || enabled === "no") {
+      problems.push("WHATSAPP_ENABLED: is false, but WHATSAPP_MODE=cloud turns WhatsApp on (leave WHATSAPP_ENABLED unset or true)");
+    }
+    if (env.WHATSAPP_PAIRING_NUMBER !== undefined) problems.push("WHATSAPP_PAIRING_NUMBER: only for WHATSAPP_MODE=baileys (the Cloud API needs no pairing)");
+  } else {
+    for (const n of WHATSAPP_CLOUD_REQUIRED)
+      if (env[n] !== undefined) problems.push(`${n}: set, but WHATSAPP_MODE is not cloud (set WHATSAPP_MODE=cloud to use it)`);
   }
   return problems;
 }
@@ -216,7 +311,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const otherPlatform = e.TELEGRAM_BOT_TOKEN !== undefined || e.WHATSAPP_ENABLED;
+  const cloud = e.WHATSAPP_MODE === "cloud";
+  const otherPlatform = e.TELEGRAM_BOT_TOKEN !== undefined || e.WHATSAPP_ENABLED || cloud;
   return {
     databasePath: e.DATABASE_PATH,
     defaultLocale: e.DEFAULT_LOCALE,
@@ -247,7 +343,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
           }
         : null,
     http: { port: e.PORT },
-    whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
+    whatsapp: { enabled: e.WHATSAPP_ENABLED || cloud, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
+    whatsappCloud: cloud ? whatsappCloudOf(e) : null,
     console: e.CONSOLE ?? !otherPlatform,
     admins: { telegram: e.ADMIN_TELEGRAM_IDS, whatsapp: e.ADMIN_WHATSAPP_NUMBERS },
     fees: {
@@ -268,10 +365,39 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
       inFlight: e.BROADCAST_IN_FLIGHT,
       whatsappMinDelayMs: e.WHATSAPP_BROADCAST_MIN_DELAY_MS,
       whatsappMaxDelayMs: e.WHATSAPP_BROADCAST_MAX_DELAY_MS,
-      whatsappDailyCap: e.WHATSAPP_BROADCAST_DAILY_CAP,
+      // The Cloud API's messaging limit starts at 250 people a day outside the 24-hour window (docs/whatsapp-cloud.md#pacing).
+      whatsappDailyCap: cloud && env.WHATSAPP_BROADCAST_DAILY_CAP === undefined ? CLOUD_DEFAULT_DAILY_CAP : e.WHATSAPP_BROADCAST_DAILY_CAP,
     },
     backup: { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A new business portfolio may reach 250 people a day outside the window (Meta's messaging limit). */
+const CLOUD_DEFAULT_DAILY_CAP = 250;
+
+function whatsappCloudOf(e: Env): WhatsappCloudConfig {
+  const templates: Partial<Record<WhatsappTemplateKind, string>> = {};
+  const names: [WhatsappTemplateKind, string | undefined][] = [
+    ["receipt", e.WHATSAPP_TEMPLATE_RECEIPT],
+    ["failed", e.WHATSAPP_TEMPLATE_FAILED],
+    ["pending", e.WHATSAPP_TEMPLATE_PENDING],
+    ["reminder", e.WHATSAPP_TEMPLATE_REMINDER],
+    ["broadcast", e.WHATSAPP_TEMPLATE_BROADCAST],
+    ["notice", e.WHATSAPP_TEMPLATE_NOTICE],
+  ];
+  for (const [kind, name] of names) if (name !== undefined) templates[kind] = name;
+  return {
+    // Checked present by whatsappCloudProblems before this runs.
+    token: e.WHATSAPP_CLOUD_TOKEN!,
+    phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID!,
+    appSecret: e.WHATSAPP_APP_SECRET!,
+    verifyToken: e.WHATSAPP_VERIFY_TOKEN!,
+    graphBaseUrl: e.WHATSAPP_GRAPH_BASE_URL,
+    graphVersion: e.WHATSAPP_GRAPH_VERSION,
+    templates,
+    templateLanguages: { id: e.WHATSAPP_TEMPLATE_LANG_ID, en: e.WHATSAPP_TEMPLATE_LANG_EN },
+    broadcastRate: e.WHATSAPP_CLOUD_BROADCAST_RATE,
   };
 }
 

@@ -4,6 +4,7 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadEnv, parseConfig } from "./config.ts";
 import { createLogger, fileDestination } from "./logger.ts";
 import { startWhatsapp } from "./transports/whatsapp/start-whatsapp.ts";
+import { startWhatsappCloud } from "./transports/whatsapp-cloud/start-whatsapp-cloud.ts";
 import { startTelegram } from "./transports/telegram/start-telegram.ts";
 import { createConsoleBroadcastChannel, createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
 
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
   // Recovery first: a stored update handled before it would find a fresh payment and take it for a crashed one.
   await app.recover();
   // WhatsApp connects in the background; the rest of the bot works while it is down.
-  if (config.whatsapp.enabled) transports.push(await startWhatsapp(app.ports));
+  // WHATSAPP_MODE=cloud: Meta's Cloud API (a webhook on PORT) instead of Baileys.
+  if (config.whatsappCloud) transports.push(await startWhatsappCloud(app.ports));
+  else if (config.whatsapp.enabled) transports.push(await startWhatsapp(app.ports));
   if (config.telegram) transports.push(await startTelegram(app.ports));
   // One HTTP server on PORT for whatever mounted on it (webhooks, gateway notifications, dashboard).
   if (app.http.hasRoutes()) log.info({ port: (await app.http.listen()).port }, "HTTP server listening");

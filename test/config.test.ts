@@ -26,6 +26,7 @@ describe("parseConfig", () => {
       telegram: null,
       http: { port: 8080 },
       whatsapp: { enabled: false, pairingNumber: undefined },
+      whatsappCloud: null,
       console: true,
       admins: { telegram: [], whatsapp: [] },
       fees: { "bpjs-kesehatan": 0, "bpjs-ketenagakerjaan": 0, "bpjs-denda": 0 },

@@ -46,6 +46,12 @@ export function createOutboxRepo(db: Db) {
      ORDER BY id DESC LIMIT 1`,
   );
   const nextDueAt = db.prepare<[], { at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL");
+  const wakeChat = db.prepare<[number, string, string, number]>(
+    "UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at > ?",
+  );
+  const sentWithMessageId = db.prepare<[string, string], OutboxRow>(
+    "SELECT * FROM outbox WHERE platform = ? AND sent_message_id = ? AND sent_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+  );
   const unsentCount = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL");
 
   return {
@@ -76,6 +82,10 @@ export function createOutboxRepo(db: Db) {
     postpone: (id: number, nextAttemptAt: number, error: string) => postpone.run(nextAttemptAt, error, id),
     lastSentMessageIdWithTag: (platform: Platform, address: string, tag: string) => lastSentWithTag.get(platform, address, tag)?.sent_message_id ?? null,
     nextDueAt: () => nextDueAt.get()?.at ?? null,
+    /** One chat's held messages are due now (the person wrote: WhatsApp's window is open again). */
+    wakeChat: (platform: Platform, address: string, now: number) => wakeChat.run(now, platform, address, now).changes,
+    /** The sent row a platform's delivery report names (a WhatsApp Cloud failed status). */
+    sentWithMessageId: (platform: Platform, messageId: string) => sentWithMessageId.get(platform, messageId),
     unsentCount: () => unsentCount.get()?.n ?? 0,
   };
 }

@@ -14,6 +14,7 @@ import { createTopupRequestsRepo } from "./topup-requests-repo.ts";
 import { createTransactionsRepo } from "./transactions-repo.ts";
 import { createUsersRepo } from "./users-repo.ts";
 import { createWhatsappAuthRepo } from "./whatsapp-auth-repo.ts";
+import { createWhatsappCloudRepo } from "./whatsapp-cloud-repo.ts";
 
 /** Every repository over one database, with its statements prepared once. */
 export function createRepos(db: Db) {
@@ -33,6 +34,7 @@ export function createRepos(db: Db) {
     broadcasts: createBroadcastRepo(db),
     telegramInbox: createTelegramInbox(db),
     whatsappAuth: createWhatsappAuthRepo(db),
+    whatsappCloud: createWhatsappCloudRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

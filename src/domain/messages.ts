@@ -26,7 +26,16 @@ export interface OutboundMessage {
    * (transports/qr-image.ts) and `text` becomes its caption.
    */
   image?: { kind: "qr"; payload: string };
+  /**
+   * What the message is, for platforms that may only send it as an approved template when the
+   * person has not written for a while (WhatsApp Cloud's 24-hour window, docs/whatsapp-cloud.md).
+   * Set on settlement notices (settlement-notices.ts) and meant for reminders; others leave it unset.
+   */
+  kind?: MessageKind;
 }
+
+/** The kinds of message a person gets unasked (WhatsApp Cloud picks a template by it). */
+export type MessageKind = "receipt" | "failed" | "pending" | "reminder";
 
 /** One normalized inbound event from any platform. */
 export interface InboundEvent {

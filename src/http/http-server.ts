@@ -13,9 +13,10 @@ export interface Mountable {
 export interface HttpServer {
   /**
    * Answers every request whose path is `prefix` or starts with `prefix/` with `handler` (the
-   * longest prefix wins). May be called before or after `listen`.
+   * longest prefix wins). May be called before or after `listen`. `maxBodyBytes` raises the body
+   * cap for this mount only (the WhatsApp Cloud webhook: Meta posts up to 3 MB).
    */
-  mount(prefix: string, handler: Mountable): void;
+  mount(prefix: string, handler: Mountable, options?: { maxBodyBytes?: number }): void;
   /** Whether anything is mounted (the server only listens when something needs it). */
   hasRoutes(): boolean;
   /** Starts listening (once; later calls give the same address). */
@@ -46,13 +47,16 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * 500 without a stack trace (which goes to the log).
  */
 export function createHttpServer(options: { port: number; host: string; log: Logger }): HttpServer {
-  const mounts: { prefix: string; handler: Mountable }[] = [];
+  type Limit = ReturnType<typeof bodyLimit>;
+  const mounts: { prefix: string; handler: Mountable; limit: Limit }[] = [];
+  const limitOf = (maxSize: number): Limit => bodyLimit({ maxSize, onError: (c) => c.json({ ok: false, error: "payload too large" }, 413) });
+  const defaultLimit = limitOf(MAX_BODY_BYTES);
+  const mountOf = (path: string) => mounts.find((m) => path === m.prefix || path.startsWith(m.prefix.endsWith("/") ? m.prefix : `${m.prefix}/`));
   const root = new Hono();
   root.use("*", secureHeaders());
-  root.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ ok: false, error: "payload too large" }, 413) }));
+  root.use("*", (c, next) => (mountOf(c.req.path)?.limit ?? defaultLimit)(c, next));
   root.all("*", async (c) => {
-    const path = c.req.path;
-    const mount = mounts.find((m) => path === m.prefix || path.startsWith(m.prefix.endsWith("/") ? m.prefix : `${m.prefix}/`));
+    const mount = mountOf(c.req.path);
     if (mount === undefined) return c.json({ ok: false }, 404);
     return mount.handler.fetch(c.req.raw);
   });
@@ -64,12 +68,12 @@ export function createHttpServer(options: { port: number; host: string; log: Log
   let listening: Promise<AddressInfo> | null = null;
 
   return {
-    mount(prefix, handler) {
+    mount(prefix, handler, opts = {}) {
       const normalized = prefix === "/" ? "" : prefix.replace(/\/$/, "");
       // Mounting a prefix again replaces it (a transport started anew).
       const at = mounts.findIndex((m) => m.prefix === normalized);
       if (at >= 0) mounts.splice(at, 1);
-      mounts.push({ prefix: normalized, handler });
+      mounts.push({ prefix: normalized, handler, limit: opts.maxBodyBytes === undefined ? defaultLimit : limitOf(opts.maxBodyBytes) });
       mounts.sort((a, b) => b.prefix.length - a.prefix.length);
     },
     hasRoutes: () => mounts.length > 0,

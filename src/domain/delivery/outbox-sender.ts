@@ -236,6 +236,12 @@ export function createOutboxSender(deps: {
         for (const item of queue) if (item.platform === platform) item.nextAttemptAt = Math.min(item.nextAttemptAt, deps.now());
       kick();
     },
+    /** One chat's held messages are due now (WhatsApp Cloud: the person wrote, the 24-hour window is open). */
+    wake(platform: Platform, address: string): void {
+      if (deps.outbox.wakeChat(platform, address, deps.now()) === 0 && !queues.has(keyOf(platform, address))) return;
+      for (const item of queues.get(keyOf(platform, address)) ?? []) item.nextAttemptAt = Math.min(item.nextAttemptAt, deps.now());
+      kick();
+    },
     /** Resolves once this chat has nothing left to send (what it had has gone out or been given up). */
     whenDrained(platform: Platform, address: string): Promise<void> {
       const key = keyOf(platform, address);

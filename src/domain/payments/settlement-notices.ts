@@ -47,7 +47,7 @@ export function createSettlementNotices(deps: {
     },
     paid(tx, by) {
       if (tx.user_id === null) return;
-      notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, tx), choices: menu(locale), ...tagFor(tx, by) }));
+      notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, tx), choices: menu(locale), kind: "receipt", ...tagFor(tx, by) }));
     },
     failed(tx, by, refund) {
       if (tx.user_id === null) return;
@@ -60,15 +60,22 @@ export function createSettlementNotices(deps: {
           balance: formatRupiah(deps.ledger.balance(userId)),
         }),
         choices: menu(locale),
+        kind: "failed",
         ...tagFor(tx, by),
       }));
     },
     pending(tx) {
       if (tx.user_id === null) return;
-      notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.pending", { ref: tx.ref }), choices: menu(locale), tag: `bill:${tx.ref}` }));
+      notifier.toUser(tx.user_id, (locale) => ({
+        text: t(locale, "pay.pending", { ref: tx.ref }),
+        choices: menu(locale),
+        kind: "pending",
+        tag: `bill:${tx.ref}`,
+      }));
     },
     needsReview(tx) {
-      if (tx.user_id !== null) notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.needs_review", { ref: tx.ref }), choices: menu(locale) }));
+      if (tx.user_id !== null)
+        notifier.toUser(tx.user_id, (locale) => ({ text: t(locale, "pay.needs_review", { ref: tx.ref }), choices: menu(locale), kind: "pending" }));
       notifier.toAdmins((locale) => ({
         text: t(locale, "alerts.needs_review", { ref: tx.ref, reason: tx.review_reason ?? "-", provider: tx.provider ?? "-", product: tx.product }),
       }));

@@ -3,7 +3,10 @@ import type { InboxRow, TelegramInbox } from "../../db/telegram-inbox-repo.ts";
 import { backoffMs } from "../../shared/backoff.ts";
 
 export interface UpdateWorkerOptions {
-  inbox: TelegramInbox;
+  /** What the worker reads and marks (the Telegram inbox; the WhatsApp Cloud inbox reads its rows in the same shape). */
+  inbox: Pick<TelegramInbox, "unprocessed" | "markProcessed" | "markRetry">;
+  /** What a row is, in log lines; default "telegram update". */
+  label?: string;
   /** Handles one stored update; throwing leaves it for a later attempt. */
   process: (row: InboxRow) => Promise<void>;
   /** Where the worker's own writes go (a group commit in the app; run at once in unit tests). */
@@ -32,6 +35,7 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
   const maxInFlight = options.maxInFlight ?? 64;
   const maxAttempts = options.maxAttempts ?? 5;
   const commit = options.commit ?? (async (work: () => void) => work());
+  const label = options.label ?? "telegram update";
   /** Each chat's unprocessed rows in update_id order; the head may be running. */
   const queues = new Map<string, InboxRow[]>();
   const known = new Set<number>();
@@ -74,13 +78,13 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
     if (attempts >= maxAttempts) {
       await commit(() => void inbox.markProcessed(row.update_id, now(), message));
       finished(row);
-      log.error({ err, updateId: row.update_id, attempts }, "telegram update set aside after repeated failures");
+      log.error({ err, updateId: row.update_id, attempts }, `${label} set aside after repeated failures`);
     } else {
       const at = now() + backoffMs(row.attempts, { firstMs: 1_000, capMs: 60_000 });
       await commit(() => void inbox.markRetry(row.update_id, at, message));
       row.attempts = attempts;
       row.next_attempt_at = at;
-      log.warn({ err, updateId: row.update_id, attempts }, "telegram update failed; will retry");
+      log.warn({ err, updateId: row.update_id, attempts }, `${label} failed; will retry`);
     }
   }
 
@@ -96,7 +100,7 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
       finished(row);
     } catch (err) {
       // Could not even record the outcome: the row stays unprocessed and is looked at again.
-      log.error({ err, updateId: row.update_id }, "could not record a telegram update's outcome");
+      log.error({ err, updateId: row.update_id }, `could not record the outcome of a ${label}`);
       reload = true;
     }
   }
@@ -146,7 +150,7 @@ export function createUpdateWorker(options: UpdateWorkerOptions) {
       }
     } catch (err) {
       // The database is unavailable for a moment (busy, disk): look again soon rather than crash.
-      log.error({ err }, "telegram inbox scan failed; retrying");
+      log.error({ err }, `${label} inbox scan failed; retrying`);
       reload = true;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => kick(), 1_000);
