@@ -79,6 +79,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
     .optional(),
   PORT: positiveInt.refine((n) => n < 65536, "must be a TCP port").default(8080),
+  /** The public address of the HTTP server on PORT (links to the dashboard, the gateway's notifications). */
+  PUBLIC_BASE_URL: baseUrl.optional(),
+  DASHBOARD: bool.default(true),
   WHATSAPP_ENABLED: bool.default(false),
   WHATSAPP_PAIRING_NUMBER: z
     .string()
@@ -132,6 +135,10 @@ export interface Config {
   } | null;
   /** The bot's one HTTP server (webhooks, gateway notifications, dashboard). */
   http: { port: number };
+  /** Where people reach the HTTP server on PORT (scheme + host), or null when not configured. */
+  publicBaseUrl: string | null;
+  /** The operator's dashboard under /admin (docs/dashboard.md). */
+  dashboard: { enabled: boolean };
   whatsapp: { enabled: boolean; pairingNumber?: string };
   console: boolean;
   admins: { telegram: string[]; whatsapp: string[] };
@@ -246,6 +253,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
           }
         : null,
     http: { port: e.PORT },
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
+    dashboard: { enabled: e.DASHBOARD },
     whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     console: e.CONSOLE ?? !otherPlatform,
     admins: { telegram: e.ADMIN_TELEGRAM_IDS, whatsapp: e.ADMIN_WHATSAPP_NUMBERS },

@@ -25,6 +25,8 @@ describe("parseConfig", () => {
       espay: null,
       telegram: null,
       http: { port: 8080 },
+      publicBaseUrl: null,
+      dashboard: { enabled: true },
       whatsapp: { enabled: false, pairingNumber: undefined },
       console: true,
       admins: { telegram: [], whatsapp: [] },
