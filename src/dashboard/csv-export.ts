@@ -1,10 +1,10 @@
-import type { ReportTxRow, TransactionReportsRepo, TxCursor } from "../db/transaction-reports-repo.ts";
+import type { ExportTxRow, TransactionReportsRepo, TxCursor } from "../db/transaction-reports-repo.ts";
 import type { TxStatus } from "../db/transactions-repo.ts";
 import { maskName } from "../domain/mask.ts";
 import { chargedTotal, displayNumber } from "../domain/render.ts";
 
 /** Rows read per pull: one chunk of text handed to the socket at a time, never the whole export. */
-export const CSV_CHUNK_ROWS = 1000;
+export const CSV_CHUNK_ROWS = 2000;
 
 const WIB_OFFSET_MS = 7 * 3_600_000;
 
@@ -48,7 +48,7 @@ export const CSV_HEADER = [
 ];
 
 /** A transaction as one CSV line, masked as the pages mask it. */
-export function csvLine(tx: ReportTxRow): string {
+export function csvLine(tx: ExportTxRow): string {
   const fields: (string | number | null)[] = [
     tx.ref,
     wibStamp(tx.created_at),
