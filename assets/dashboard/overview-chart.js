@@ -24,30 +24,54 @@
   var width = function () {
     return Math.max(320, holder.clientWidth);
   };
+  var HALF_DAY = 43200;
+  // Day labels as in Indonesia (day/month), read in WIB whatever the browser's own zone.
+  var dayLabel = function (ts) {
+    var d = new Date((ts + 7 * 3600) * 1000);
+    return d.getUTCDate() + "/" + (d.getUTCMonth() + 1);
+  };
+  var first = data.days[0];
+  var last = data.days[data.days.length - 1];
   var opts = {
     width: width(),
     height: 280,
     tzDate: function (ts) {
       return uPlot.tzDate(new Date(ts * 1e3), "Asia/Jakarta");
     },
-    scales: { x: { time: true }, rp: {}, n: {} },
+    scales: {
+      // Half a day either side, so the first and last bars are drawn whole.
+      x: {
+        time: true,
+        range: function () {
+          return [first - HALF_DAY, last + HALF_DAY];
+        },
+      },
+      // Bars and counts start at zero: a cut axis would make a small day look empty.
+      rp: {
+        range: function (u, min, max) {
+          return [0, max > 0 ? max * 1.1 : 1];
+        },
+      },
+      n: {
+        range: function (u, min, max) {
+          return [0, max > 0 ? Math.ceil(max * 1.1) : 1];
+        },
+      },
+    },
     series: [
-      { label: data.labels.day },
+      {
+        label: data.labels.day,
+        value: function (u, ts) {
+          return ts == null ? "-" : dayLabel(ts);
+        },
+      },
       {
         label: data.labels.volume,
         scale: "rp",
         stroke: "#0b6e4f",
         fill: "rgba(11,110,79,0.25)",
         paths: uPlot.paths.bars({ size: [0.7, 60] }),
-        value: function (u, v) {
-          return rupiah(v);
-        },
-      },
-      {
-        label: data.labels.margin,
-        scale: "rp",
-        stroke: "#1f5fa8",
-        width: 2,
+        points: { show: false },
         value: function (u, v) {
           return rupiah(v);
         },
@@ -55,7 +79,11 @@
       { label: data.labels.count, scale: "n", stroke: "#a85d00", width: 2, dash: [6, 4] },
     ],
     axes: [
-      {},
+      {
+        values: function (u, splits) {
+          return splits.map(dayLabel);
+        },
+      },
       {
         scale: "rp",
         values: function (u, vals) {
@@ -66,7 +94,7 @@
       { scale: "n", side: 1, grid: { show: false } },
     ],
   };
-  var plot = new uPlot(opts, [data.days, data.volume, data.margin, data.count], holder);
+  var plot = new uPlot(opts, [data.days, data.volume, data.count], holder);
   var table = document.getElementById("chart-table");
   if (table) table.removeAttribute("open");
   window.addEventListener("resize", function () {

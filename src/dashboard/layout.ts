@@ -49,6 +49,7 @@ export function document(p: { l: Locale; title: Html; body: Html; head?: Html; s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${p.title} · Loket</title>
 <link rel="stylesheet" href="${BASE}/assets/dashboard.css">
 ${p.head ?? ""}

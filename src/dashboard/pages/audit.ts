@@ -17,7 +17,7 @@ export function auditPage(ctx: PageContext, repos: Repos, beforeId: number | und
       ? h`<tr><td colspan="5" class="muted">${t(l, "dashboard.audit.none")}</td></tr>`
       : shown.map(
           (a) =>
-            h`<tr><td>${a.id}</td><td>${wib(a.created_at)}</td><td class="mono">${a.actor}</td><td><code>${a.action}</code></td><td class="mono">${cut(a.details, 160)}</td></tr>`,
+            h`<tr><td>${a.id}</td><td>${wib(a.created_at)}</td><td class="mono">${a.actor}</td><td><code>${a.action}</code></td><td class="mono wrap">${cut(a.details, 160)}</td></tr>`,
         )
   }</tbody>
 </table></div>

@@ -34,9 +34,9 @@ export function broadcastsPage(ctx: PageContext, repos: Repos, beforeId: number 
           return h`<tr>
     <td>${b.id}</td><td>${wib(b.created_at)}</td><td class="mono">${b.created_by}</td><td>${b.audience}</td>
     <td>${statusText(ctx, b.status)}${b.pause_reason === null ? "" : h`<br><span class="muted">${cut(b.pause_reason, 60)}</span>`}</td>
-    <td><progress value="${done}" max="${Math.max(total, 1)}">${done}/${total}</progress>
+    <td class="wrap"><progress value="${done}" max="${Math.max(total, 1)}">${done}/${total}</progress>
       <br><span class="muted">${t(l, "dashboard.broadcasts.counts", { sent: c.sent, total, failed: c.failed, blocked: c.blocked, skipped: c.skipped, pending: c.pending + c.sending })}</span></td>
-    <td>${cut(b.text, 90)}</td>
+    <td class="wrap">${cut(b.text, 90)}</td>
   </tr>`;
         })
   }</tbody>

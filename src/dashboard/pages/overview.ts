@@ -57,12 +57,10 @@ export function overviewPage(ctx: PageContext, repos: Repos): Html {
     days: days.map((d) => d.start / 1000),
     count: days.map((d) => d.count),
     volume: days.map((d) => d.volume),
-    margin: days.map((d) => d.margin),
     labels: {
       day: ctx.t(l, "dashboard.overview.day").toString(),
       count: ctx.t(l, "dashboard.overview.count").toString(),
       volume: ctx.t(l, "dashboard.overview.volume").toString(),
-      margin: ctx.t(l, "dashboard.overview.margin").toString(),
     },
   };
 

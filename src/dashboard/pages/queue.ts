@@ -68,7 +68,7 @@ export function queuePage(ctx: PageContext, repos: Repos, translate: Translate, 
     <td class="mono">${shownNumber(tx)}</td>
     <td class="num">${rupiah(tx.total)}</td>
     <td>${statusBadge(ctx, tx.status)}</td>
-    <td>${fitPlain(tx.review_reason ?? tx.failure_code ?? "-", 60)}</td>
+    <td class="wrap">${fitPlain(tx.review_reason ?? tx.failure_code ?? "-", 60)}</td>
     <td>${
       tx.status === "needs_review"
         ? h`<span class="actions">
