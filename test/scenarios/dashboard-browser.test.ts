@@ -88,6 +88,7 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     const link = await linkFromChat(h);
     await page.goto(base + onServer(link));
     await expect.poll(() => page.textContent("h1")).toBe("Dasbor Loket");
+    await page.screenshot({ path: join(shots, "login.png") });
     await page.click("#login");
     await page.waitForURL(`${base}/admin`);
 
