@@ -32,6 +32,7 @@ import { createBroadcastRunner, type BroadcastRunner } from "./admin/broadcast/r
 import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts";
 import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
 import { createBackupScheduler } from "./admin/backups.ts";
+import { setupDashboard } from "./dashboard/setup.ts";
 
 /**
  * What a transport gets (docs/architecture.md): the engine to hand events to, a place to plug its
@@ -223,7 +224,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     defaultLocale: config.defaultLocale,
   });
   const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
-  const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast });
+  // The operator's dashboard under /admin (docs/dashboard.md); /dashboard sends its login links.
+  const dashboard = setupDashboard({ config, repos, commits, payments, notifier, t, now, log, isAdmin, http });
+  const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast, dashboard });
   const ctx: ConversationContext = {
     repos,
     now,

@@ -91,6 +91,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
     .optional(),
   PORT: positiveInt.refine((n) => n < 65536, "must be a TCP port").default(8080),
+  /** The public address of the HTTP server on PORT (links to the dashboard, the gateway's notifications). */
+  PUBLIC_BASE_URL: baseUrl.optional(),
+  DASHBOARD: bool.default(true),
   WHATSAPP_ENABLED: bool.default(false),
   WHATSAPP_PAIRING_NUMBER: z
     .string()
@@ -181,6 +184,10 @@ export interface Config {
   } | null;
   /** The bot's one HTTP server (webhooks, gateway notifications, dashboard). */
   http: { port: number };
+  /** Where people reach the HTTP server on PORT (scheme + host), or null when not configured. */
+  publicBaseUrl: string | null;
+  /** The operator's dashboard under /admin (docs/dashboard.md). */
+  dashboard: { enabled: boolean };
   /** WhatsApp is on (through Baileys, or through the Cloud API when `whatsappCloud` is set). */
   whatsapp: { enabled: boolean; pairingNumber?: string };
   /** WHATSAPP_MODE=cloud: Meta's Cloud API instead of Baileys (docs/whatsapp-cloud.md); null otherwise. */
@@ -343,6 +350,8 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
           }
         : null,
     http: { port: e.PORT },
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
+    dashboard: { enabled: e.DASHBOARD },
     whatsapp: { enabled: e.WHATSAPP_ENABLED || cloud, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     whatsappCloud: cloud ? whatsappCloudOf(e) : null,
     console: e.CONSOLE ?? !otherPlatform,

@@ -59,7 +59,18 @@ async function main(): Promise<void> {
   else if (config.whatsapp.enabled) transports.push(await startWhatsapp(app.ports));
   if (config.telegram) transports.push(await startTelegram(app.ports));
   // One HTTP server on PORT for whatever mounted on it (webhooks, gateway notifications, dashboard).
-  if (app.http.hasRoutes()) log.info({ port: (await app.http.listen()).port }, "HTTP server listening");
+  if (app.http.hasRoutes()) {
+    try {
+      log.info({ port: (await app.http.listen()).port }, "HTTP server listening");
+    } catch (err) {
+      // The dashboard is on by default: a PORT already taken (another bot, another program) gets a plain answer.
+      process.stderr.write(
+        `Cannot listen on PORT ${config.http.port} (${(err as { code?: string }).code ?? String(err)}): set PORT to a free port, or DASHBOARD=false if nothing else needs the HTTP server.\n`,
+      );
+      await shutdown(1);
+      return;
+    }
+  }
 
   if (config.console) {
     app.delivery.registerSender("console", createConsoleSender(process.stdout));

@@ -25,6 +25,8 @@ describe("parseConfig", () => {
       espay: null,
       telegram: null,
       http: { port: 8080 },
+      publicBaseUrl: null,
+      dashboard: { enabled: true },
       whatsapp: { enabled: false, pairingNumber: undefined },
       whatsappCloud: null,
       console: true,
@@ -247,5 +249,24 @@ describe("config: every problem at once", () => {
 
   it.each(["https://x.com/?a=1", "https://x.com#frag", "https://x.com/api"])("refuses the base URL %s", (url) => {
     expect(() => parseConfig({ IAK_BASE_URL: url })).toThrow(ConfigError);
+  });
+});
+
+describe("config: the dashboard", () => {
+  it("reads DASHBOARD and PUBLIC_BASE_URL (scheme + host, a trailing slash dropped)", () => {
+    expect(parseConfig({ DASHBOARD: "false" }).dashboard).toEqual({ enabled: false });
+    expect(parseConfig({ PUBLIC_BASE_URL: "https://loket.example.com/" }).publicBaseUrl).toBe("https://loket.example.com");
+    expect(parseConfig({ PUBLIC_BASE_URL: "http://203.0.113.5:8080" }).publicBaseUrl).toBe("http://203.0.113.5:8080");
+  });
+
+  it.each(["loket.example.com", "ftp://loket.example.com", "https://loket.example.com/admin", "https://x.com/?a=1", "javascript:alert(1)"])(
+    "refuses PUBLIC_BASE_URL=%s",
+    (url) => {
+      expect(problems({ PUBLIC_BASE_URL: url }).join()).toContain("PUBLIC_BASE_URL");
+    },
+  );
+
+  it("refuses a DASHBOARD that is not a yes or a no", () => {
+    expect(problems({ DASHBOARD: "maybe" })).toEqual(["DASHBOARD: must be true/false/1/0/yes/no"]);
   });
 });

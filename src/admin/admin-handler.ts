@@ -15,9 +15,10 @@ import { productLabel, txLine } from "../domain/render.ts";
 import { formatWib, startOfWibDay, startOfWibMonth } from "../domain/wib-time.ts";
 import { z } from "zod";
 import { resolveUserArg } from "./resolve-user.ts";
-import { NOT_RECEIVED_GRACE_MS } from "../domain/payments/status-check-schedule.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 import { readJson } from "../shared/json.ts";
+import { ADMIN_CREDIT_MAX, createAdminActions, type CreditAction } from "./admin-actions.ts";
+import { LOGIN_LINK_TTL_MS, type DashboardLinks } from "../dashboard/login-links.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
   z.object({
@@ -31,10 +32,6 @@ const pendingAction = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("broadcast"), id: z.number().int() }),
 ]);
-type CreditAction = Extract<z.infer<typeof pendingAction>, { kind: "credit" }>;
-
-/** No single credit an admin makes is larger than this, confirmed or not (a typo's extra zeros). */
-export const ADMIN_CREDIT_MAX = 100_000_000;
 
 /** Admin commands (README: Operating it). Only reached for admins; every action is audited (docs/money.md#admin-credits). */
 export function createAdminHandler(deps: {
@@ -46,19 +43,16 @@ export function createAdminHandler(deps: {
   topupConfirmAbove: number;
   log: Logger;
   broadcast: BroadcastCommands;
+  /** One-time dashboard links for /dashboard; null when the dashboard is off (docs/dashboard.md#login). */
+  dashboard?: DashboardLinks | null;
 }): AdminHandler {
   const { repos, t } = deps;
+  // The actions the dashboard takes too: one code path for both (admin-actions.ts).
+  const actions = createAdminActions(deps);
 
   function credit(turn: Turn, userId: number, amount: number, kind: "topup" | "correction", note: string | null): void {
-    const user = repos.users.findById(userId)!;
-    repos.ledger.post({ userId, amount, kind, actor: turn.actor, note: note ?? undefined, now: turn.now });
-    repos.audit.record(turn.actor, kind, { user: user.public_id, amount, note }, turn.now);
-    const balance = repos.ledger.balance(userId);
-    deps.notifier.toUser(userId, (locale) => ({
-      text: t(locale, kind === "topup" ? "admin.payer_topped_up" : "admin.payer_corrected", { amount: formatRupiah(amount), balance: formatRupiah(balance) }),
-    }));
+    const { user, balance } = actions.credit(turn.actor, userId, amount, kind, note, turn.now);
     turn.say(t(turn.locale, "admin.credited", { user: user.public_id, amount: formatRupiah(amount), balance: formatRupiah(balance) }));
-    deps.log.info({ actor: turn.actor, user: user.public_id, amount, kind }, "admin ledger entry");
   }
 
   /**
@@ -68,11 +62,12 @@ export function createAdminHandler(deps: {
   function requestCredit(turn: Turn, action: CreditAction): void {
     const l = turn.locale;
     const user = repos.users.findById(action.userId)!;
-    if (action.amount > ADMIN_CREDIT_MAX) {
+    const rule = actions.creditRule(action.amount);
+    if (rule === "too_large") {
       turn.say(t(l, "admin.credit_too_large", { max: formatRupiah(ADMIN_CREDIT_MAX) }));
       return;
     }
-    if (action.amount > deps.topupConfirmAbove) {
+    if (rule === "confirm") {
       turn.state = { ...turn.state, step: "admin_confirm", pendingAction: JSON.stringify(action) };
       turn.say(t(l, "admin.topup_confirm", { user: user.public_id, amount: formatRupiah(action.amount) }), [
         [
@@ -86,14 +81,13 @@ export function createAdminHandler(deps: {
   }
 
   function applyCredit(turn: Turn, action: CreditAction): void {
-    if (action.requestId !== undefined) {
-      // A compare-and-set: two admins approving the same request credit it once.
-      if (!repos.topupRequests.decide(action.requestId, "approved", turn.actor, turn.now)) {
-        turn.say(t(turn.locale, "admin.request_already_decided"));
-        return;
-      }
+    // A compare-and-set for an /isi approval: two admins approving the same request credit it once.
+    const done = actions.applyCredit(turn.actor, action, turn.now);
+    if (done.kind === "already_decided") {
+      turn.say(t(turn.locale, "admin.request_already_decided"));
+      return;
     }
-    credit(turn, action.userId, action.amount, action.creditKind, action.note);
+    turn.say(t(turn.locale, "admin.credited", { user: done.user.public_id, amount: formatRupiah(done.amount), balance: formatRupiah(done.balance) }));
   }
 
   function command(turn: Turn, name: AdminCommand, args: string[], rest: string): void {
@@ -107,6 +101,17 @@ export function createAdminHandler(deps: {
         // The typed form of the approve/reject buttons, for platforms without buttons.
         const id = /^\d{1,12}$/.test(args[0] ?? "") ? Number(args[0]) : null;
         if (id === null || !decideTopup(turn, id, name === "approve")) turn.say(t(l, "admin.decide_usage"));
+        return;
+      }
+      case "dashboard": {
+        // A one-time link to the dashboard, tied to this admin's platform id (docs/dashboard.md#login).
+        const ev = turn.event;
+        if (!deps.dashboard || ev === null) {
+          turn.say(t(l, "dashboard.chat_off"));
+          return;
+        }
+        const url = deps.dashboard.issue({ platform: ev.platform, externalId: ev.userId, actor: turn.actor, locale: l }, turn.now);
+        turn.say(t(l, "dashboard.chat_link", { url, minutes: LOGIN_LINK_TTL_MS / 60_000 }));
         return;
       }
       case "broadcast_status":
@@ -218,24 +223,11 @@ export function createAdminHandler(deps: {
           turn.say(t(l, "admin.resolve_usage"));
           return;
         }
-        const tx = repos.transactions.get(ref);
-        if (!tx || !["paying", "pending", "needs_review"].includes(tx.status)) {
-          turn.say(t(l, "admin.resolve_not_open", { status: tx ? t(l, `status.${tx.status}`) : "-" }));
-          return;
-        }
-        // A pay request may still be on its way: a verdict now could refund a payment the provider is making.
-        // Judged by the request's own time, whatever the status: restart recovery moves `paying` rows on at once.
-        if ((tx.pay_started_at ?? 0) + (tx.pay_timeout_ms ?? 0) + NOT_RECEIVED_GRACE_MS > turn.now) {
-          turn.say(t(l, "admin.resolve_in_flight", { ref }));
-          return;
-        }
-        // The same settlement path as the reconciler: one refund at most, the payer told once.
-        const done =
-          verdict === "paid"
-            ? deps.payments.settle(ref, { kind: "confirmed_paid" }, `admin:${turn.actor}`)
-            : deps.payments.settle(ref, { kind: "failed", reason: "manual" }, `admin:${turn.actor}`);
-        repos.audit.record(turn.actor, "resolve", { ref, verdict, applied: done }, turn.now);
-        turn.say(t(l, done ? "admin.resolved" : "admin.resolve_not_open", { ref, verdict, status: t(l, `status.${tx.status}`) }));
+        // The same settlement path as the reconciler (one refund at most, the payer told once), shared with the dashboard.
+        const outcome = actions.resolvePayment(turn.actor, ref, verdict, turn.now);
+        if (outcome.kind === "not_open") turn.say(t(l, "admin.resolve_not_open", { status: outcome.status ? t(l, `status.${outcome.status}`) : "-" }));
+        else if (outcome.kind === "in_flight") turn.say(t(l, "admin.resolve_in_flight", { ref }));
+        else turn.say(t(l, outcome.applied ? "admin.resolved" : "admin.resolve_not_open", { ref, verdict, status: t(l, `status.${outcome.status}`) }));
         return;
       }
       case "stats": {
@@ -296,30 +288,16 @@ export function createAdminHandler(deps: {
   /** Approves or rejects a payer's /isi request; a compare-and-set, so two admins cannot both credit it. */
   function decideTopup(turn: Turn, id: number, approve: boolean): boolean {
     const l = turn.locale;
-    const request = repos.topupRequests.get(id);
-    if (!request) return false;
-    if (request.status !== "pending") {
-      turn.say(t(l, "admin.request_already_decided"));
-      return true;
-    }
     if (approve) {
-      requestCredit(turn, {
-        kind: "credit",
-        creditKind: "topup",
-        userId: request.user_id,
-        amount: request.amount,
-        note: `request #${request.id}`,
-        requestId: request.id,
-      });
+      const approval = actions.approvalOf(id);
+      if (approval.kind === "not_found") return false;
+      if (approval.kind === "already_decided") turn.say(t(l, "admin.request_already_decided"));
+      else requestCredit(turn, approval.action);
       return true;
     }
-    if (!repos.topupRequests.decide(id, "rejected", turn.actor, turn.now)) {
-      turn.say(t(l, "admin.request_already_decided"));
-      return true;
-    }
-    repos.audit.record(turn.actor, "topup_request_rejected", { request: request.id }, turn.now);
-    deps.notifier.toUser(request.user_id, (locale) => ({ text: t(locale, "admin.payer_request_rejected", { amount: formatRupiah(request.amount) }) }));
-    turn.say(t(l, "admin.request_rejected"));
+    const rejected = actions.rejectRequest(turn.actor, id, turn.now);
+    if (rejected === "not_found") return false;
+    turn.say(t(l, rejected === "rejected" ? "admin.request_rejected" : "admin.request_already_decided"));
     return true;
   }
 

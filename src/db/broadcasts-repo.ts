@@ -68,6 +68,8 @@ export function createBroadcastRepo(db: Db) {
     "UPDATE broadcast_recipients SET state = ?, error = ?, updated_at = ? WHERE broadcast_id = ? AND user_id = ? AND state = 'sending'",
   );
   const orphans = db.prepare<[string, number]>("UPDATE broadcast_recipients SET state = 'failed', error = ?, updated_at = ? WHERE state = 'sending'");
+  const newest = db.prepare<[number], BroadcastRow>("SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?");
+  const older = db.prepare<[number, number], BroadcastRow>("SELECT * FROM broadcasts WHERE id < ? ORDER BY id DESC LIMIT ?");
   const sentSince = db.prepare<[string, number], { n: number }>(
     "SELECT COUNT(*) AS n FROM broadcast_recipients WHERE platform = ? AND state = 'sent' AND updated_at >= ?",
   );
@@ -125,6 +127,8 @@ export function createBroadcastRepo(db: Db) {
     /** After a crash: rows caught in `sending` may have gone out; they are not sent again. */
     failOrphans: (now: number) => orphans.run("interrupted by a restart (not re-sent: at most once)", now).changes,
     sentSince: (platform: Platform, since: number) => sentSince.get(platform, since)?.n ?? 0,
+    /** Newest first, `limit` broadcasts older than `beforeId` when given (the dashboard's list). */
+    list: (limit: number, beforeId?: number) => (beforeId === undefined ? newest.all(limit) : older.all(beforeId, limit)),
   };
 }
 export type BroadcastRepo = ReturnType<typeof createBroadcastRepo>;

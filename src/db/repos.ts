@@ -15,6 +15,10 @@ import { createTransactionsRepo } from "./transactions-repo.ts";
 import { createUsersRepo } from "./users-repo.ts";
 import { createWhatsappAuthRepo } from "./whatsapp-auth-repo.ts";
 import { createWhatsappCloudRepo } from "./whatsapp-cloud-repo.ts";
+import { createDashboardAuthRepo } from "./dashboard-auth-repo.ts";
+import { createProviderDepositRepo } from "./provider-deposit-repo.ts";
+import { createTopupOrdersViewRepo } from "./topup-orders-view-repo.ts";
+import { createTransactionReportsRepo } from "./transaction-reports-repo.ts";
 
 /** Every repository over one database, with its statements prepared once. */
 export function createRepos(db: Db) {
@@ -35,6 +39,10 @@ export function createRepos(db: Db) {
     telegramInbox: createTelegramInbox(db),
     whatsappAuth: createWhatsappAuthRepo(db),
     whatsappCloud: createWhatsappCloudRepo(db),
+    dashboardAuth: createDashboardAuthRepo(db),
+    providerDeposit: createProviderDepositRepo(db),
+    topupOrdersView: createTopupOrdersViewRepo(db),
+    txReports: createTransactionReportsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

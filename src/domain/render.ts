@@ -74,7 +74,7 @@ export function receiptText(t: Translate, locale: Locale, tx: TxRow): string {
  * What the payer paid for a settled payment: the confirmed total, less the difference given back
  * when the provider charged less (a higher price is never passed on; docs/money.md).
  */
-export function chargedTotal(tx: TxRow): number {
+export function chargedTotal(tx: Pick<TxRow, "total" | "price" | "paid_price">): number {
   const inquired = tx.price ?? 0;
   return (tx.total ?? 0) - Math.max(0, inquired - (tx.paid_price ?? inquired));
 }

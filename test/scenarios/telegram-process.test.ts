@@ -30,6 +30,8 @@ function startBot(entry: string, fake: FakeTelegram, databasePath: string, cwd: 
       TELEGRAM_API_ROOT: fake.apiRoot,
       DATABASE_PATH: databasePath,
       LOG_LEVEL: "silent",
+      // Long polling needs no HTTP server; without the dashboard nothing binds PORT (a developer's own bot may hold it).
+      DASHBOARD: "false",
     },
   });
   let stderr = "";

@@ -33,6 +33,7 @@ export const ADMIN_COMMANDS = {
   broadcast_pause: ["broadcast_pause"],
   broadcast_resume: ["broadcast_resume"],
   broadcast_cancel: ["broadcast_cancel"],
+  dashboard: ["dashboard"],
 } as const;
 
 export type PayerCommand = keyof typeof PAYER_COMMANDS;

@@ -272,6 +272,8 @@ export function createPaymentService(deps: {
         return null;
       }
       bookPriceDrift(tx, verdict.price, now);
+      // The deposit the receipt reported, for the dashboard (docs/dashboard.md#deposit), in this same commit.
+      if (receipt.depositBalance !== undefined) repos.providerDeposit.record(tx.provider ?? "-", receipt.depositBalance, now, ref);
       if (receipt.depositBalance !== undefined && receipt.depositBalance < deps.lowDepositAlert) events.lowDeposit(receipt.depositBalance);
       // Read back: an erased payer's row is masked the moment it settles (migration 005).
       const paid = repos.transactions.get(ref)!;
