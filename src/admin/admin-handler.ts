@@ -18,6 +18,7 @@ import { resolveUserArg } from "./resolve-user.ts";
 import { NOT_RECEIVED_GRACE_MS } from "../domain/payments/status-check-schedule.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 import { readJson } from "../shared/json.ts";
+import { orderLine } from "../domain/topups/topup-render.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
   z.object({
@@ -46,6 +47,8 @@ export function createAdminHandler(deps: {
   topupConfirmAbove: number;
   log: Logger;
   broadcast: BroadcastCommands;
+  /** A payment gateway is configured: /stats counts its top-ups even when there are none yet. */
+  gatewayTopups?: boolean;
 }): AdminHandler {
   const { repos, t } = deps;
 
@@ -163,6 +166,7 @@ export function createAdminHandler(deps: {
           .identitiesOf(user.id)
           .map((i) => `${i.platform}:${i.external_id}`)
           .join(", ");
+        const orders = repos.topupOrders.recentForUser(user.id, 5);
         turn.say(
           t(l, "admin.user_info", {
             id: user.public_id,
@@ -172,7 +176,7 @@ export function createAdminHandler(deps: {
             blocked: user.blocked ? "✓" : "-",
             optOut: user.broadcast_opt_out ? "✓" : "-",
             lastSeen: formatWib(user.last_seen_at),
-          }),
+          }) + (orders.length === 0 ? "" : `\n\n${[t(l, "topups.user_orders"), ...orders.map((o) => orderLine(t, l, o))].join("\n")}`),
         );
         repos.audit.record(turn.actor, "view_user", { user: user.public_id }, turn.now);
         return;
@@ -241,6 +245,17 @@ export function createAdminHandler(deps: {
       case "stats": {
         const today = repos.stats.paidSince(startOfWibDay(turn.now));
         const month = repos.stats.paidSince(startOfWibMonth(turn.now));
+        const topupsToday = repos.topupOrders.creditedSince(startOfWibDay(turn.now));
+        const topupsMonth = repos.topupOrders.creditedSince(startOfWibMonth(turn.now));
+        const topups =
+          deps.gatewayTopups === true || topupsMonth.count > 0
+            ? `\n${t(l, "topups.stats", {
+                todayCount: topupsToday.count,
+                todayAmount: formatRupiah(topupsToday.amount),
+                monthCount: topupsMonth.count,
+                monthAmount: formatRupiah(topupsMonth.amount),
+              })}`
+            : "";
         turn.say(
           t(l, "admin.stats", {
             todayCount: today.count,
@@ -250,7 +265,7 @@ export function createAdminHandler(deps: {
             monthVolume: formatRupiah(month.volume),
             monthMargin: formatRupiah(month.margin),
             pending: repos.stats.openCount(),
-          }),
+          }) + topups,
         );
         return;
       }
