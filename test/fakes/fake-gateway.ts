@@ -36,8 +36,8 @@ export interface FakeGateway extends PaymentGateway {
   statusUnknown(times?: number): void;
   /** The next cancel answers this. */
   nextCancel(answer: "cancelled" | "not_pending" | "unknown"): void;
-  /** Holds status calls until released (a race, a crash in between). */
-  holdStatus(): { arrived: Promise<void>; release(): void };
+  /** Holds status calls until released (a race, a crash in between); `once`: only the next one. */
+  holdStatus(options?: { once?: boolean }): { arrived: Promise<void>; release(): void };
   /** The payer pays: settlement, for the order's amount unless another is given. */
   pay(orderId: string, amount?: number): void;
   setState(orderId: string, state: GatewayOrderState): void;
@@ -75,7 +75,7 @@ export function createFakeGateway(options: { serverKey?: string } = {}): FakeGat
   const chargeAnswers: { answer: ChargeOutcome; landed: boolean }[] = [];
   const cancelAnswers: ("cancelled" | "not_pending" | "unknown")[] = [];
   let unknownStatuses = 0;
-  let hold: { arrived: () => void; waiting: (() => void)[] } | null = null;
+  let hold: { arrived: () => void; waiting: (() => void)[]; once: boolean } | null = null;
 
   function body(orderId: string, key: string, overrides: Record<string, unknown>): Record<string, unknown> {
     const o = orders.get(orderId);
@@ -135,6 +135,7 @@ export function createFakeGateway(options: { serverKey?: string } = {}): FakeGat
       calls.push({ method: "status", orderId });
       if (hold !== null) {
         const h = hold;
+        if (h.once) hold = null;
         h.arrived();
         await new Promise<void>((resolve) => h.waiting.push(resolve));
       }
@@ -176,10 +177,10 @@ export function createFakeGateway(options: { serverKey?: string } = {}): FakeGat
     nextCharge: (answer, opts = {}) => void chargeAnswers.push({ answer, landed: opts.landed === true }),
     statusUnknown: (times = 1) => void (unknownStatuses += times),
     nextCancel: (answer) => void cancelAnswers.push(answer),
-    holdStatus() {
+    holdStatus(opts = {}) {
       let arrived!: () => void;
       const promise = new Promise<void>((resolve) => (arrived = resolve));
-      const h = { arrived, waiting: [] as (() => void)[] };
+      const h = { arrived, waiting: [] as (() => void)[], once: opts.once === true };
       hold = h;
       return {
         arrived: promise,

@@ -200,7 +200,7 @@ export function payShortfall(ctx: ConversationContext, turn: Turn, ref: string):
   if (open) {
     // An open QRIS order not yet tied to a bill, large enough: it now pays this one.
     const fits = open.bill_ref === null && open.amount >= (tx.total ?? 0) - balance && repos.topupOrders.attachBill(open.order_id, ref, turn.now);
-    const lead = open.bill_ref === ref || fits ? t(l, "topups.open_order") : t(l, "topups.open_order_other");
+    const lead = open.bill_ref === ref || fits ? t(l, "topups.open_order") : t(l, "topups.another_open_order");
     return showOpen(ctx, turn, repos.topupOrders.get(open.order_id)!, lead);
   }
   chargeMethod(ctx, turn, amount, "qris", ref);
