@@ -25,8 +25,8 @@ export interface FakeGateway extends PaymentGateway {
   readonly orders: Map<string, FakeGatewayOrder>;
   readonly calls: { method: "charge" | "status" | "cancel"; orderId: string }[];
   callsOf(method: "charge" | "status" | "cancel", orderId?: string): number;
-  /** Called with each charge request before it is answered (the test looks at the database then). */
-  onCharge: ((req: ChargeRequest) => void) | null;
+  /** Called with each charge request before it is answered (the test looks at the database, or races it, then). */
+  onCharge: ((req: ChargeRequest) => void | Promise<void>) | null;
   /**
    * The next charge answers this (refused, unknown, created without a payload, …); `landed`: the
    * gateway created the order all the same (an answer lost on the way back).
@@ -109,7 +109,7 @@ export function createFakeGateway(options: { serverKey?: string } = {}): FakeGat
     callsOf: (method, orderId) => calls.filter((c) => c.method === method && (orderId === undefined || c.orderId === orderId)).length,
     async charge(req) {
       calls.push({ method: "charge", orderId: req.orderId });
-      gateway.onCharge?.(req);
+      await gateway.onCharge?.(req);
       const scripted = chargeAnswers.shift();
       if (scripted !== undefined) {
         const outcome = scripted.answer;

@@ -105,6 +105,25 @@ describe("a payer tops up with QRIS", () => {
     expect(gw.callsOf("status")).toBe(1);
   });
 
+  it("a 'pending' notification racing the charge's own answer does not delay the first look", async ({ bot }) => {
+    const { h, gw, url } = await botWithGateway(bot);
+    const p = h.payer("7010");
+    gw.onCharge = async (req) => {
+      // Midtrans posts 'pending' as it creates the charge, before we have its answer.
+      expect((await notify(url, gw.notification(req.orderId))).status).toBe(200);
+      await h.app.topups!.service.idle();
+    };
+    await p.say("/isi 30000");
+    const order = lastOrder(h, p);
+    expect(gw.callsOf("status")).toBe(0);
+    expect(order.next_check_at! - order.created_at).toBeLessThanOrEqual(FIRST_CHECK_MS);
+    gw.pay(order.order_id);
+    h.clock.advance(FIRST_CHECK_MS);
+    await runPoller(h);
+    expect(creditsOf(h, order.order_id)).toBe(1);
+    expect(h.app.repos.topupOrders.get(order.order_id)!.notified_at).toBeNull();
+  });
+
   it("asks a young order at least every 30 s until it is paid", async ({ bot }) => {
     const { h, gw } = await botWithGateway(bot);
     const p = h.payer("7006");

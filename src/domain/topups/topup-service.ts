@@ -193,14 +193,9 @@ export function createTopupService(deps: {
     }
     if (order.status === "pending" && order.charge_answered_at === null && startedAt - (order.charge_started_at ?? 0) < CHARGE_GRACE_MS) {
       // The charge may still be on its way: its own answer comes first (it shows the payer the QR).
+      // Looked at again soon, not at the grace's end: a lost notification must not wait that long.
       return commits.run(() => {
-        orders.recordCheck({
-          orderId,
-          state: null,
-          nextCheckAt: (order.charge_started_at ?? startedAt) + CHARGE_GRACE_MS,
-          attempts: order.check_attempts,
-          now: deps.now(),
-        });
+        orders.recordCheck({ orderId, state: null, nextCheckAt: deps.now() + FIRST_CHECK_MS, attempts: order.check_attempts, now: deps.now() });
         return { order: orders.get(orderId), changed: false };
       });
     }
