@@ -108,6 +108,7 @@ describe("paying a bill's shortfall with QRIS", () => {
     await h.settle();
     expect(payCount(h)).toBe(0);
     expect(balanceOf(h, p)).toBe(20_000 + order.amount);
+    expect(p.lastText()).toContain(`Tagihan ${ref} sudah tidak menunggu pembayaran (dibatalkan)`);
   });
 
   it("the bill on screen stays payable the ordinary way; a second tap shows the same order", async ({ bot }) => {
@@ -129,6 +130,7 @@ describe("paying a bill's shortfall with QRIS", () => {
     await h.settle();
     expect(payCount(h)).toBe(1);
     expect(creditsOf(h, order.order_id)).toBe(1);
+    expect(p.lastText()).toContain("(lunas)");
   });
 
   it("an open QRIS top-up not tied to a bill, large enough, now pays the bill", async ({ bot }) => {

@@ -242,6 +242,21 @@ describe("asking for a top-up", () => {
     expect(gw.callsOf("charge")).toBe(1);
   });
 
+  it("/isi typed while a bill is on screen leaves the bill payable", async ({ bot }) => {
+    const { h } = await botWithGateway(bot);
+    const p = h.payer("7114");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    await p.tap("months:1");
+    const pay = p
+      .last()
+      .choices!.flat()
+      .find((c) => c.id.startsWith("pay:"))!;
+    await p.say("/isi 50000");
+    expect(await p.tap(pay.id)).toContain("Pembayaran berhasil");
+  });
+
   it("the amount step can be cancelled", async ({ bot }) => {
     const { h, gw } = await botWithGateway(bot);
     const p = h.payer("7103");

@@ -74,7 +74,8 @@ export function topupAmountTyped(ctx: ConversationContext, turn: Turn, text: str
 /** One method: charged at once. Several: the payer picks, the first listed first. */
 function offerMethods(ctx: ConversationContext, flow: TopupFlow, turn: Turn, amount: number): void {
   const l = turn.locale;
-  turn.state = { ...turn.state, step: "idle" };
+  // Leaves the amount step; a bill on screen (the payer typed /isi while looking at it) stays payable.
+  if (turn.state.step === "topup_amount") turn.state = { ...turn.state, step: "idle" };
   const methods = flow.settings.methods;
   if (methods.length === 1) return chargeMethod(ctx, turn, amount, methods[0]!);
   const choices: Choice[][] = methods.map((m) => [{ id: choiceIds.topupVia(m, amount), label: methodLabel(ctx.t, l, m) }]);
@@ -229,8 +230,11 @@ export function settleShortfall(ctx: ConversationContext, turn: Turn, orderId: s
     if (tx.status === "inquired") repos.transactions.setStatusFrom(tx.ref, "inquired", "expired", turn.now);
     turn.say(t(turn.locale, "topups.bill_recheck", { ref: tx.ref }));
     recheck(ctx, turn, tx.ref);
+    return;
   }
-  // Cancelled by the payer, or paid another way meanwhile: the credit stays in the balance (its notice said so).
+  // Cancelled by the payer, or paid another way meanwhile: the credit stays in the balance.
+  const balance = formatRupiah(repos.ledger.balance(turn.user.id));
+  turn.say(t(turn.locale, "topups.bill_not_paid", { ref: tx.ref, status: t(turn.locale, `status.${tx.status}`), balance }), [[menuChoice(ctx, turn)]]);
 }
 
 /** The charge effect: the gateway call (the service records it), answered by showing the order. */

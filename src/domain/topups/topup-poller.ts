@@ -2,6 +2,9 @@ import type { Logger } from "pino";
 import type { TopupOrdersRepo } from "../../db/topup-orders-repo.ts";
 import type { TopupService } from "./topup-service.ts";
 
+/** The shortest pause between two rounds. */
+const MIN_ROUND_GAP_MS = 500;
+
 /**
  * Asks the gateway about orders until each is final (docs/topups.md#the-three-ways): pending ones on
  * the schedule of topup-check-schedule.ts, and any with a notification not yet confirmed (one this
@@ -44,7 +47,8 @@ export function createTopupPoller(deps: {
     if (stopped) return;
     const next = deps.orders.nextDueAt();
     const idle = deps.idleIntervalMs ?? 30_000;
-    const delay = next === null ? idle : Math.max(0, Math.min(idle, next - deps.now()));
+    // Never a busy loop: an order that stays due (its decision failing to commit) waits a moment.
+    const delay = next === null ? idle : Math.max(MIN_ROUND_GAP_MS, Math.min(idle, next - deps.now()));
     timer = setTimeout(() => {
       // A failed round (the database busy for a while) is logged and tried again, never fatal.
       void runDue()
