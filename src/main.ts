@@ -16,7 +16,9 @@ import { createConsoleBroadcastChannel, createConsoleSender, runConsoleChat } fr
  */
 function paymentGateway(config: Config, log: Logger): PaymentGateway | null {
   if (config.gateway.kind === "none") return null;
-  log.warn({ gateway: config.gateway.kind }, "payment gateway not available in this build: top-ups stay manual (/isi asks an admin)");
+  // Asked for explicitly (midtrans) it is worth a warning; the simulator is only the default.
+  const level = config.gateway.kind === "midtrans" ? "warn" : "info";
+  log[level]({ gateway: config.gateway.kind }, "payment gateway not available in this build: top-ups stay manual (/isi asks an admin)");
   return null;
 }
 
