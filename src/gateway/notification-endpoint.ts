@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { z } from "zod";
 import type { GroupCommitter } from "../db/group-commit.ts";
 import type { TopupService } from "../domain/topups/topup-service.ts";
 import { createRouter, type Mountable } from "../http/http-server.ts";
@@ -11,10 +12,15 @@ export const NOTIFICATION_PATH = "/gateway/midtrans";
 /** A Midtrans notification is a kilobyte or two; nothing genuine comes near this. */
 export const MAX_NOTIFICATION_BYTES = 16 * 1024;
 
+/** A notification is a JSON object; its signature is the gateway's to check (verifyNotification). */
+const notificationBody = z.looseObject({});
+
 /** The status the notification claims, kept for the record only: the status API decides. */
-function claimedStatus(body: object): string | null {
-  const value = (body as { transaction_status?: unknown }).transaction_status;
-  return typeof value === "string" && /^[a-z_]{1,32}$/.test(value) ? value : null;
+const claimed = z.object({ transaction_status: z.string().regex(/^[a-z_]{1,32}$/) });
+
+function claimedStatus(body: unknown): string | null {
+  const parsed = claimed.safeParse(body);
+  return parsed.success ? parsed.data.transaction_status : null;
 }
 
 /**
@@ -38,8 +44,9 @@ export function createNotificationEndpoint(deps: {
     if (Number.isFinite(declared) && declared > MAX_NOTIFICATION_BYTES) return c.json({ ok: false }, 413);
     const raw = await c.req.text();
     if (Buffer.byteLength(raw, "utf8") > MAX_NOTIFICATION_BYTES) return c.json({ ok: false }, 413);
-    const body = readJson(raw);
-    if (body === null || typeof body !== "object" || Array.isArray(body)) return c.json({ ok: false }, 400);
+    const parsed = notificationBody.safeParse(readJson(raw));
+    if (!parsed.success) return c.json({ ok: false }, 400);
+    const body = parsed.data;
     const verdict = deps.gateway.verifyNotification(body);
     if (!verdict.valid) {
       log.warn({ path: c.req.path }, "gateway notification with a bad signature refused");
