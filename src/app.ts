@@ -33,6 +33,10 @@ import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts
 import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
 import { createBackupScheduler } from "./admin/backups.ts";
 import { setupDashboard } from "./dashboard/setup.ts";
+import type { PaymentGateway } from "./gateway/port.ts";
+import { createGatewayTopups, type GatewayTopups } from "./gateway/gateway-topups.ts";
+import type { OrderRow } from "./db/topup-orders-repo.ts";
+import { settleShortfall } from "./domain/conversation/topup-steps.ts";
 
 /**
  * What a transport gets (docs/architecture.md): the engine to hand events to, a place to plug its
@@ -89,6 +93,8 @@ export interface App {
   /** The bot's one HTTP server on PORT; it listens once something is mounted (main.ts). */
   http: HttpServer;
   broadcastRunner: BroadcastRunner;
+  /** Gateway top-ups, when a gateway was given (docs/topups.md); null keeps the manual /isi. */
+  topups: GatewayTopups | null;
   isAdmin(platform: Platform, externalId: string): boolean;
   /** What a transport is given. */
   ports: TransportPorts;
@@ -113,6 +119,11 @@ export interface AppOptions {
   providerTimeoutMs?: number;
   /** Where the HTTP server listens; default 0.0.0.0 and PORT (tests: 127.0.0.1, port 0). */
   http?: { host: string; port: number };
+  /**
+   * The payment gateway for automatic top-ups (the Midtrans client, the gateway simulator, a test's
+   * fake); the app owns it from here and closes it. None: /isi asks an admin, as before.
+   */
+  gateway?: PaymentGateway | null;
 }
 
 function adminAddresses(config: Config): AdminAddress[] {
@@ -204,6 +215,23 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
   const reconciler = createReconciler({ repos, commits, router, payments, now, log });
   pokeReconciler = () => reconciler.poke();
+  // A credited top-up that was for a bill pays it (engine.act, once the engine exists below).
+  let billCredited = (_order: OrderRow) => undefined as void;
+  const topups =
+    options.gateway == null
+      ? null
+      : createGatewayTopups({
+          gateway: options.gateway,
+          settings: config.topup,
+          repos,
+          commits,
+          notifier,
+          t,
+          now,
+          log,
+          billCredited: (order) => billCredited(order),
+        });
+  if (topups !== null) http.mount(topups.path, topups.endpoint);
   const backups = createBackupScheduler({ db, dir: config.backup.dir, keep: config.backup.keep, now, log });
   const pruner = createDedupPruner({ inbound: repos.inbound, telegramInbox: repos.telegramInbox, now, log });
 
@@ -226,7 +254,18 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
   // The operator's dashboard under /admin (docs/dashboard.md); /dashboard sends its login links.
   const dashboard = setupDashboard({ config, repos, commits, payments, notifier, t, now, log, isAdmin, http });
-  const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast, dashboard });
+  const admin = createAdminHandler({
+    repos,
+    payments,
+    notifier,
+    t,
+    now,
+    topupConfirmAbove: config.topupConfirmAbove,
+    log,
+    broadcast,
+    dashboard,
+    gatewayTopups: topups !== null,
+  });
   const ctx: ConversationContext = {
     repos,
     now,
@@ -242,6 +281,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       defaultLocale: config.defaultLocale,
     },
     admin,
+    topups: topups?.flow ?? null,
   };
   const engine = createEngine({
     repos,
@@ -257,6 +297,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     demoBalance: config.demoBalance,
     log,
   });
+
+  billCredited = (order) => void engine.act(order.user_id, (turn) => settleShortfall(ctx, turn, order.order_id));
 
   const delivery: Delivery = {
     registerSender: (platform, sender) => outbox.register(platform, sender),
@@ -284,11 +326,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     delivery,
     http,
     broadcastRunner,
+    topups,
     isAdmin,
     ports: { config, engine, delivery, repos, notifier, http, commits, t, log, now, arrivalClock, isAdmin },
     async recover() {
       await reconciler.recoverAfterRestart();
       engine.recover();
+      await engine.idle();
+      // A top-up credited just before a crash, its bill not yet paid: paid (or offered again) now.
+      for (const order of topups?.billsToSettle() ?? []) billCredited(order);
       await engine.idle();
       // Inquiries cut off with nobody waiting on them (the CLI's): closed, so none stays "inquiring".
       await commits.run(() => {
@@ -298,12 +344,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     pruneDedup: () => pruner.runOnce(),
     start() {
       reconciler.start();
+      topups?.start();
       broadcastRunner.start();
       pruner.start();
       if (config.databasePath !== ":memory:") backups.start();
       outbox.kick();
     },
     async close() {
+      await engine.idle();
+      // After the engine (its effects may ask the gateway), before it again (a credit may pay a bill).
+      await topups?.stop();
       await engine.idle();
       await broadcastRunner.stop();
       await backups.stop();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TOPUP_METHODS, type TopupMethod } from "./gateway/port.ts";
 
 /**
  * The only reader of the environment (every variable is in .env.example). parseConfig validates everything at once and
@@ -61,6 +62,12 @@ const templateLanguage = z
 
 const PROVIDER_NAMES = ["simulator", "iak", "espay"] as const;
 export type ConfiguredProvider = (typeof PROVIDER_NAMES)[number];
+
+const GATEWAY_NAMES = ["simulator", "midtrans", "none"] as const;
+export type ConfiguredGateway = (typeof GATEWAY_NAMES)[number];
+
+/** Bank Indonesia's cap on one QRIS payment (docs/topups.md#limits). */
+export const QRIS_MAX_AMOUNT = 10_000_000;
 
 const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default("./data/loket.db"),
@@ -159,6 +166,20 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().trim().min(1).default("./data/backups"),
   BACKUP_KEEP: positiveInt.default(7),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GATEWAY: z.enum(GATEWAY_NAMES, { message: `must be one of ${GATEWAY_NAMES.join(", ")}` }).optional(),
+  MIDTRANS_SERVER_KEY: z.string().trim().optional(),
+  MIDTRANS_BASE_URL: baseUrl.default("https://api.sandbox.midtrans.com"),
+  TOPUP_MIN: rupiah.refine((n) => n > 0, "must be at least 1 rupiah").default(10_000),
+  TOPUP_MAX: rupiah.default(QRIS_MAX_AMOUNT),
+  TOPUP_METHODS: list
+    .pipe(
+      z
+        .array(z.enum(TOPUP_METHODS as [TopupMethod, ...TopupMethod[]], { message: `each method must be one of ${TOPUP_METHODS.join(", ")}` }))
+        .min(1, "must list at least one method"),
+    )
+    .refine((l) => new Set(l).size === l.length, "lists a method twice")
+    .default(["qris"]),
+  TOPUP_EXPIRY_MINUTES: positiveInt.refine((n) => n <= 1440, "must be at most 1440 (24 hours)").default(15),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -213,6 +234,20 @@ export interface Config {
   };
   backup: { dir: string; keep: number };
   logLevel: Env["LOG_LEVEL"];
+  /** Automatic top-up through a payment gateway (docs/topups.md); kind "none" keeps the manual /isi. */
+  gateway: {
+    kind: ConfiguredGateway;
+    midtrans: { serverKey: string; baseUrl: string } | null;
+    /** The public address of the HTTP server on PORT; notifications arrive at <this>/gateway/midtrans. */
+    publicBaseUrl: string | null;
+  };
+  topup: {
+    min: number;
+    max: number;
+    /** Offered in this order. */
+    methods: TopupMethod[];
+    expiryMs: number;
+  };
 }
 
 /** The kinds of message that may need an approved template outside the 24-hour window (docs/whatsapp-cloud.md#templates). */
@@ -269,6 +304,7 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     problems.push("TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL, so forged webhook calls are refused");
   }
   problems.push(...whatsappCloudProblems(env));
+  problems.push(...gatewayProblems(env, simulatorOnly));
   const min = Number(env.WHATSAPP_BROADCAST_MIN_DELAY_MS ?? 3000);
   const max = Number(env.WHATSAPP_BROADCAST_MAX_DELAY_MS ?? 6000);
   if (Number.isFinite(min) && Number.isFinite(max) && min > max) {
@@ -297,6 +333,29 @@ function whatsappCloudProblems(env: Record<string, string>): string[] {
   } else {
     for (const n of WHATSAPP_CLOUD_REQUIRED)
       if (env[n] !== undefined) problems.push(`${n}: set, but WHATSAPP_MODE is not cloud (set WHATSAPP_MODE=cloud to use it)`);
+  }
+  return problems;
+}
+
+/** The gateway's rules between variables (docs/topups.md#configuration). */
+function gatewayProblems(env: Record<string, string>, simulatorOnly: boolean): string[] {
+  const problems: string[] = [];
+  const gateway = env.GATEWAY?.trim() ?? (simulatorOnly ? "simulator" : "none");
+  // A simulated payment would credit real balances that pay real bills: money from nowhere.
+  if (gateway === "simulator" && !simulatorOnly)
+    problems.push("GATEWAY: simulator is only allowed when PROVIDERS is exactly simulator (real money is configured)");
+  if (gateway === "midtrans") {
+    if (env.MIDTRANS_SERVER_KEY === undefined) problems.push("MIDTRANS_SERVER_KEY: required when GATEWAY is midtrans");
+    if (env.PUBLIC_BASE_URL === undefined)
+      problems.push("PUBLIC_BASE_URL: required when GATEWAY is midtrans (Midtrans posts its notifications to <PUBLIC_BASE_URL>/gateway/midtrans)");
+  }
+  const whole = (v: string | undefined, fallback: number) => (v === undefined ? fallback : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN);
+  const min = whole(env.TOPUP_MIN, 10_000);
+  const max = whole(env.TOPUP_MAX, QRIS_MAX_AMOUNT);
+  if (Number.isFinite(min) && Number.isFinite(max) && min > max) problems.push("TOPUP_MIN: must not exceed TOPUP_MAX");
+  const methods = (env.TOPUP_METHODS ?? "qris").split(",").map((m) => m.trim());
+  if (methods.includes("qris") && Number.isFinite(max) && max > QRIS_MAX_AMOUNT) {
+    problems.push(`TOPUP_MAX: must be at most ${QRIS_MAX_AMOUNT} while TOPUP_METHODS offers qris (Bank Indonesia's cap on one QRIS payment)`);
   }
   return problems;
 }
@@ -379,6 +438,12 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
     },
     backup: { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
     logLevel: e.LOG_LEVEL,
+    gateway: {
+      kind: e.GATEWAY ?? (e.PROVIDERS.length === 1 && e.PROVIDERS[0] === "simulator" ? "simulator" : "none"),
+      midtrans: e.MIDTRANS_SERVER_KEY === undefined ? null : { serverKey: e.MIDTRANS_SERVER_KEY, baseUrl: e.MIDTRANS_BASE_URL },
+      publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
+    },
+    topup: { min: e.TOPUP_MIN, max: e.TOPUP_MAX, methods: e.TOPUP_METHODS, expiryMs: e.TOPUP_EXPIRY_MINUTES * 60_000 },
   };
 }
 

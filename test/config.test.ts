@@ -43,6 +43,8 @@ describe("parseConfig", () => {
       broadcast: { telegramRate: 25, inFlight: 8, whatsappMinDelayMs: 3000, whatsappMaxDelayMs: 6000, whatsappDailyCap: 1000 },
       backup: { dir: "./data/backups", keep: 7 },
       logLevel: "info",
+      gateway: { kind: "simulator", midtrans: null, publicBaseUrl: null },
+      topup: { min: 10_000, max: 10_000_000, methods: ["qris"], expiryMs: 15 * 60_000 },
     });
   });
 

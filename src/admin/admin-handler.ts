@@ -19,6 +19,7 @@ import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 import { readJson } from "../shared/json.ts";
 import { ADMIN_CREDIT_MAX, createAdminActions, type CreditAction } from "./admin-actions.ts";
 import { LOGIN_LINK_TTL_MS, type DashboardLinks } from "../dashboard/login-links.ts";
+import { orderLine } from "../domain/topups/topup-render.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
   z.object({
@@ -45,6 +46,8 @@ export function createAdminHandler(deps: {
   broadcast: BroadcastCommands;
   /** One-time dashboard links for /dashboard; null when the dashboard is off (docs/dashboard.md#login). */
   dashboard?: DashboardLinks | null;
+  /** A payment gateway is configured: /stats counts its top-ups even when there are none yet. */
+  gatewayTopups?: boolean;
 }): AdminHandler {
   const { repos, t } = deps;
   // The actions the dashboard takes too: one code path for both (admin-actions.ts).
@@ -168,6 +171,7 @@ export function createAdminHandler(deps: {
           .identitiesOf(user.id)
           .map((i) => `${i.platform}:${i.external_id}`)
           .join(", ");
+        const orders = repos.topupOrders.recentForUser(user.id, 5);
         turn.say(
           t(l, "admin.user_info", {
             id: user.public_id,
@@ -177,7 +181,7 @@ export function createAdminHandler(deps: {
             blocked: user.blocked ? "✓" : "-",
             optOut: user.broadcast_opt_out ? "✓" : "-",
             lastSeen: formatWib(user.last_seen_at),
-          }),
+          }) + (orders.length === 0 ? "" : `\n\n${[t(l, "topups.user_orders"), ...orders.map((o) => orderLine(t, l, o))].join("\n")}`),
         );
         repos.audit.record(turn.actor, "view_user", { user: user.public_id }, turn.now);
         return;
@@ -233,6 +237,17 @@ export function createAdminHandler(deps: {
       case "stats": {
         const today = repos.stats.paidSince(startOfWibDay(turn.now));
         const month = repos.stats.paidSince(startOfWibMonth(turn.now));
+        const topupsToday = repos.topupOrders.creditedSince(startOfWibDay(turn.now));
+        const topupsMonth = repos.topupOrders.creditedSince(startOfWibMonth(turn.now));
+        const topups =
+          deps.gatewayTopups === true || topupsMonth.count > 0
+            ? `\n${t(l, "topups.stats", {
+                todayCount: topupsToday.count,
+                todayAmount: formatRupiah(topupsToday.amount),
+                monthCount: topupsMonth.count,
+                monthAmount: formatRupiah(topupsMonth.amount),
+              })}`
+            : "";
         turn.say(
           t(l, "admin.stats", {
             todayCount: today.count,
@@ -242,7 +257,7 @@ export function createAdminHandler(deps: {
             monthVolume: formatRupiah(month.volume),
             monthMargin: formatRupiah(month.margin),
             pending: repos.stats.openCount(),
-          }),
+          }) + topups,
         );
         return;
       }

@@ -5,6 +5,7 @@ import { telegramMigration } from "./migrations/002-telegram.ts";
 import { whatsappMigration } from "./migrations/003-whatsapp.ts";
 import { broadcastMigration } from "./migrations/004-broadcast.ts";
 import { erasureMigration } from "./migrations/005-erasure.ts";
+import { gatewayTopupsMigration } from "./migrations/006-gateway-topups.ts";
 import { dashboardMigration } from "./migrations/008-dashboard.ts";
 import { whatsappCloudMigration } from "./migrations/009-whatsapp-cloud.ts";
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   whatsappMigration,
   broadcastMigration,
   erasureMigration,
+  gatewayTopupsMigration,
   dashboardMigration,
   whatsappCloudMigration,
 ];

@@ -64,7 +64,8 @@ export function createOutboxRepo(db: Db) {
           userId: p.userId,
           priority: p.priority ?? 0,
           payload: JSON.stringify(p.message),
-          tag: p.message.tag ?? null,
+          // A picture is never the message a later tagged one edits (docs/delivery.md#the-outbox).
+          tag: p.message.image === undefined ? (p.message.tag ?? null) : null,
           now: p.now,
         }).lastInsertRowid,
       );

@@ -11,6 +11,8 @@ import { createSessionsRepo } from "./sessions-repo.ts";
 import { createStatsRepo } from "./stats-repo.ts";
 import { createTelegramInbox } from "./telegram-inbox-repo.ts";
 import { createTopupRequestsRepo } from "./topup-requests-repo.ts";
+import { createTopupOrdersRepo } from "./topup-orders-repo.ts";
+import { createGatewayNotificationsRepo } from "./gateway-notifications-repo.ts";
 import { createTransactionsRepo } from "./transactions-repo.ts";
 import { createUsersRepo } from "./users-repo.ts";
 import { createWhatsappAuthRepo } from "./whatsapp-auth-repo.ts";
@@ -43,6 +45,8 @@ export function createRepos(db: Db) {
     providerDeposit: createProviderDepositRepo(db),
     topupOrdersView: createTopupOrdersViewRepo(db),
     txReports: createTransactionReportsRepo(db),
+    topupOrders: createTopupOrdersRepo(db),
+    gatewayNotifications: createGatewayNotificationsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

@@ -40,6 +40,8 @@ export interface FakeMessage {
   buttons: Button[][];
   from_bot: boolean;
   edits: number;
+  /** A photo (sendPhoto): its file as uploaded; `html`/`text` are then its caption. */
+  photo?: { filename: string; bytes: Buffer };
 }
 
 interface ApiFailure {
@@ -181,6 +183,46 @@ export interface FakeTelegramOptions {
 
 const SEND_METHODS = new Set(["sendMessage", "editMessageText", "sendPhoto"]);
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
+
+/**
+ * A multipart/form-data body as the Bot API reads one (what grammY sends with an InputFile): each
+ * field a part, objects as JSON text, a file as a part named by the `attach://<name>` its field
+ * holds. Fields come back as the JSON body would carry them; a file as `{ filename, bytes }`.
+ */
+function readMultipart(body: Buffer, boundary: string): Record<string, unknown> {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { name: string; filename?: string; data: Buffer }[] = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === "--") break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    // Each part: CRLF, headers, CRLF CRLF, data, CRLF before the next delimiter.
+    const part = body.subarray(start + 2, next - 2);
+    const split = part.indexOf("\r\n\r\n");
+    const head = part.subarray(0, split).toString("utf8");
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
+    if (name !== undefined) parts.push({ name, ...(filename === undefined ? {} : { filename }), data: part.subarray(split + 4) });
+    at = next;
+  }
+  const files = new Map(parts.filter((p) => p.filename !== undefined).map((p) => [p.name, p]));
+  const out: Record<string, unknown> = {};
+  for (const p of parts) {
+    if (p.filename !== undefined) continue;
+    const value = p.data.toString("utf8");
+    const attached = /^attach:\/\/(.+)$/.exec(value)?.[1];
+    const file = attached === undefined ? undefined : files.get(attached);
+    if (file !== undefined) out[p.name] = { filename: file.filename ?? "", bytes: file.data };
+    else if (p.name === "reply_markup" || value.startsWith("{") || value.startsWith("[")) out[p.name] = JSON.parse(value) as unknown;
+    else out[p.name] = /^-?\d{1,15}$/.test(value) && p.name === "chat_id" ? Number(value) : value;
+  }
+  return out;
+}
+
 export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = opts.token ?? "123:abc";
   const botId = Number(token.split(":")[0]);
@@ -255,7 +297,14 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       date: now(),
       chat: { id: m.chat_id, type: "private", first_name: "Payer" },
       from: botUser,
-      text: m.text,
+      ...(m.photo === undefined
+        ? { text: m.text }
+        : {
+            photo: [
+              { file_id: `photo-${m.chat_id}-${m.message_id}`, file_unique_id: `u${m.message_id}`, width: 512, height: 512, file_size: m.photo.bytes.length },
+            ],
+            ...(m.text === "" ? {} : { caption: m.text }),
+          }),
       ...(m.buttons.length > 0 ? { reply_markup: { inline_keyboard: m.buttons } } : {}),
     };
   }
@@ -368,10 +417,47 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         chatOf(chatId).push(m);
         return { ok: true, result: messageJson(m) };
       }
+      case "sendPhoto": {
+        if (blocked.has(chatId)) return fail({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
+        const file = p.photo as { filename: string; bytes: Buffer } | string | undefined;
+        if (file === undefined || typeof file === "string") return fail({ error_code: 400, description: "Bad Request: there is no photo in the request" });
+        if (file.bytes.length === 0) return fail({ error_code: 400, description: "Bad Request: file must be non-empty" });
+        if (!file.bytes.subarray(0, 8).equals(PNG_SIGNATURE) && !file.bytes.subarray(0, 3).equals(JPEG_SIGNATURE)) {
+          return fail({ error_code: 400, description: "Bad Request: IMAGE_PROCESS_FAILED" });
+        }
+        let caption = "";
+        if (p.caption !== undefined) {
+          const raw = String(p.caption);
+          caption = raw;
+          if (p.parse_mode === "HTML") {
+            const parsed = parseTelegramHtml(raw);
+            if (!parsed.ok) return fail({ error_code: 400, description: `Bad Request: ${parsed.error}` });
+            caption = parsed.text;
+          }
+          if (caption.length > 1024) return fail({ error_code: 400, description: "Bad Request: message caption is too long" });
+        }
+        for (const row of buttonsOf(p.reply_markup)) {
+          for (const b of row) if (Buffer.byteLength(b.callback_data) > 64) return fail({ error_code: 400, description: "Bad Request: BUTTON_DATA_INVALID" });
+        }
+        const m: FakeMessage = {
+          message_id: nextMessageId(chatId),
+          chat_id: chatId,
+          html: typeof p.caption === "string" ? p.caption : "",
+          text: caption,
+          parse_mode: typeof p.parse_mode === "string" ? p.parse_mode : null,
+          buttons: buttonsOf(p.reply_markup),
+          from_bot: true,
+          edits: 0,
+          photo: file,
+        };
+        chatOf(chatId).push(m);
+        return { ok: true, result: messageJson(m) };
+      }
       case "editMessageText": {
         if (blocked.has(chatId)) return fail({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
         const m = chatOf(chatId).find((x) => x.message_id === Number(p.message_id) && x.from_bot);
         if (!m) return fail({ error_code: 400, description: "Bad Request: message to edit not found" });
+        if (m.photo !== undefined) return fail({ error_code: 400, description: "Bad Request: there is no text in the message to edit" });
         const checked = checkText(p);
         if (!("ok" in checked)) return fail(checked);
         const buttons = buttonsOf(p.reply_markup);
@@ -425,6 +511,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   async function readJson(req: IncomingMessage): Promise<JsonObject> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const boundary = /^multipart\/form-data;\s*boundary=(.+)$/i.exec(req.headers["content-type"] ?? "")?.[1];
+    if (boundary !== undefined) return readMultipart(Buffer.concat(chunks), boundary.replace(/^"|"$/g, ""));
     const raw = Buffer.concat(chunks).toString("utf8");
     if (raw.trim() === "") return {};
     const parsed: unknown = JSON.parse(raw);

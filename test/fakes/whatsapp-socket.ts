@@ -1,4 +1,12 @@
-import type { AuthenticationState, MakeSocket, SocketEventEmitter, SocketEvents, WAMessage, WhatsappSocket } from "../../src/transports/whatsapp/socket.ts";
+import type {
+  AuthenticationState,
+  MakeSocket,
+  SocketEventEmitter,
+  SocketEvents,
+  WAMessage,
+  WhatsappContent,
+  WhatsappSocket,
+} from "../../src/transports/whatsapp/socket.ts";
 
 type Listener = (arg: unknown) => void;
 
@@ -30,8 +38,11 @@ export class FakeEmitter implements SocketEventEmitter {
 
 export interface SentMessage {
   jid: string;
+  /** The text, or a picture's caption. */
   text: string;
   id: string;
+  /** A picture sent with the text as its caption. */
+  image?: { bytes: Buffer; mimetype: string };
 }
 
 /** A Boom-shaped close error, as Baileys puts in lastDisconnect.error. */
@@ -55,10 +66,11 @@ export class FakeWhatsappSocket implements WhatsappSocket {
 
   constructor(readonly auth: AuthenticationState) {}
 
-  async sendMessage(jid: string, content: { text: string }) {
+  async sendMessage(jid: string, content: WhatsappContent) {
     if (this.ended || this.failSends) throw closeError(428, "Connection Closed");
     const id = `FAKE${++keySeq}`;
-    this.sent.push({ jid, text: content.text, id });
+    if ("image" in content) this.sent.push({ jid, text: content.caption, id, image: { bytes: content.image, mimetype: content.mimetype } });
+    else this.sent.push({ jid, text: content.text, id });
     return { key: { remoteJid: jid, fromMe: true, id } };
   }
 

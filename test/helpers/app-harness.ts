@@ -3,6 +3,7 @@ import { parseConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import type { InboundEvent, OutboundMessage, Platform } from "../../src/domain/messages.ts";
 import type { MessageSender } from "../../src/domain/delivery/message-sender.ts";
+import type { PaymentGateway } from "../../src/gateway/port.ts";
 
 /** 10:00 WIB on 2026-11-22: far from midnight, so inquiry validity is the TTL. */
 export const START = Date.UTC(2026, 10, 22, 3, 0, 0);
@@ -53,7 +54,7 @@ let seq = 0;
 /** A whole app on :memory: SQLite and an in-process simulator, with a fake clock and recording senders. */
 export async function setupApp(
   env: Record<string, string> = {},
-  opts: { settleMs?: number; clock?: FakeClock; databasePath?: string; simulatorDbPath?: string } = {},
+  opts: { settleMs?: number; clock?: FakeClock; databasePath?: string; simulatorDbPath?: string; gateway?: PaymentGateway } = {},
 ): Promise<Harness> {
   const clock = opts.clock ?? fakeClock();
   const config = parseConfig({ DATABASE_PATH: opts.databasePath ?? ":memory:", LOG_LEVEL: "silent", CONSOLE: "true", ADMIN_TELEGRAM_IDS: "9000", ...env });
@@ -65,6 +66,7 @@ export async function setupApp(
     providerTimeoutMs: 5_000,
     // Never the operator's PORT: an HTTP server a test starts listens on loopback, any free port.
     http: { host: "127.0.0.1", port: 0 },
+    ...(opts.gateway === undefined ? {} : { gateway: opts.gateway }),
   });
   const sent: Sent[] = [];
   let n = 0;
@@ -80,6 +82,11 @@ export async function setupApp(
 
   async function settle() {
     await app.engine.idle();
+    // Confirmations of gateway notifications run after their answer; a credit they make may pay a bill.
+    if (app.topups) {
+      await app.topups.service.idle();
+      await app.engine.idle();
+    }
     await app.outbox.flush();
   }
 

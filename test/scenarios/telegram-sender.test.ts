@@ -65,3 +65,67 @@ describe("telegram sender", () => {
     expect(th.fake.botMessages(5007).map((m) => m.text)).toEqual(["hi"]);
   });
 });
+
+describe("telegram sender: pictures", () => {
+  const qr = { kind: "qr" as const, payload: "00020101021226620014COM.GO-JEK.WWW011893600914LT0000000000006304ABCD" };
+
+  it("sends a QR as a photo (a PNG drawn from the payload) with its caption and buttons", async ({ telegram }) => {
+    const th = await telegram();
+    const id = await th.transport.sender.send(
+      "5101",
+      { text: "<b>Isi saldo Rp100.000</b>\nNo. pesanan: <code>LT1</code>", image: qr, nonce: 3, choices: [[{ id: "menu", label: "Menu" }]] },
+      null,
+    );
+    const [call] = th.fake.callsOf("sendPhoto", 5101);
+    expect(call!.status).toBe("ok");
+    expect(call!.payload.parse_mode).toBe("HTML");
+    const photo = call!.payload.photo as { filename: string; bytes: Buffer };
+    expect(photo.filename).toBe("qris.png");
+    expect(photo.bytes.subarray(1, 4).toString()).toBe("PNG");
+    const [message] = th.fake.botMessages(5101);
+    expect(message).toMatchObject({
+      message_id: Number(id),
+      text: "Isi saldo Rp100.000\nNo. pesanan: LT1",
+      buttons: [[{ text: "Menu", callback_data: "3|menu" }]],
+    });
+    expect(th.fake.callsOf("sendMessage", 5101)).toHaveLength(0);
+  });
+
+  it("cuts a caption to Telegram's 1024 characters rather than losing the photo", async ({ telegram }) => {
+    const th = await telegram();
+    await th.transport.sender.send("5102", { text: `<b>QR</b>\n${"kata &amp; kata ".repeat(200)}`, image: qr }, null);
+    const [message] = th.fake.botMessages(5102);
+    expect(message!.photo).toBeDefined();
+    expect(message!.text.length).toBeLessThanOrEqual(1024);
+    expect(message!.text.endsWith("…")).toBe(true);
+  });
+
+  it("never edits a photo's text: a picture is always a new message, and a tagged text after it never targets it", async ({ telegram }) => {
+    const th = await telegram();
+    const photoId = await th.transport.sender.send("5103", { text: "QR", image: qr }, null);
+    // Given the photo's id as the one to replace, the sender still sends a new photo…
+    const second = await th.transport.sender.send("5103", { text: "QR again", image: qr }, photoId);
+    expect(second).not.toBe(photoId);
+    // …and through the outbox, a tagged picture is not what a later message with that tag edits.
+    const app = th.h.app;
+    app.repos.outbox.enqueue({
+      platform: "telegram",
+      address: "5103",
+      userId: null,
+      message: { text: "QR tagged", image: qr, tag: "order:x" },
+      now: app.now(),
+    });
+    app.outbox.kick();
+    await app.outbox.flush();
+    app.repos.outbox.enqueue({ platform: "telegram", address: "5103", userId: null, message: { text: "paid", tag: "order:x" }, now: app.now() });
+    app.outbox.kick();
+    await app.outbox.flush();
+    expect(th.fake.callsOf("editMessageText", 5103)).toHaveLength(0);
+    expect(th.fake.botMessages(5103).map((m) => [m.text, m.photo !== undefined])).toEqual([
+      ["QR", true],
+      ["QR again", true],
+      ["QR tagged", true],
+      ["paid", false],
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { PRODUCT_IDS, type ProductId } from "../products.ts";
 import { isLocale, type Locale } from "../../i18n.ts";
+import { TOPUP_METHODS, type TopupMethod } from "../../gateway/port.ts";
 
 /**
  * The one place choice ids are built (`choiceIds`) and read (`parseChoice`). They travel through the
@@ -24,7 +25,11 @@ export type ParsedChoice =
   | { kind: "erase_confirm" }
   | { kind: "admin_yes" }
   | { kind: "admin_no" }
-  | { kind: "topup_decision"; id: number; approve: boolean };
+  | { kind: "topup_decision"; id: number; approve: boolean }
+  | { kind: "topup_start" }
+  | { kind: "topup_via"; method: TopupMethod; amount: number }
+  | { kind: "topup_check"; orderId: string }
+  | { kind: "topup_bill"; ref: string };
 
 export type CommandChoice = "balance" | "history" | "language" | "help" | "saved";
 
@@ -47,9 +52,14 @@ export const choiceIds = {
   adminYes: () => "admin:yes",
   adminNo: () => "admin:no",
   topupDecision: (id: number, approve: boolean) => `topup:${approve ? "approve" : "reject"}:${id}`,
+  topupStart: () => "topupnew",
+  topupVia: (method: TopupMethod, amount: number) => `topupvia:${method}:${amount}`,
+  topupCheck: (orderId: string) => `topupcheck:${orderId}`,
+  topupBill: (ref: string) => `topupbill:${ref}`,
 } as const;
 
 const REF = "(LK[0-9A-Z]{12})";
+const ORDER = "(LT[0-9A-Z]{12})";
 const ID = "([1-9][0-9]{0,11})";
 
 const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
@@ -71,6 +81,13 @@ const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
   [/^admin:yes$/, () => ({ kind: "admin_yes" })],
   [/^admin:no$/, () => ({ kind: "admin_no" })],
   [new RegExp(`^topup:(approve|reject):${ID}$`), (m) => ({ kind: "topup_decision", id: Number(m[2]), approve: m[1] === "approve" })],
+  [/^topupnew$/, () => ({ kind: "topup_start" })],
+  [
+    /^topupvia:([a-z_]{4,10}):([1-9][0-9]{0,9})$/,
+    (m) => ((TOPUP_METHODS as readonly string[]).includes(m[1]!) ? { kind: "topup_via", method: m[1] as TopupMethod, amount: Number(m[2]) } : null),
+  ],
+  [new RegExp(`^topupcheck:${ORDER}$`), (m) => ({ kind: "topup_check", orderId: m[1]! })],
+  [new RegExp(`^topupbill:${REF}$`), (m) => ({ kind: "topup_bill", ref: m[1]! })],
 ];
 
 export function parseChoice(id: string): ParsedChoice | null {
@@ -85,7 +102,7 @@ export function parseChoice(id: string): ParsedChoice | null {
 /** Choices that name their own subject (a ref, a request id) are checked against the database, not the menu. */
 export function isSelfIdentifying(choice: ParsedChoice): boolean {
   return (
-    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu"].includes(choice.kind) &&
+    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu", "topup_start", "topup_check", "topup_bill"].includes(choice.kind) &&
     !(choice.kind === "cancel" && choice.ref === undefined)
   );
 }

@@ -6,6 +6,8 @@ import type { PaymentService } from "../payments/payment-service.ts";
 import type { Turn } from "./turn.ts";
 import type { AdminCommand } from "./commands.ts";
 import type { ParsedChoice } from "./choice-ids.ts";
+import type { TopupMethod } from "../../gateway/port.ts";
+import type { TopupService } from "../topups/topup-service.ts";
 
 export interface ConversationSettings {
   sessionTtlMs: number;
@@ -30,4 +32,11 @@ export interface ConversationContext {
   t: Translate;
   settings: ConversationSettings;
   admin: AdminHandler | null;
+  /** Gateway top-ups (docs/topups.md), when a gateway is configured; without, /isi asks an admin. */
+  topups?: TopupFlow | null;
+}
+
+export interface TopupFlow {
+  service: Pick<TopupService, "createOrder" | "charge" | "closeUncharged" | "check">;
+  settings: { min: number; max: number; methods: readonly TopupMethod[] };
 }

@@ -8,6 +8,7 @@ import { menuChoice, reexplain, showCurrentMenu, showMainMenu } from "./menus.ts
 import { cancelFlow, confirmPay, explainStaleRef, payEffect } from "./pay-step.ts";
 import { eraseMyData, runPayerCommand, setLanguage, showSavedNumbers } from "./payer-commands.ts";
 import { freshSession } from "./session.ts";
+import { checkOrder, payShortfall, startTopup, topupAmountTyped, topupChargeEffect, topupCheckEffect, topupVia } from "./topup-steps.ts";
 import type { Turn } from "./turn.ts";
 import { receiptText, txLine } from "../render.ts";
 
@@ -15,7 +16,12 @@ const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
 
 /** Every effect a conversation step can ask for, with its handler (docs/architecture.md). */
 export function conversationEffects(ctx: ConversationContext): EffectRegistry {
-  return createEffectRegistry({ inquire: inquiryEffect(ctx), pay: payEffect(ctx) });
+  return createEffectRegistry({
+    inquire: inquiryEffect(ctx),
+    pay: payEffect(ctx),
+    topup_charge: topupChargeEffect(ctx),
+    topup_check: topupCheckEffect(ctx),
+  });
 }
 
 /**
@@ -98,6 +104,8 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
       return reexplain(ctx, turn);
     case "naming_saved":
       return saveNumber(ctx, turn, text);
+    case "topup_amount":
+      return topupAmountTyped(ctx, turn, text);
     default:
       return reexplain(ctx, turn);
   }
@@ -151,6 +159,15 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
       return runPayerCommand(ctx, turn, choice.name === "saved" ? "saved" : choice.name, []);
     case "erase_confirm":
       return eraseMyData(ctx, turn);
+    case "topup_start":
+      if (!ctx.topups) return runPayerCommand(ctx, turn, "topup_request", []);
+      return startTopup(ctx, ctx.topups, turn, []);
+    case "topup_via":
+      return topupVia(ctx, turn, choice.method, choice.amount);
+    case "topup_check":
+      return checkOrder(ctx, turn, choice.orderId);
+    case "topup_bill":
+      return payShortfall(ctx, turn, choice.ref);
     case "admin_yes":
     case "admin_no":
     case "topup_decision":

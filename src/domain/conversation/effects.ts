@@ -11,6 +11,8 @@ import type { Turn } from "./turn.ts";
 export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("inquire"), ref: z.string() }),
   z.object({ kind: z.literal("pay"), ref: z.string(), again: z.boolean(), actor: z.string() }),
+  z.object({ kind: z.literal("topup_charge"), orderId: z.string() }),
+  z.object({ kind: z.literal("topup_check"), orderId: z.string() }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type EffectKind = Effect["kind"];

@@ -8,6 +8,7 @@ import type { ConversationContext } from "./context.ts";
 import type { Effect, EffectHandler } from "./effects.ts";
 import { billChoices, cancelChoice, menuChoice, showMainMenu } from "./menus.ts";
 import type { Turn } from "./turn.ts";
+import { shortfallChoices } from "./topup-steps.ts";
 
 /** The inquiry: limits and open payments checked, the ref minted, the provider asked, the bill shown. */
 
@@ -59,7 +60,7 @@ export function afterInquiry(ctx: ConversationContext, turn: Turn, tx: TxRow): v
     if (balance < total) {
       turn.say(
         `${text}\n\n${t(l, "flow.insufficient", { balance: formatRupiah(balance), total: formatRupiah(total) })}`,
-        [[{ id: choiceIds.command("balance"), label: t(l, "menu.balance") }], [cancelChoice(ctx, turn, tx.ref)]],
+        [...shortfallChoices(ctx, turn, tx, balance), [{ id: choiceIds.command("balance"), label: t(l, "menu.balance") }], [cancelChoice(ctx, turn, tx.ref)]],
         `bill:${tx.ref}`,
       );
       return;

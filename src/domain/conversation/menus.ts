@@ -17,6 +17,7 @@ export function mainMenuChoices(ctx: ConversationContext, turn: Turn): Choice[][
     ...products,
     [
       { id: choiceIds.command("balance"), label: t(l, "menu.balance") },
+      ...(ctx.topups ? [{ id: choiceIds.topupStart(), label: t(l, "topups.start_button") }] : []),
       { id: choiceIds.command("history"), label: t(l, "menu.history") },
     ],
     [

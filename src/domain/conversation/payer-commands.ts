@@ -8,6 +8,7 @@ import type { ConversationContext } from "./context.ts";
 import { choiceIds } from "./choice-ids.ts";
 import { cancelChoice, menuChoice, showMainMenu } from "./menus.ts";
 import { cancelFlow } from "./pay-step.ts";
+import { startTopup } from "./topup-steps.ts";
 import type { Turn } from "./turn.ts";
 
 /** Payer commands (docs/conversation.md#commands). Each runs in any state and leaves the pay flow where it was unless it says otherwise. */
@@ -25,11 +26,14 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       return;
     case "balance": {
       const balance = repos.ledger.balance(turn.user.id);
-      const instructions = ctx.settings.topupInstructions ?? t(l, "balance.default_instructions");
-      turn.say(t(l, "balance.text", { balance: formatRupiah(balance), instructions, id: turn.user.public_id }), [menuButton]);
+      const instructions = ctx.settings.topupInstructions ?? t(l, ctx.topups ? "topups.instructions" : "balance.default_instructions");
+      const topup = ctx.topups ? [[{ id: choiceIds.topupStart(), label: t(l, "topups.start_button") }]] : [];
+      turn.say(t(l, "balance.text", { balance: formatRupiah(balance), instructions, id: turn.user.public_id }), [...topup, menuButton]);
       return;
     }
     case "topup_request": {
+      // With a gateway, money comes in without a person (docs/topups.md); without, an admin approves.
+      if (ctx.topups) return startTopup(ctx, ctx.topups, turn, args);
       const reading = args.length > 0 ? readRupiah(args.join(" ")) : null;
       if (reading?.ok === false && reading.problem === "ambiguous") {
         turn.say(t(l, "errors.amount_ambiguous", { input: args.join(" ").slice(0, 40) }));

@@ -17,6 +17,8 @@ export const STEPS = [
   "paying",
   "naming_saved",
   "admin_confirm",
+  /** A top-up amount is asked for (docs/topups.md#the-payer). */
+  "topup_amount",
 ] as const;
 export type Step = (typeof STEPS)[number];
 

@@ -84,7 +84,8 @@ export function createOutboxSender(deps: {
 
   function replaceable(item: QueuedMessage): string | null {
     const tag = item.message.tag;
-    if (tag === undefined) return null;
+    // A picture neither replaces a message nor is replaced: a photo's text cannot be edited as text.
+    if (tag === undefined || item.message.image !== undefined) return null;
     const key = `${keyOf(item.platform, item.address)}\u0000${tag}`;
     if (!lastTagged.has(key)) lastTagged.set(key, deps.outbox.lastSentMessageIdWithTag(item.platform, item.address, tag));
     return lastTagged.get(key) ?? null;
@@ -102,7 +103,7 @@ export function createOutboxSender(deps: {
     try {
       const id = await sender.send(item.address, item.message, replaceable(item));
       await mark(() => deps.outbox.markSent(item.id, deps.now(), id));
-      if (item.message.tag !== undefined) lastTagged.set(`${key}\u0000${item.message.tag}`, id);
+      if (item.message.tag !== undefined && item.message.image === undefined) lastTagged.set(`${key}\u0000${item.message.tag}`, id);
       done(key, item);
       return true;
     } catch (err) {

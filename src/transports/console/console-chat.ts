@@ -5,6 +5,7 @@ import type { OutboundMessage } from "../../domain/messages.ts";
 import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 import { htmlToPlain, numberedChoices } from "../plain-text.ts";
 import type { BroadcastChannel } from "../../admin/broadcast/channel.ts";
+import { qrTerminal } from "../qr-image.ts";
 
 export const CONSOLE_USER_ID = "console";
 const PLAIN = { bold: ["", ""], italic: ["", ""], code: ["", ""] } as { bold: [string, string]; italic: [string, string]; code: [string, string] };
@@ -16,12 +17,13 @@ export function renderConsole(message: OutboundMessage): string {
   return lines.join("\n");
 }
 
-/** The console's half of the outbox: messages are printed. */
+/** The console's half of the outbox: messages are printed, a picture (a QRIS code) drawn in the terminal above its text. */
 export function createConsoleSender(output: Writable): MessageSender {
   let n = 0;
   return {
     async send(_address, message) {
-      output.write(`\n${renderConsole(message)}\n`);
+      const qr = message.image === undefined ? "" : await qrTerminal(message.image.payload).catch(() => "");
+      output.write(`\n${qr}${renderConsole(message)}\n`);
       return String(++n);
     },
   };

@@ -6,6 +6,9 @@ import { htmlToPlain } from "../plain-text.ts";
 /** Telegram's limit on a message's text, counted after entities are parsed. */
 export const MAX_MESSAGE_LENGTH = 4096;
 
+/** Telegram's limit on a photo's caption, counted the same way. */
+export const MAX_CAPTION_LENGTH = 1024;
+
 /** Telegram's limit on callback_data, in bytes. */
 export const MAX_CALLBACK_BYTES = 64;
 
@@ -51,11 +54,11 @@ export interface RenderedMessage {
   reply_markup?: InlineKeyboardMarkup;
 }
 
-/** An OutboundMessage as Telegram HTML text plus an inline keyboard, one row per choice row. */
+/** An OutboundMessage as Telegram HTML text (a photo's caption when it has a picture) plus an inline keyboard, one row per choice row. */
 export function renderMessage(message: OutboundMessage): RenderedMessage {
   const rows: InlineKeyboardButton[][] = (message.choices ?? [])
     .map((row) => row.map((c) => ({ text: c.label, callback_data: encodeCallbackData(message.nonce, c.id) })))
     .filter((row) => row.length > 0);
-  const text = fitHtml(message.text, MAX_MESSAGE_LENGTH);
+  const text = fitHtml(message.text, message.image === undefined ? MAX_MESSAGE_LENGTH : MAX_CAPTION_LENGTH);
   return rows.length === 0 ? { text } : { text, reply_markup: { inline_keyboard: rows } };
 }

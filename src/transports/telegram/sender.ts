@@ -1,10 +1,11 @@
-import { GrammyError, HttpError, type Api } from "grammy";
+import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import type { Logger } from "pino";
 import type { OutboundMessage } from "../../domain/messages.ts";
 import type { MessageSender } from "../../domain/delivery/message-sender.ts";
 import { SendError } from "../../domain/delivery/send-error.ts";
 import { fitPlain } from "../../domain/fit-text.ts";
-import { CallbackDataTooLongError, MAX_MESSAGE_LENGTH, plainText, renderMessage, type RenderedMessage } from "./render.ts";
+import { qrPng } from "../qr-image.ts";
+import { CallbackDataTooLongError, MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH, plainText, renderMessage, type RenderedMessage } from "./render.ts";
 
 /** A chat id as Telegram wants it: numbers for numeric ids (all private chats). */
 export function chatIdOf(address: string): number | string {
@@ -56,6 +57,34 @@ export function createTelegramSender(deps: { api: Api; log: Logger }): MessageSe
     }
   }
 
+  /**
+   * A message with a picture (a QRIS code) is a photo, its text the caption. Drawn from the payload
+   * each time (a Buffer, so grammY may send it again on a retry); one that cannot be drawn goes as
+   * text rather than not at all.
+   */
+  async function sendPhoto(chatId: number | string, rendered: RenderedMessage, payload: string): Promise<string> {
+    let png: Buffer;
+    try {
+      png = await qrPng(payload);
+    } catch (err) {
+      log.error({ err: description(err) }, "could not draw a QR code; sending the text alone");
+      return sendNew(chatId, rendered);
+    }
+    const markup = rendered.reply_markup === undefined ? {} : { reply_markup: rendered.reply_markup };
+    try {
+      const sent = await api.sendPhoto(chatId, new InputFile(png, "qris.png"), { caption: rendered.text, parse_mode: "HTML", ...markup });
+      return String(sent.message_id);
+    } catch (err) {
+      if (!isApiError(err, 400, CANT_PARSE)) throw err;
+      log.error({ err: description(err) }, "telegram refused the caption's HTML; sending it plain");
+      const sent = await api.sendPhoto(chatId, new InputFile(png, "qris.png"), {
+        caption: fitPlain(plainText(rendered.text), MAX_CAPTION_LENGTH / 2),
+        ...markup,
+      });
+      return String(sent.message_id);
+    }
+  }
+
   async function edit(chatId: number | string, messageId: number, rendered: RenderedMessage): Promise<"edited" | "gone"> {
     try {
       await api.editMessageText(chatId, messageId, rendered.text, {
@@ -82,6 +111,8 @@ export function createTelegramSender(deps: { api: Api; log: Logger }): MessageSe
       throw err;
     }
     const chatId = chatIdOf(address);
+    // A photo is always a new message: a text cannot be edited into a picture.
+    if (message.image !== undefined) return sendPhoto(chatId, rendered, message.image.payload);
     if (replaceMessageId !== null && /^\d+$/.test(replaceMessageId)) {
       if ((await edit(chatId, Number(replaceMessageId), rendered)) === "edited") return replaceMessageId;
     }

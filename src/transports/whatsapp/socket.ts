@@ -16,11 +16,14 @@ export interface SocketEventEmitter {
 export interface WhatsappSocket {
   readonly ev: SocketEventEmitter;
   readonly user: { id: string; lid?: string | undefined } | undefined;
-  sendMessage(jid: string, content: { text: string }): Promise<{ key: { id?: string | null } } | undefined>;
+  sendMessage(jid: string, content: WhatsappContent): Promise<{ key: { id?: string | null } } | undefined>;
   sendPresenceUpdate(type: WAPresence, toJid?: string): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;
   end(error: Error | undefined): void | Promise<void>;
 }
+
+/** What the adapter sends: a text, or a picture (a QRIS code) with its caption. */
+export type WhatsappContent = { text: string } | { image: Buffer; caption: string; mimetype: "image/png" };
 
 /** Creates one socket over an auth state; the adapter ends the previous one first. */
 export type MakeSocket = (auth: AuthenticationState, logger: Logger) => WhatsappSocket;

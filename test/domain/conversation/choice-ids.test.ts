@@ -10,3 +10,31 @@ describe("choice ids", () => {
     }
   });
 });
+
+describe("top-up choice ids", () => {
+  it("round-trip, and only for configured-looking methods, whole positive amounts, order ids and refs", async () => {
+    const { choiceIds, isSelfIdentifying } = await import("../../../src/domain/conversation/choice-ids.ts");
+    expect(parseChoice(choiceIds.topupStart())).toEqual({ kind: "topup_start" });
+    expect(parseChoice(choiceIds.topupVia("permata_va", 10_000_000))).toEqual({ kind: "topup_via", method: "permata_va", amount: 10_000_000 });
+    expect(parseChoice(choiceIds.topupCheck("LT0123456789AB"))).toEqual({ kind: "topup_check", orderId: "LT0123456789AB" });
+    expect(parseChoice(choiceIds.topupBill("LK0123456789AB"))).toEqual({ kind: "topup_bill", ref: "LK0123456789AB" });
+    for (const bad of [
+      "topupvia:gopay:10000",
+      "topupvia:qris:0",
+      "topupvia:qris:-5",
+      "topupvia:qris:01000",
+      "topupvia:qris:1e6",
+      "topupvia:qris:99999999999",
+      "topupcheck:LK0123456789AB",
+      "topupcheck:LT0123",
+      "topupbill:LT0123456789AB",
+      "topupnew:x",
+    ]) {
+      expect(parseChoice(bad), bad).toBeNull();
+    }
+    // "Check payment" and the shortfall name their subject (checked against the database); a method is from its menu.
+    expect(isSelfIdentifying(parseChoice(choiceIds.topupCheck("LT0123456789AB"))!)).toBe(true);
+    expect(isSelfIdentifying(parseChoice(choiceIds.topupBill("LK0123456789AB"))!)).toBe(true);
+    expect(isSelfIdentifying(parseChoice(choiceIds.topupVia("qris", 10_000))!)).toBe(false);
+  });
+});

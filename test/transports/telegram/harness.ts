@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { setupApp, type FakeClock, type Harness } from "../../helpers/app-harness.ts";
 import { startFakeTelegram, parseTelegramHtml, type FakeTelegram, type FakeUser, type RecordedCall } from "../../fakes/telegram-api.ts";
 import { startTelegram, type StartTelegramDeps, type TelegramTransport } from "../../../src/transports/telegram/start-telegram.ts";
+import type { PaymentGateway } from "../../../src/gateway/port.ts";
 
 export const SAFE_TAGS: ReadonlySet<string> = new Set(["b", "i", "code"]);
 
@@ -41,6 +42,8 @@ export interface TelegramHarnessOptions {
   clock?: FakeClock;
   databasePath?: string;
   simulatorDbPath?: string;
+  /** Gateway top-ups on, over this gateway. */
+  gateway?: PaymentGateway;
 }
 
 /**
@@ -50,6 +53,12 @@ export interface TelegramHarnessOptions {
 export function htmlProblems(calls: readonly RecordedCall[]): string[] {
   const problems: string[] = [];
   for (const c of calls) {
+    if (c.method === "sendPhoto") {
+      if (c.payload.caption === undefined) continue;
+      const caption = c.payload.parse_mode === "HTML" ? parseTelegramHtml(String(c.payload.caption), SAFE_TAGS) : { ok: true as const };
+      if (!caption.ok) problems.push(`sendPhoto #${c.seq}: ${caption.error} in ${String(c.payload.caption)}`);
+      continue;
+    }
     if (c.method !== "sendMessage" && c.method !== "editMessageText") continue;
     if (c.payload.parse_mode !== "HTML") {
       problems.push(`${c.method} #${c.seq} without parse_mode HTML: ${String(c.payload.text)}`);
@@ -64,10 +73,11 @@ export function htmlProblems(calls: readonly RecordedCall[]): string[] {
 /** Visible text of the bot's sends and edits to a chat among these calls. */
 export function outgoingText(calls: readonly RecordedCall[], chatId: number): string {
   return calls
-    .filter((c) => (c.method === "sendMessage" || c.method === "editMessageText") && c.status === "ok" && Number(c.payload.chat_id) === chatId)
+    .filter((c) => ["sendMessage", "editMessageText", "sendPhoto"].includes(c.method) && c.status === "ok" && Number(c.payload.chat_id) === chatId)
     .map((c) => {
-      const parsed = c.payload.parse_mode === "HTML" ? parseTelegramHtml(String(c.payload.text)) : null;
-      return parsed?.ok === true ? parsed.text : String(c.payload.text);
+      const html = String(c.method === "sendPhoto" ? (c.payload.caption ?? "") : c.payload.text);
+      const parsed = c.payload.parse_mode === "HTML" ? parseTelegramHtml(html) : null;
+      return parsed?.ok === true ? parsed.text : html;
     })
     .join("\n---\n");
 }
@@ -85,6 +95,7 @@ export async function startTelegramHarness(opts: TelegramHarnessOptions = {}): P
       ...(opts.clock === undefined ? {} : { clock: opts.clock }),
       ...(opts.databasePath === undefined ? {} : { databasePath: opts.databasePath }),
       ...(opts.simulatorDbPath === undefined ? {} : { simulatorDbPath: opts.simulatorDbPath }),
+      ...(opts.gateway === undefined ? {} : { gateway: opts.gateway }),
     },
   );
   const processed = new Set<number>();

@@ -1,0 +1,10 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { benchEngine } from "./engine-bench.ts";
+const h = monitorEventLoopDelay({ resolution: 1 });
+h.enable();
+const r = await benchEngine({ payers: 200, flowsPerPayer: 5 });
+h.disable();
+console.log(JSON.stringify(r));
+console.log("event loop delay ms: p50", h.percentile(50) / 1e6, "p99", h.percentile(99) / 1e6, "max", h.max / 1e6);
+const hs = ((globalThis as unknown as { __http: number[] }).__http ?? []).sort((a, b) => a - b);
+console.log("http n", hs.length, "p50", hs[Math.floor(hs.length / 2)], "p99", hs[Math.floor(hs.length * 0.99)]);
