@@ -62,7 +62,7 @@ describe("parseConfig: the payment gateway (docs/topups.md#configuration)", () =
     [{ TOPUP_EXPIRY_MINUTES: "0" }, "TOPUP_EXPIRY_MINUTES: must be a positive whole number"],
     [{ TOPUP_EXPIRY_MINUTES: "1441" }, "TOPUP_EXPIRY_MINUTES: must be at most 1440 (24 hours)"],
     [{ PUBLIC_BASE_URL: "loket.example.id" }, "PUBLIC_BASE_URL: must be an http:// or https:// URL"],
-    [{ PUBLIC_BASE_URL: "https://loket.example.id/?a=1" }, "PUBLIC_BASE_URL: must have no query or fragment"],
+    [{ PUBLIC_BASE_URL: "https://loket.example.id/?a=1" }, "PUBLIC_BASE_URL: must be scheme + host only (no path, query or fragment)"],
     [{ MIDTRANS_BASE_URL: "https://api.midtrans.com/v2" }, "MIDTRANS_BASE_URL: must be scheme + host only (no path, query or fragment)"],
   ])("refuses %j", (env, problem) => {
     expect(problems(env)).toContain(problem);

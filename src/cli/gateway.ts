@@ -4,7 +4,6 @@ import { gatewaySimulatorDbPath } from "../gateway/simulator/client.ts";
 import { payOutcome, type PayOutcome } from "../gateway/simulator/controls.ts";
 import { simSettings } from "../gateway/simulator/settings.ts";
 import { NotAGatewaySimFileError, openGatewaySimStore, type GatewaySimStore } from "../gateway/simulator/store.ts";
-import { ConfigError } from "../config.ts";
 import type { FlagSpec, ParsedArgs } from "./args.ts";
 import { loadConfig, type CliContext } from "./context.ts";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
@@ -12,28 +11,11 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
 export const GATEWAY_FLAGS: FlagSpec = { values: ["db"], booleans: ["json", "late", "help"] };
 export const GATEWAY_USAGE = "gateway pay <order> [--late] [--db <file>] [--json]";
 
-const GATEWAY_NAMES = ["simulator", "midtrans", "none"] as const;
-type GatewayName = (typeof GATEWAY_NAMES)[number];
-
-/**
- * GATEWAY as docs/gateway.md describes it: `simulator` by default while the simulator is the only
- * provider, `none` otherwise. Read here from the CLI's environment until the bot's configuration
- * carries the gateway; then this becomes config.gateway.
- */
-function configuredGateway(ctx: CliContext): GatewayName {
-  const config = loadConfig(ctx);
-  const raw = (ctx.env["GATEWAY"] ?? "").trim().toLowerCase();
-  if (raw === "") return config.providers.length === 1 && config.providers[0] === "simulator" ? "simulator" : "none";
-  const name = GATEWAY_NAMES.find((n) => n === raw);
-  if (name === undefined) throw new ConfigError([`GATEWAY must be one of ${GATEWAY_NAMES.join(", ")}`]);
-  return name;
-}
-
 /** The simulator's file: --db, else the one the bot keeps beside DATABASE_PATH when GATEWAY=simulator. */
 function simulatorFile(ctx: CliContext, args: ParsedArgs): { path: string } | { refused: string } {
   const given = args.values.get("db");
   if (given !== undefined) return { path: given };
-  const gateway = configuredGateway(ctx);
+  const gateway = loadConfig(ctx).gateway.kind;
   if (gateway !== "simulator") {
     return {
       refused: `GATEWAY is ${gateway}: \`gateway pay\` drives only the gateway simulator (with --db <file> for a standalone one); a real order is paid by its payer`,

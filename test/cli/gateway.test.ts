@@ -80,7 +80,10 @@ describe("cli gateway pay", () => {
 
   it("refuses clearly when GATEWAY is not the simulator", async () => {
     const sb = cliSandbox();
-    for (const env of [{ GATEWAY: "midtrans" }, { GATEWAY: "none" }]) {
+    for (const env of [
+      { GATEWAY: "midtrans", MIDTRANS_SERVER_KEY: "SB-Mid-server-x", PUBLIC_BASE_URL: "https://loket.example.id" },
+      { GATEWAY: "none" },
+    ] as Record<string, string>[]) {
       const res = await sb.runWith(env, "gateway", "pay", "LK-TOPUP-1", "--json");
       expect(res.code).toBe(2);
       expect(res.json()).toEqual({ order: "LK-TOPUP-1", status: "rejected", reason: "not_simulator" });
