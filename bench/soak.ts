@@ -7,6 +7,7 @@ import { openDatabase } from "../src/db/open.ts";
 import { createRepos } from "../src/db/repos.ts";
 import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/fakes/telegram-api.ts";
 import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
+import { freePort } from "../test/helpers/free-port.ts";
 
 /**
  * `npm run soak`: the real bot process against the fake Telegram API and a standalone simulator
@@ -47,6 +48,7 @@ const env = {
   TELEGRAM_BROADCAST_RATE: "1000",
   INQUIRY_LIMIT_PER_HOUR: "100000",
   BACKUP_DIR: join(dir, "backups"),
+  PORT: String(await freePort()),
   LOG_LEVEL: "warn",
   CONSOLE: "false",
 };

@@ -8,6 +8,7 @@ import { startBotProcess } from "./bot-process.ts";
 import { fundedTelegramPayers } from "./seed-users.ts";
 import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
 import { drivePayers, type DriveFigures } from "./telegram-driver.ts";
+import { freePort } from "../test/helpers/free-port.ts";
 import { round } from "./stats.ts";
 
 export interface TelegramFigures {
@@ -40,7 +41,15 @@ async function measure(which: "loket" | "baseline", opts: { payers: number; flow
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     bot = startBotProcess(
       [...profile, "dist/main.js"],
-      { ...iak, DATABASE_PATH: databasePath, BACKUP_DIR: join(dir, "backups"), TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
+      // PORT: the dashboard and gateway notifications listen as shipped, on a port nobody else holds.
+      {
+        ...iak,
+        DATABASE_PATH: databasePath,
+        BACKUP_DIR: join(dir, "backups"),
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        PORT: String(await freePort()),
+      },
       join(dir, "loket.log"),
     );
   } else {

@@ -1,27 +1,13 @@
 import { mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createApp } from "./app.ts";
-import { ConfigError, loadEnv, parseConfig, type Config } from "./config.ts";
-import type { PaymentGateway } from "./gateway/port.ts";
+import { ConfigError, loadEnv, parseConfig } from "./config.ts";
+import { startConfiguredGateway } from "./gateway/configured-gateway.ts";
 import { createLogger, fileDestination } from "./logger.ts";
-import type { Logger } from "pino";
 import { startWhatsapp } from "./transports/whatsapp/start-whatsapp.ts";
 import { startWhatsappCloud } from "./transports/whatsapp-cloud/start-whatsapp-cloud.ts";
 import { startTelegram } from "./transports/telegram/start-telegram.ts";
 import { createConsoleBroadcastChannel, createConsoleSender, runConsoleChat } from "./transports/console/console-chat.ts";
-
-/**
- * The payment gateway for automatic top-ups (docs/topups.md), by GATEWAY. Neither the Midtrans client
- * nor the gateway simulator is part of this build yet: until they are, top-ups stay manual (/isi asks
- * an admin) whatever GATEWAY says, and the log says so.
- */
-function paymentGateway(config: Config, log: Logger): PaymentGateway | null {
-  if (config.gateway.kind === "none") return null;
-  // Asked for explicitly (midtrans) it is worth a warning; the simulator is only the default.
-  const level = config.gateway.kind === "midtrans" ? "warn" : "info";
-  log[level]({ gateway: config.gateway.kind }, "payment gateway not available in this build: top-ups stay manual (/isi asks an admin)");
-  return null;
-}
 
 /** Composition root: config → database → providers → engine → transports, and one shutdown. */
 async function main(): Promise<void> {
@@ -52,7 +38,7 @@ async function main(): Promise<void> {
     log.fatal({ err }, "uncaught exception; exiting (state is durable, a restart resumes)");
     process.exit(1);
   });
-  const app = await createApp(config, { log, gateway: paymentGateway(config, log) });
+  const app = await createApp(config, { log, gateway: await startConfiguredGateway(config, log) });
   const transports: { stop(): Promise<void> }[] = [];
   let closing = false;
   const shutdown = async (code: number) => {

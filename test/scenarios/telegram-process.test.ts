@@ -1,3 +1,4 @@
+import { freePort } from "../helpers/free-port.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -17,7 +18,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function startBot(entry: string, fake: FakeTelegram, databasePath: string, cwd: string): { child: ChildProcess; exited: Promise<number | null> } {
+function startBot(entry: string, fake: FakeTelegram, databasePath: string, cwd: string, port: number): { child: ChildProcess; exited: Promise<number | null> } {
   // Its own process group, so SIGKILL reaches the node process tsx runs, not only the wrapper.
   const child = spawn(TSX, [entry], {
     cwd,
@@ -30,8 +31,8 @@ function startBot(entry: string, fake: FakeTelegram, databasePath: string, cwd: 
       TELEGRAM_API_ROOT: fake.apiRoot,
       DATABASE_PATH: databasePath,
       LOG_LEVEL: "silent",
-      // Long polling needs no HTTP server; without the dashboard nothing binds PORT (a developer's own bot may hold it).
-      DASHBOARD: "false",
+      // As shipped (dashboard and gateway simulator on), on a port nobody else holds.
+      PORT: String(port),
     },
   });
   let stderr = "";
@@ -58,7 +59,8 @@ async function crashBetweenFetchAndHandle(entry: string): Promise<void> {
   cleanups.push(() => fake.close());
   const payer = { id: 4901, first_name: "Proc" };
 
-  const first = startBot(entry, fake, tmp.db, tmp.dir);
+  const port = await freePort();
+  const first = startBot(entry, fake, tmp.db, tmp.dir, port);
   fake.sendText(payer, "/start");
   await fake.waitForCall((c) => c.method === "sendMessage" && Number(c.payload.chat_id) === payer.id, "the menu");
 
@@ -78,7 +80,7 @@ async function crashBetweenFetchAndHandle(entry: string): Promise<void> {
       .join("\n"),
   ).not.toMatch(/Ketik nomor peserta/);
 
-  const second = startBot(entry, fake, tmp.db, tmp.dir);
+  const second = startBot(entry, fake, tmp.db, tmp.dir, port);
   const asked = await fake.waitForCall(
     (c) => c.method === "sendMessage" && Number(c.payload.chat_id) === payer.id && String(c.payload.text).includes("Ketik nomor peserta"),
     "the stored tap to be handled after the restart",
