@@ -102,7 +102,8 @@ export function createTransactionsRepo(db: Db) {
     "SELECT * FROM transactions WHERE product = ? AND customer_number = ? AND status IN ('paying', 'pending', 'needs_review')",
   );
   const paidSince = db.prepare<[string, string, number], TxRow>(
-    "SELECT * FROM transactions WHERE product = ? AND customer_number = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at DESC LIMIT 1",
+    // By the number (a handful of rows), never by status: every paid row ever shares that one.
+    "SELECT * FROM transactions INDEXED BY transactions_number WHERE product = ? AND customer_number = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at DESC LIMIT 1",
   );
   const countByUser = db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = ? AND created_at >= ?");
   const othersByNumber = db.prepare<[string, number, number], { n: number }>(
@@ -115,7 +116,8 @@ export function createTransactionsRepo(db: Db) {
   const nextDue = db.prepare<[], { at: number | null }>("SELECT MIN(next_check_at) AS at FROM transactions WHERE status = 'pending'");
   const byStatus = db.prepare<[string], TxRow>("SELECT * FROM transactions WHERE status = ? ORDER BY created_at");
   const cancelShownForUser = db.prepare<[number, number]>(
-    "UPDATE transactions SET status = 'cancelled', updated_at = ? WHERE user_id = ? AND status = 'inquired'",
+    // By the payer, never by status: every bill ever looked at and left stays 'inquired'.
+    "UPDATE transactions INDEXED BY transactions_user SET status = 'cancelled', updated_at = ? WHERE user_id = ? AND status = 'inquired'",
   );
   const eraseForUser = db.prepare<[number, number]>(
     `UPDATE transactions SET customer_number = substr('****************', 1, max(length(customer_number) - 4, 0)) || substr(customer_number, -4),
