@@ -57,8 +57,8 @@ export async function benchPacedBroadcast(opts: { recipients: number; payers: nu
   const t0 = performance.now();
   app.broadcastRunner.kick(draft.id);
   const broadcast = app.broadcastRunner.idle().then(() => (performance.now() - t0) / 1000);
-  // Payers who read and tap like people (about two seconds a step) for as long as the broadcast runs.
-  const payers = await drivePayers(fake, { payers: opts.payers, flows: 2, firstUserId: PAYERS_FROM, thinkMs: 2_000 });
+  // Payers who read and tap like people (about three seconds a step: a bill read, a number typed).
+  const payers = await drivePayers(fake, { payers: opts.payers, flows: 2, firstUserId: PAYERS_FROM, thinkMs: 3_000 });
   const seconds = await broadcast;
   const sent = fake.callsOf("sendMessage").filter((c) => c.status === "ok" && Number(c.payload.chat_id) < PAYERS_FROM).length - sendsBefore;
   const http429 = fake.rateLimitedCount();

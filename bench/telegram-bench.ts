@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { openDatabase } from "../src/db/open.ts";
 import { createRepos } from "../src/db/repos.ts";
 import { startFakeTelegram } from "../test/fakes/telegram-api.ts";
-import { startBotProcess } from "./bot-process.ts";
+import { cpuSecondsOf, startBotProcess } from "./bot-process.ts";
 import { fundedTelegramPayers } from "./seed-users.ts";
 import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
 import { drivePayers, type DriveFigures } from "./telegram-driver.ts";
@@ -20,12 +20,18 @@ export interface TelegramFigures {
   baseline_p99_ms: number;
   ratio_messages_per_s: number;
   ratio_p99: number;
+  cpu_us_per_message: number;
+  baseline_cpu_us_per_message: number;
 }
 
 const FIRST_USER = 20_000;
 
 /** One bot process against a fresh fake Bot API and a fresh simulator, driven by the same load. */
-async function measure(which: "loket" | "baseline", opts: { payers: number; flows: number }, dir: string): Promise<DriveFigures> {
+async function measure(
+  which: "loket" | "baseline",
+  opts: { payers: number; flows: number },
+  dir: string,
+): Promise<DriveFigures & { cpu_us_per_message: number }> {
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, `${which}-sim.db`) });
   const fake = await startFakeTelegram();
   const iak = iakAt(sim.url);
@@ -63,7 +69,10 @@ async function measure(which: "loket" | "baseline", opts: { payers: number; flow
   try {
     // Ready once it polls.
     await fake.waitForCall((c) => c.method === "getUpdates", "the bot's first getUpdates");
-    return await drivePayers(fake, { payers: opts.payers, flows: opts.flows, firstUserId: FIRST_USER });
+    // The bot's own CPU over the run (steadier than a rate on a shared machine).
+    const cpu0 = cpuSecondsOf(bot.child.pid!);
+    const figures = await drivePayers(fake, { payers: opts.payers, flows: opts.flows, firstUserId: FIRST_USER });
+    return { ...figures, cpu_us_per_message: Math.round(((cpuSecondsOf(bot.child.pid!) - cpu0) * 1e6) / figures.messages) };
   } catch (err) {
     const { readFileSync } = await import("node:fs");
     process.stderr.write(
@@ -99,6 +108,8 @@ export async function benchTelegram(opts: { payers: number; flows: number }): Pr
       baseline_p99_ms: baseline.p99_ms,
       ratio_messages_per_s: round(loket.messages_per_s / baseline.messages_per_s),
       ratio_p99: round(loket.p99_ms / baseline.p99_ms),
+      cpu_us_per_message: loket.cpu_us_per_message,
+      baseline_cpu_us_per_message: baseline.cpu_us_per_message,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
