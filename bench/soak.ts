@@ -45,7 +45,6 @@ const env = {
   ...iakAt(sim.url),
   TELEGRAM_BOT_TOKEN: fake.token,
   TELEGRAM_API_ROOT: fake.apiRoot,
-  TELEGRAM_BROADCAST_RATE: "1000",
   INQUIRY_LIMIT_PER_HOUR: "100000",
   BACKUP_DIR: join(dir, "backups"),
   PORT: String(await freePort()),
