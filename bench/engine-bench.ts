@@ -42,7 +42,6 @@ export async function benchEngine(opts: { payers: number; flowsPerPayer: number;
     ...iakAt(sim.url),
     CONSOLE: "false",
     LOG_LEVEL: "silent",
-    INQUIRY_LIMIT_PER_HOUR: "1000",
   });
   const app = await createApp(config, { log: silentLogger() });
   const lastSent = new Map<string, number>();
