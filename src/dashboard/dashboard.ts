@@ -21,7 +21,7 @@ import { broadcastsPage } from "./pages/broadcasts.ts";
 import { requestConfirmPage, resolveConfirmPage } from "./pages/confirm.ts";
 import { exportPage } from "./pages/export.ts";
 import { loginPage, signInPage } from "./pages/login.ts";
-import { ordersPage } from "./pages/orders.ts";
+import { ordersPage, readOrderQuery } from "./pages/orders.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { isFlash, queuePage, type Flash } from "./pages/queue.ts";
 import { readTxQuery, transactionPage, transactionsPage, TX_STATUSES } from "./pages/transactions.ts";
@@ -190,7 +190,6 @@ export function createDashboard(deps: DashboardDeps): Mountable {
       csrf: csrfTokenFor(c.get("secret")),
       actor: session.actor,
       here: url.pathname + url.search,
-      hasOrders: repos.topupOrdersView.exists(),
     };
   };
   const notFound = (c: Context<Env>) => {
@@ -278,10 +277,7 @@ export function createDashboard(deps: DashboardDeps): Mountable {
 
   app.get("/audit", (c) => send(c, auditPage(context(c), repos, positiveId(c.req.query("before")))));
 
-  app.get("/orders", (c) => {
-    const body = ordersPage(context(c), repos, positiveId(c.req.query("before")));
-    return body === null ? notFound(c) : send(c, body);
-  });
+  app.get("/orders", (c) => send(c, ordersPage(context(c), repos, readOrderQuery(c.req.query()))));
 
   app.get("/export", (c) => send(c, exportPage(context(c), false)));
 

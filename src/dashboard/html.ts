@@ -38,8 +38,6 @@ export interface PageContext {
   actor: string;
   /** The path and query of this page (the language switch comes back to it). */
   here: string;
-  /** The gateway's top-up orders table exists (its page is listed). */
-  hasOrders: boolean;
 }
 
 export const rupiah = (amount: number | null | undefined): string => (amount === null || amount === undefined ? "-" : formatRupiah(amount));

@@ -64,9 +64,7 @@ ${(p.scripts ?? []).map((src) => h`<script src="${src}"></script>`)}
 /** A signed-in page: the header with navigation, who is signed in, the language switch and logout. */
 export function page(ctx: PageContext, p: { section: Section; title: Html; body: Html; head?: Html; scripts?: string[] }): Html {
   const { l, t } = ctx;
-  const nav = NAV.filter((n) => n.section !== "orders" || ctx.hasOrders).map(
-    (n) => h`<a href="${n.href}" class="${n.section === p.section ? "here" : ""}">${navLabel(t, l, n.section)}</a>`,
-  );
+  const nav = NAV.map((n) => h`<a href="${n.href}" class="${n.section === p.section ? "here" : ""}">${navLabel(t, l, n.section)}</a>`);
   const body = h`<header class="top">
   <a class="brand" href="${BASE}">Loket</a>
   <nav aria-label="${t(l, "dashboard.nav.label")}">${nav}</nav>

@@ -19,7 +19,7 @@ import { createWhatsappAuthRepo } from "./whatsapp-auth-repo.ts";
 import { createWhatsappCloudRepo } from "./whatsapp-cloud-repo.ts";
 import { createDashboardAuthRepo } from "./dashboard-auth-repo.ts";
 import { createProviderDepositRepo } from "./provider-deposit-repo.ts";
-import { createTopupOrdersViewRepo } from "./topup-orders-view-repo.ts";
+import { createTopupOrderReportsRepo } from "./topup-order-reports-repo.ts";
 import { createTransactionReportsRepo } from "./transaction-reports-repo.ts";
 
 /** Every repository over one database, with its statements prepared once. */
@@ -43,7 +43,7 @@ export function createRepos(db: Db) {
     whatsappCloud: createWhatsappCloudRepo(db),
     dashboardAuth: createDashboardAuthRepo(db),
     providerDeposit: createProviderDepositRepo(db),
-    topupOrdersView: createTopupOrdersViewRepo(db),
+    topupOrderReports: createTopupOrderReportsRepo(db),
     txReports: createTransactionReportsRepo(db),
     topupOrders: createTopupOrdersRepo(db),
     gatewayNotifications: createGatewayNotificationsRepo(db),

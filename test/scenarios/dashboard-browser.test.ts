@@ -7,6 +7,9 @@ import { it } from "../fixtures.ts";
 import type { Harness } from "../helpers/app-harness.ts";
 import { linkFromChat, listen, onServer } from "../helpers/dashboard-client.ts";
 import { bulkPaid, inquire, needsReview } from "../helpers/dashboard-data.ts";
+import { gatewayDay, ORDERS_ENV, type GatewayDay } from "../helpers/dashboard-orders.ts";
+import { botWithGateway } from "../helpers/topups.ts";
+import type { FakeGateway } from "../fakes/fake-gateway.ts";
 
 /**
  * The dashboard in a real browser: Debian's Chromium, driven by playwright-core (no browser is ever
@@ -53,28 +56,34 @@ function screenshotDir(): string {
   return dir;
 }
 
-/** A business day worth looking at: 30 days of paid payments, an open queue, an /isi request, a broadcast. */
-async function business(h: Harness): Promise<{ review: string }> {
+/**
+ * A business day worth looking at: 30 days of paid payments, an open queue, a morning of gateway
+ * top-ups, an /isi request (left from before the gateway was configured: with one, /isi is a
+ * gateway order), a broadcast.
+ */
+async function business(h: Harness, gw: FakeGateway, url: string): Promise<{ review: string; orders: GatewayDay }> {
   bulkPaid(h.app.db, 900, h.clock.now());
   const paid = await inquire(h, "8001", "bpjs-kesehatan", "8801234560000");
   await h.payer("8001").tap(`pay:${paid}`);
   await inquire(h, "8002", "bpjs-ketenagakerjaan", "8102051011270000");
   await inquire(h, "8003", "bpjs-kesehatan", "8801234560999");
   const review = await needsReview(h, "8004", "8801234565555");
-  await h.payer("8005").say("/isi 250000");
+  const orders = await gatewayDay(h, gw, url);
+  await h.payer("8005").say("/start");
+  h.app.repos.topupRequests.create(h.app.repos.users.findByIdentity("telegram", "8005")!.id, 250_000, h.clock.now());
   await h.payer("9000").say("/broadcast Iuran BPJS jatuh tempo tanggal 10. Bayar lewat Loket!");
   await h.payer("9000").tap("admin:yes");
   // Part of it delivered, for a progress bar worth a look (the harness runs no broadcast loop).
   h.app.db.exec("UPDATE broadcast_recipients SET state = 'sent' WHERE user_id IN (SELECT user_id FROM broadcast_recipients WHERE state = 'pending' LIMIT 4)");
   await h.settle();
-  return { review };
+  return { review, orders };
 }
 
 describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
   it("log in through the link from chat, read the overview, find a payment, settle it, export CSV", { timeout: 180_000 }, async ({ bot }) => {
-    const h = await bot();
+    const { h, gw, url } = await botWithGateway(bot, ORDERS_ENV);
     const base = await listen(h);
-    const { review } = await business(h);
+    const { review, orders } = await business(h, gw, url);
     const shots = screenshotDir();
     const context = await launch();
     const page = context.pages()[0] ?? (await context.newPage());
@@ -96,7 +105,25 @@ describe.skipIf(!hasChromium)("the dashboard in Chromium", () => {
     await page.waitForSelector(".uplot canvas");
     expect(await page.locator("#chart-table").getAttribute("open")).toBeNull();
     expect(await page.textContent(".cards")).toContain("Hari ini");
+    expect(await page.textContent(".card.wide")).toContain("Dibayar hari ini");
     await page.screenshot({ path: join(shots, "overview.png"), fullPage: true });
+
+    // Top-up orders: from the overview's card to the orders needing review, then all of them.
+    await page.click('.card.wide a[href="/admin/orders?status=needs_review"] >> nth=0');
+    await page.waitForURL(`${base}/admin/orders?status=needs_review`);
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    expect(await page.textContent("tbody")).toContain(orders.review.order_id);
+    await page.click('nav a[href="/admin/orders"]');
+    await page.waitForURL(`${base}/admin/orders`);
+    expect(await page.locator("tbody tr").count()).toBe(5);
+    const listed = await page.content();
+    expect(listed).not.toContain(orders.open.va_number!);
+    expect(listed).not.toContain(gw.orders.get(orders.paid.order_id)!.qrPayload!);
+    await page.screenshot({ path: join(shots, "orders.png") });
+    await page.selectOption('select[name="method"]', "bca_va");
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForURL(/method=bca_va/);
+    expect(await page.locator("tbody tr").count()).toBe(1);
 
     // Transactions: the list, then a search by ref.
     await page.click('nav a[href="/admin/transactions"]');

@@ -3,6 +3,7 @@ import type { PeriodStats } from "../../db/stats-repo.ts";
 import { startOfWibDay, startOfWibMonth, wibDate } from "../../domain/wib-time.ts";
 import { age, h, raw, rupiah, wib, type Html, type PageContext } from "../html.ts";
 import { BASE, page } from "../layout.ts";
+import { ordersLink } from "./orders.ts";
 
 const DAY_MS = 86_400_000;
 const WIB_OFFSET_MS = 7 * 3_600_000;
@@ -29,6 +30,34 @@ function periodCard(ctx: PageContext, title: Html, s: PeriodStats, topups: { cou
     <dt>${t(l, "dashboard.overview.topups")}</dt><dd>${t(l, "dashboard.overview.topups_value", { count: topups.count, amount: rupiah(topups.amount) })}</dd>
   </dl>
 </section>`;
+}
+
+/**
+ * The gateway's top-up orders (docs/dashboard.md#top-up-orders): paid today and this month (the
+ * same figures as /stats), open now, and those that went to a person today and this month, each
+ * leading to the list filtered so.
+ */
+function ordersCard(ctx: PageContext, repos: Repos): Html {
+  const { l, t, now } = ctx;
+  const day = startOfWibDay(now);
+  const month = startOfWibMonth(now);
+  const paidToday = repos.topupOrders.creditedSince(day);
+  const paidMonth = repos.topupOrders.creditedSince(month);
+  const open = repos.topupOrderReports.openCount();
+  const review = repos.topupOrderReports.reviewCounts(day, month);
+  const reviewLink = ordersLink({ status: "needs_review" });
+  const stat = (label: Html, value: Html | string | number, sub: Html | string) =>
+    h`<div class="stat"><span class="label">${label}</span><span class="value">${value}</span><span class="muted">${sub}</span></div>`;
+  return h`<section class="card wide ${review.today > 0 ? "alert" : ""}">
+    <h3>${t(l, "dashboard.overview.orders")} · <a href="${BASE}/orders">${t(l, "dashboard.overview.orders_all")}</a></h3>
+    <div class="stats">
+      ${stat(t(l, "dashboard.overview.orders_paid_today"), rupiah(paidToday.amount), t(l, "dashboard.overview.orders_count", { count: paidToday.count }))}
+      ${stat(t(l, "dashboard.overview.orders_paid_month"), rupiah(paidMonth.amount), t(l, "dashboard.overview.orders_count", { count: paidMonth.count }))}
+      ${stat(t(l, "dashboard.overview.orders_open"), h`<a href="${ordersLink({ status: "pending" })}">${open}</a>`, t(l, "dashboard.overview.orders_open_note"))}
+      ${stat(t(l, "dashboard.overview.orders_review_today"), h`<a href="${reviewLink}">${review.today}</a>`, t(l, "dashboard.overview.orders_review_note"))}
+      ${stat(t(l, "dashboard.overview.orders_review_month"), h`<a href="${reviewLink}">${review.month}</a>`, t(l, "dashboard.overview.orders_review_total", { count: review.total }))}
+    </div>
+  </section>`;
 }
 
 /**
@@ -87,12 +116,7 @@ export function overviewPage(ctx: PageContext, repos: Repos): Html {
           )}</dl>`
     }
   </section>
-  ${
-    ctx.hasOrders
-      ? h`<section class="card"><h3>${t(l, "dashboard.nav.orders")}</h3><div class="big"><a href="${BASE}/orders">${repos.topupOrdersView.count()}</a></div>
-    <p class="muted">${t(l, "dashboard.overview.orders_note")}</p></section>`
-      : ""
-  }
+  ${ordersCard(ctx, repos)}
 </div>
 <section class="panel">
   <h2>${t(l, "dashboard.overview.chart_title", { days: CHART_DAYS })}</h2>

@@ -1,8 +1,10 @@
 import type { Repos } from "../../db/repos.ts";
 import { fitPlain } from "../../domain/fit-text.ts";
 import type { Translate } from "../../i18n.ts";
-import { age, h, rupiah, type Html, type PageContext } from "../html.ts";
+import { age, h, rupiah, wib, type Html, type PageContext } from "../html.ts";
 import { BASE, page } from "../layout.ts";
+import { methodCell, payerLink, reviewReason } from "./order-cells.ts";
+import { ordersLink } from "./orders.ts";
 import { productName, shownNumber, statusBadge, txLink } from "./tx-cells.ts";
 
 const QUEUE_LIMIT = 200;
@@ -43,13 +45,18 @@ const GOOD: readonly Flash[] = ["resolved", "credited", "rejected"];
 
 /**
  * The queue (docs/dashboard.md#queue): payments waiting (paying, pending, needs review) oldest first
- * with their age, and the payers' /isi requests waiting for a decision. A needs-review payment and
- * a request each lead to a confirmation page; nothing here changes anything by itself.
+ * with their age; the gateway's top-up orders that went to a person, the most recent first, to read
+ * only (the chat alert already told the admins to credit by hand with /topup); and the payers' /isi
+ * requests waiting for a decision. A needs-review payment and a request each lead to a confirmation
+ * page; nothing here changes anything by itself.
  */
 export function queuePage(ctx: PageContext, repos: Repos, translate: Translate, flash: { kind: Flash; subject: string } | null): Html {
   const { l, t } = ctx;
   const open = repos.txReports.open(QUEUE_LIMIT);
   const requests = repos.topupRequests.waiting(QUEUE_LIMIT);
+  const reviews = repos.topupOrderReports.needingReview(QUEUE_LIMIT);
+  // Past the limit the heading counts them all (one more pass); below it the list is the count.
+  const reviewCount = reviews.length < QUEUE_LIMIT ? reviews.length : repos.topupOrderReports.reviewCount();
   const body = h`${flash === null ? "" : h`<p class="flash ${GOOD.includes(flash.kind) ? "" : "bad"}" role="status">${flashText(ctx, flash.kind, flash.subject)}</p>`}
 <h2>${t(l, "dashboard.queue.payments", { count: open.length })}</h2>
 <div class="table-wrap"><table>
@@ -77,6 +84,29 @@ export function queuePage(ctx: PageContext, repos: Repos, translate: Translate, 
     </span>`
         : h`<span class="muted">${t(l, "dashboard.queue.reconciler")}</span>`
     }</td>
+  </tr>`,
+        )
+  }</tbody>
+</table></div>
+<h2>${t(l, "dashboard.queue.orders", { count: reviewCount })}</h2>
+<p class="muted">${t(l, "dashboard.queue.orders_note")}</p>
+<div class="table-wrap"><table>
+  <thead><tr>
+    <th>${t(l, "dashboard.queue.age")}</th><th>${t(l, "dashboard.orders.order")}</th><th>${t(l, "dashboard.tx.owner")}</th>
+    <th class="num">${t(l, "dashboard.queue.amount")}</th><th>${t(l, "dashboard.orders.method")}</th><th>${t(l, "dashboard.tx.reason")}</th><th>${t(l, "dashboard.tx.created")}</th>
+  </tr></thead>
+  <tbody>${
+    reviews.length === 0
+      ? h`<tr><td colspan="7" class="muted">${t(l, "dashboard.queue.no_orders")}</td></tr>`
+      : reviews.map(
+          (o) => h`<tr>
+    <td>${age(ctx, o.closed_at ?? o.created_at)}</td>
+    <td><a class="mono" href="${ordersLink({ q: o.order_id })}">${o.order_id}</a></td>
+    <td>${payerLink(ctx, o.payer)}</td>
+    <td class="num">${rupiah(o.amount)}</td>
+    <td>${methodCell(o)}</td>
+    <td class="wrap">${reviewReason(ctx, o.review_reason, o.paid_amount)}</td>
+    <td>${wib(o.created_at)}</td>
   </tr>`,
         )
   }</tbody>
