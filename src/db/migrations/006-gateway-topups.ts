@@ -53,6 +53,8 @@ CREATE INDEX topup_orders_user ON topup_orders(user_id, created_at);
 CREATE INDEX topup_orders_due ON topup_orders(next_check_at) WHERE status = 'pending' OR notified_at IS NOT NULL;
 CREATE INDEX topup_orders_credited ON topup_orders(credited_at) WHERE credited_at IS NOT NULL;
 CREATE INDEX topup_orders_bill ON topup_orders(bill_ref) WHERE bill_ref IS NOT NULL;
+-- Orders in review stay there (an admin credits by hand): the dashboard counts and lists them without reading every order.
+CREATE INDEX topup_orders_review ON topup_orders(closed_at) WHERE status = 'needs_review';
 
 -- A gateway credit names its order, and an order is credited at most once, whichever path learns of it.
 ALTER TABLE ledger ADD COLUMN order_id TEXT REFERENCES topup_orders(order_id);
