@@ -5,6 +5,7 @@ import { telegramMigration } from "./migrations/002-telegram.ts";
 import { whatsappMigration } from "./migrations/003-whatsapp.ts";
 import { broadcastMigration } from "./migrations/004-broadcast.ts";
 import { erasureMigration } from "./migrations/005-erasure.ts";
+import { remindersMigration } from "./migrations/007-reminders.ts";
 
 /**
  * Numbered migrations, applied in order and recorded in schema_migrations. Never edit one that
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   whatsappMigration,
   broadcastMigration,
   erasureMigration,
+  remindersMigration,
 ];
 
 export function migrate(db: Database.Database): void {

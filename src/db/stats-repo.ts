@@ -6,6 +6,14 @@ export interface PeriodStats {
   margin: number;
 }
 
+export interface ReminderStats {
+  remindersSent: number;
+  noticesSent: number;
+  autopayMade: number;
+  autopayFailed: number;
+  autopaySkipped: number;
+}
+
 /** The figures behind /stats (and the dashboard's overview). */
 export function createStatsRepo(db: Db) {
   // charged: the confirmed total less any price drop given back (a rise is the operator's; docs/money.md).
@@ -14,6 +22,9 @@ export function createStatsRepo(db: Db) {
        SELECT total - MAX(0, price - COALESCE(paid_price, price)) AS charged,
               COALESCE(provider_cost, paid_price, price) AS cost
        FROM transactions WHERE status = 'paid' AND account = 'payer' AND settled_at >= ?)`,
+  );
+  const runs = db.prepare<[number], { kind: string; status: string; n: number }>(
+    "SELECT kind, status, COUNT(*) AS n FROM reminder_runs WHERE status IN ('done', 'failed', 'skipped') AND finished_at >= ? GROUP BY kind, status",
   );
   const open = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('paying', 'pending', 'needs_review')");
   return {
@@ -26,6 +37,18 @@ export function createStatsRepo(db: Db) {
       return { count: row?.count ?? 0, volume: row?.volume ?? 0, margin: row?.margin ?? 0 };
     },
     openCount: () => open.get()?.n ?? 0,
+    /** Reminders sent, and auto-payments made, failed and skipped, finished since `since` (docs/reminders.md#counts). */
+    remindersSince(since: number): ReminderStats {
+      const out: ReminderStats = { remindersSent: 0, noticesSent: 0, autopayMade: 0, autopayFailed: 0, autopaySkipped: 0 };
+      for (const r of runs.all(since)) {
+        if (r.kind === "reminder" && r.status === "done") out.remindersSent += r.n;
+        if (r.kind === "autopay_notice" && r.status === "done") out.noticesSent += r.n;
+        if (r.kind === "autopay" && r.status === "done") out.autopayMade += r.n;
+        if (r.kind === "autopay" && r.status === "failed") out.autopayFailed += r.n;
+        if (r.kind === "autopay" && r.status === "skipped") out.autopaySkipped += r.n;
+      }
+      return out;
+    },
   };
 }
 export type StatsRepo = ReturnType<typeof createStatsRepo>;
