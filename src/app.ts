@@ -31,6 +31,7 @@ import { createBroadcastRunner, type BroadcastRunner } from "./admin/broadcast/r
 import { createBroadcastCommands } from "./admin/broadcast/broadcast-commands.ts";
 import type { BroadcastChannel } from "./admin/broadcast/channel.ts";
 import { createBackupScheduler } from "./admin/backups.ts";
+import { createReminderScheduler, type ReminderScheduler } from "./domain/reminders/scheduler.ts";
 
 /**
  * What a transport gets (docs/architecture.md): the engine to hand events to, a place to plug its
@@ -83,6 +84,12 @@ export interface App {
   /** The bot's one HTTP server on PORT; it listens once something is mounted (main.ts). */
   http: HttpServer;
   broadcastRunner: BroadcastRunner;
+  /**
+   * Due-date reminders and auto-pay (docs/reminders.md). `reminders.onBalanceCredited(userId)` is
+   * the seam for whatever credits a balance (a gateway top-up): auto-payments waiting for that
+   * person's money run at once instead of at the next tick.
+   */
+  reminders: ReminderScheduler;
   isAdmin(platform: Platform, externalId: string): boolean;
   /** What a transport is given. */
   ports: TransportPorts;
@@ -215,6 +222,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     now,
     log,
     defaultLocale: config.defaultLocale,
+    alsoSentSince: (platform, since) => repos.reminderRuns.sentSince(platform, since),
   });
   const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
   const admin = createAdminHandler({ repos, payments, notifier, t, now, topupConfirmAbove: config.topupConfirmAbove, log, broadcast });
@@ -231,6 +239,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       topupInstructions: config.topupInstructions,
       supportContact: config.supportContact,
       defaultLocale: config.defaultLocale,
+      reminders: { enabled: config.reminders.enabled, daysBefore: config.reminders.daysBefore, hour: config.reminders.hour },
     },
     admin,
   };
@@ -247,6 +256,27 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     defaultLocale: config.defaultLocale,
     demoBalance: config.demoBalance,
     log,
+  });
+
+  const reminders = createReminderScheduler({
+    repos,
+    commits,
+    engine,
+    ctx,
+    now,
+    log,
+    options: {
+      daysBefore: config.reminders.daysBefore,
+      hour: config.reminders.hour,
+      tickMs: config.reminders.tickMs,
+      telegramRate: config.broadcast.telegramRate,
+      whatsapp: {
+        minDelayMs: config.broadcast.whatsappMinDelayMs,
+        maxDelayMs: config.broadcast.whatsappMaxDelayMs,
+        dailyCap: config.broadcast.whatsappDailyCap,
+      },
+    },
+    broadcastsSentSince: (platform, since) => repos.broadcasts.sentSince(platform, since),
   });
 
   const delivery: Delivery = {
@@ -274,6 +304,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     delivery,
     http,
     broadcastRunner,
+    reminders,
     isAdmin,
     ports: { config, engine, delivery, repos, http, commits, t, log, now, arrivalClock, isAdmin },
     async recover() {
@@ -290,10 +321,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       reconciler.start();
       broadcastRunner.start();
       pruner.start();
+      if (config.reminders.enabled) reminders.start();
       if (config.databasePath !== ":memory:") backups.start();
       outbox.kick();
     },
     async close() {
+      await reminders.stop();
       await engine.idle();
       await broadcastRunner.stop();
       await backups.stop();

@@ -18,6 +18,7 @@ import { resolveUserArg } from "./resolve-user.ts";
 import { NOT_RECEIVED_GRACE_MS } from "../domain/payments/status-check-schedule.ts";
 import type { BroadcastCommands } from "./broadcast/broadcast-commands.ts";
 import { readJson } from "../shared/json.ts";
+import { reminderCounts } from "../domain/reminders/reminder-stats.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
   z.object({
@@ -94,6 +95,21 @@ export function createAdminHandler(deps: {
       }
     }
     credit(turn, action.userId, action.amount, action.creditKind, action.note);
+  }
+
+  /** /stats: reminders sent, auto-payments made, failed and skipped (docs/reminders.md#counts). */
+  function remindersLine(turn: Turn): string {
+    const { today, month } = reminderCounts(repos.stats, turn.now);
+    return t(turn.locale, "admin.stats_reminders", {
+      todayReminders: today.remindersSent,
+      monthReminders: month.remindersSent,
+      made: month.autopayMade,
+      failed: month.autopayFailed,
+      skipped: month.autopaySkipped,
+      todayMade: today.autopayMade,
+      todayFailed: today.autopayFailed,
+      todaySkipped: today.autopaySkipped,
+    });
   }
 
   function command(turn: Turn, name: AdminCommand, args: string[], rest: string): void {
@@ -250,7 +266,7 @@ export function createAdminHandler(deps: {
             monthVolume: formatRupiah(month.volume),
             monthMargin: formatRupiah(month.margin),
             pending: repos.stats.openCount(),
-          }),
+          }) + `\n${remindersLine(turn)}`,
         );
         return;
       }

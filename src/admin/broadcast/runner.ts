@@ -31,6 +31,8 @@ export function createBroadcastRunner(deps: {
   progressEveryMs?: number;
   tickMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Other unasked messages counted against the same daily cap (reminders: docs/reminders.md#whatsapp). */
+  alsoSentSince?: (platform: Platform, since: number) => number;
 }) {
   const { broadcasts } = deps;
   const channels = new Map<Platform, BroadcastChannel>();
@@ -95,8 +97,9 @@ export function createBroadcastRunner(deps: {
         if (!b || b.status !== "running" || stopped) return "stopped";
         const channel = channels.get(platform);
         if (!channel) return "waiting";
-        if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())) + (done?.claimed.length ?? 0)))
-          return "waiting";
+        const today = startOfWibDay(deps.now());
+        const sentToday = broadcasts.sentSince(platform, today) + (deps.alsoSentSince?.(platform, today) ?? 0);
+        if (channel.underDailyCap && !channel.underDailyCap(sentToday + (done?.claimed.length ?? 0))) return "waiting";
         const previous: { claimed: RecipientRow[]; outcomes: Outcome[] } | null = done;
         done = null;
         type Step = { claimed: RecipientRow[]; result: { retryAfter: number; stop: string | null } };

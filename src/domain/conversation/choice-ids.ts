@@ -24,7 +24,12 @@ export type ParsedChoice =
   | { kind: "erase_confirm" }
   | { kind: "admin_yes" }
   | { kind: "admin_no" }
-  | { kind: "topup_decision"; id: number; approve: boolean };
+  | { kind: "topup_decision"; id: number; approve: boolean }
+  /** Reminders and auto-pay of one of the person's saved numbers (`page`: a page of the list). */
+  | { kind: "reminder"; action: ReminderAction; id: number }
+  | { kind: "autopay_confirm" };
+
+export type ReminderAction = "pay" | "on" | "off" | "manage" | "autopay" | "autopay_off" | "page";
 
 export type CommandChoice = "balance" | "history" | "language" | "help" | "saved";
 
@@ -47,6 +52,8 @@ export const choiceIds = {
   adminYes: () => "admin:yes",
   adminNo: () => "admin:no",
   topupDecision: (id: number, approve: boolean) => `topup:${approve ? "approve" : "reject"}:${id}`,
+  reminder: (action: ReminderAction, id: number) => `rem:${action}:${id}`,
+  autopayConfirm: () => "rem:apyes",
 } as const;
 
 const REF = "(LK[0-9A-Z]{12})";
@@ -71,6 +78,8 @@ const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
   [/^admin:yes$/, () => ({ kind: "admin_yes" })],
   [/^admin:no$/, () => ({ kind: "admin_no" })],
   [new RegExp(`^topup:(approve|reject):${ID}$`), (m) => ({ kind: "topup_decision", id: Number(m[2]), approve: m[1] === "approve" })],
+  [new RegExp(`^rem:(pay|on|off|manage|autopay|autopay_off|page):${ID}$`), (m) => ({ kind: "reminder", action: m[1] as ReminderAction, id: Number(m[2]) })],
+  [/^rem:apyes$/, () => ({ kind: "autopay_confirm" })],
 ];
 
 export function parseChoice(id: string): ParsedChoice | null {
@@ -85,7 +94,7 @@ export function parseChoice(id: string): ParsedChoice | null {
 /** Choices that name their own subject (a ref, a request id) are checked against the database, not the menu. */
 export function isSelfIdentifying(choice: ParsedChoice): boolean {
   return (
-    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu"].includes(choice.kind) &&
+    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu", "reminder"].includes(choice.kind) &&
     !(choice.kind === "cancel" && choice.ref === undefined)
   );
 }

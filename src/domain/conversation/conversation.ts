@@ -10,12 +10,19 @@ import { eraseMyData, runPayerCommand, setLanguage, showSavedNumbers } from "./p
 import { freshSession } from "./session.ts";
 import type { Turn } from "./turn.ts";
 import { receiptText, txLine } from "../render.ts";
+import { autopayInquiryEffect, autopayPayEffect } from "../reminders/autopay-step.ts";
+import { autopaySetupText, confirmAutopay, reminderChoice, reminderOffer } from "../reminders/settings-step.ts";
 
 const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
 
 /** Every effect a conversation step can ask for, with its handler (docs/architecture.md). */
 export function conversationEffects(ctx: ConversationContext): EffectRegistry {
-  return createEffectRegistry({ inquire: inquiryEffect(ctx), pay: payEffect(ctx) });
+  return createEffectRegistry({
+    inquire: inquiryEffect(ctx),
+    pay: payEffect(ctx),
+    autopay_inquire: autopayInquiryEffect(ctx),
+    autopay_pay: autopayPayEffect(ctx),
+  });
 }
 
 /**
@@ -98,6 +105,10 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
       return reexplain(ctx, turn);
     case "naming_saved":
       return saveNumber(ctx, turn, text);
+    case "autopay_day":
+    case "autopay_ceiling":
+    case "autopay_confirm":
+      return autopaySetupText(ctx, turn, text);
     default:
       return reexplain(ctx, turn);
   }
@@ -157,6 +168,10 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
       if (turn.isAdmin && ctx.admin && ctx.admin.choice(turn, choice)) return;
       turn.say(t(l, "errors.stale_button"));
       return;
+    case "reminder":
+      return reminderChoice(ctx, turn, choice.action, choice.id);
+    case "autopay_confirm":
+      return confirmAutopay(ctx, turn);
   }
 }
 
@@ -180,5 +195,8 @@ function saveNumber(ctx: ConversationContext, turn: Turn, text: string): void {
   if (product === undefined || number === undefined) return showMainMenu(ctx, turn);
   ctx.repos.savedNumbers.save(turn.user.id, product, number, label, turn.now);
   turn.state = { ...turn.state, step: "idle", ref: undefined };
-  turn.say(ctx.t(turn.locale, "saved.saved", { label }), [[menuChoice(ctx, turn)]]);
+  // Reminders and auto-pay are offered in one tap (docs/reminders.md#conversation).
+  const offer = reminderOffer(ctx, turn, product, number);
+  const saved = ctx.t(turn.locale, "saved.saved", { label });
+  turn.say(offer ? `${saved}\n${offer.text}` : saved, [...(offer?.choices ?? []), [menuChoice(ctx, turn)]]);
 }
