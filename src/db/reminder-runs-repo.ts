@@ -59,11 +59,11 @@ export function createReminderRunsRepo(db: Db) {
   const waiting = db.prepare<[], RunRow>("SELECT * FROM reminder_runs WHERE status = 'waiting_funds' ORDER BY id");
   const waitingFor = db.prepare<[number], RunRow>("SELECT * FROM reminder_runs WHERE status = 'waiting_funds' AND user_id = ? ORDER BY id");
   const claimed = db.prepare<[], RunRow>("SELECT * FROM reminder_runs WHERE status = 'claimed' ORDER BY id");
-  const expirePlanned = db.prepare<[number]>(
-    "UPDATE reminder_runs SET status = 'skipped', reason = 'late', finished_at = ?1, updated_at = ?1 WHERE status = 'planned' AND deadline_at <= ?1",
+  const expirePlanned = db.prepare<{ now: number }>(
+    "UPDATE reminder_runs SET status = 'skipped', reason = 'late', finished_at = @now, updated_at = @now WHERE status = 'planned' AND deadline_at <= @now",
   );
-  const expireWaiting = db.prepare<[number]>(
-    "UPDATE reminder_runs SET status = 'skipped', reason = 'no_funds', finished_at = ?1, updated_at = ?1 WHERE status = 'waiting_funds' AND deadline_at <= ?1",
+  const expireWaiting = db.prepare<{ now: number }>(
+    "UPDATE reminder_runs SET status = 'skipped', reason = 'no_funds', finished_at = @now, updated_at = @now WHERE status = 'waiting_funds' AND deadline_at <= @now",
   );
   const removePlanned = db.prepare<[number, string, string]>(
     "DELETE FROM reminder_runs WHERE saved_number_id = ? AND status = 'planned' AND kind IN (?, ?)",
@@ -108,7 +108,7 @@ export function createReminderRunsRepo(db: Db) {
     claimed: () => claimed.all(),
     /** Rows whose window closed unclaimed (a reminder after its due day) end skipped. */
     expire(now: number): number {
-      return expirePlanned.run(now).changes + expireWaiting.run(now).changes;
+      return expirePlanned.run({ now }).changes + expireWaiting.run({ now }).changes;
     },
     /** A setting changed: rows not yet acted on are dropped (the planner writes the new ones). */
     removePlanned: (savedNumberId: number, kinds: readonly RunKind[]) => removePlanned.run(savedNumberId, kinds[0] ?? "", kinds[1] ?? kinds[0] ?? "").changes,

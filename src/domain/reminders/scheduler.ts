@@ -172,7 +172,9 @@ export function createReminderScheduler(deps: {
       }
       const user = repos.users.findById(run.user_id);
       const platform = user?.platform ?? "console";
-      if ((platform === "whatsapp" && !underWhatsappCap(now)) || !lanes[platform].take(now)) {
+      // A run that will end without a message (blocked, opted out on WhatsApp) takes no send slot.
+      const silent = user === undefined || user.blocked === 1 || (platform === "whatsapp" && user.broadcast_opt_out === 1);
+      if (!silent && ((platform === "whatsapp" && !underWhatsappCap(now)) || !lanes[platform].take(now))) {
         held++;
         continue;
       }
