@@ -39,11 +39,11 @@ export function createReminderRunsRepo(db: Db) {
        CASE WHEN @status = 'planned' THEN NULL ELSE @now END, @now, @now)`,
   );
   const get = db.prepare<[number], RunRow>("SELECT * FROM reminder_runs WHERE id = ?");
-  const due = db.prepare<[number, number], RunRow>(
-    "SELECT * FROM reminder_runs WHERE status = 'planned' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-  );
-  const claim = db.prepare<{ id: number; from: RunStatus; now: number }>(
-    "UPDATE reminder_runs SET status = 'claimed', claimed_at = @now, attempts = attempts + 1, updated_at = @now WHERE id = @id AND status = @from",
+  const due = db.prepare<[number, number], RunRow>("SELECT * FROM reminder_runs WHERE status = 'planned' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+  const claim = db.prepare<{ id: number; from: RunStatus; now: number }, { attempts: number }>(
+    `UPDATE reminder_runs SET status = 'claimed', tx_ref = NULL, claimed_at = @now, attempts = attempts + 1, updated_at = @now
+     WHERE id = @id AND status = @from
+     RETURNING attempts`,
   );
   const finish = db.prepare<{ id: number; status: RunStatus; reason: string | null; platform: string | null; now: number }>(
     `UPDATE reminder_runs SET status = @status, reason = @reason, platform = COALESCE(@platform, platform), finished_at = @now, updated_at = @now
@@ -52,7 +52,9 @@ export function createReminderRunsRepo(db: Db) {
   const release = db.prepare<{ id: number; now: number }>(
     "UPDATE reminder_runs SET status = 'planned', tx_ref = NULL, updated_at = @now WHERE id = @id AND status = 'claimed'",
   );
-  const setTx = db.prepare<{ id: number; ref: string; now: number }>("UPDATE reminder_runs SET tx_ref = @ref, updated_at = @now WHERE id = @id AND status = 'claimed'");
+  const setTx = db.prepare<{ id: number; ref: string; now: number }>(
+    "UPDATE reminder_runs SET tx_ref = @ref, updated_at = @now WHERE id = @id AND status = 'claimed'",
+  );
   const waitFunds = db.prepare<{ id: number; amount: number; now: number }>(
     "UPDATE reminder_runs SET status = 'waiting_funds', amount = @amount, reason = 'short_balance', updated_at = @now WHERE id = @id AND status = 'claimed'",
   );
@@ -65,9 +67,7 @@ export function createReminderRunsRepo(db: Db) {
   const expireWaiting = db.prepare<{ now: number }>(
     "UPDATE reminder_runs SET status = 'skipped', reason = 'no_funds', finished_at = @now, updated_at = @now WHERE status = 'waiting_funds' AND deadline_at <= @now",
   );
-  const removePlanned = db.prepare<[number, string, string]>(
-    "DELETE FROM reminder_runs WHERE saved_number_id = ? AND status = 'planned' AND kind IN (?, ?)",
-  );
+  const removePlanned = db.prepare<[number, string, string]>("DELETE FROM reminder_runs WHERE saved_number_id = ? AND status = 'planned' AND kind IN (?, ?)");
   const removePlannedOfUser = db.prepare<[number]>("DELETE FROM reminder_runs WHERE user_id = ? AND status = 'planned'");
   const stopWaiting = db.prepare<{ savedNumberId: number; reason: string; now: number }>(
     `UPDATE reminder_runs SET status = 'skipped', reason = @reason, finished_at = @now, updated_at = @now
@@ -95,8 +95,11 @@ export function createReminderRunsRepo(db: Db) {
     get: (id: number) => get.get(id),
     /** Planned rows whose time has come, oldest first. */
     due: (now: number, limit: number) => due.all(now, limit),
-    /** The compare-and-set before acting: true for exactly one caller. */
-    claim: (id: number, from: "planned" | "waiting_funds", now: number) => claim.run({ id, from, now }).changes === 1,
+    /**
+     * The compare-and-set before acting: for exactly one caller, the claim's number (its attempt),
+     * which the step that acts checks again, so a claim taken over later is never acted on twice.
+     */
+    claim: (id: number, from: "planned" | "waiting_funds", now: number): number | null => claim.get({ id, from, now })?.attempts ?? null,
     finish: (id: number, status: "done" | "skipped" | "failed", reason: string | null, now: number, platform: Platform | null = null) =>
       finish.run({ id, status, reason, platform, now }).changes === 1,
     /** Back to planned: nothing happened that matters (an inquiry cut off by a crash); the next tick tries again. */

@@ -38,8 +38,13 @@ export async function autopayMe(p: PayerDriver, savedId: number, day: number, ce
   return p.tap("rem:apyes");
 }
 
-export function runsOf(h: Harness, kind?: string): { id: number; kind: string; period: string; status: string; reason: string | null; tx_ref: string | null; saved_number_id: number | null }[] {
-  const rows = h.app.db.prepare("SELECT id, kind, period, status, reason, tx_ref, saved_number_id FROM reminder_runs ORDER BY id").all() as ReturnType<typeof runsOf>;
+export function runsOf(
+  h: Harness,
+  kind?: string,
+): { id: number; kind: string; period: string; status: string; reason: string | null; tx_ref: string | null; saved_number_id: number | null }[] {
+  const rows = h.app.db.prepare("SELECT id, kind, period, status, reason, tx_ref, saved_number_id FROM reminder_runs ORDER BY id").all() as ReturnType<
+    typeof runsOf
+  >;
   return kind === undefined ? rows : rows.filter((r) => r.kind === kind);
 }
 

@@ -243,7 +243,9 @@ describe("reminders", () => {
     await people[4]!.say("berhenti");
     // One broadcast message already went out on WhatsApp today.
     h.app.db
-      .prepare("INSERT INTO broadcasts (id, created_by, admin_platform, admin_address, audience, text, status, created_at) VALUES (1, 'a', 'console', 'console', 'whatsapp', 'x', 'done', 0)")
+      .prepare(
+        "INSERT INTO broadcasts (id, created_by, admin_platform, admin_address, audience, text, status, created_at) VALUES (1, 'a', 'console', 'console', 'whatsapp', 'x', 'done', 0)",
+      )
       .run();
     h.app.db
       .prepare("INSERT INTO broadcast_recipients (broadcast_id, user_id, platform, address, state, updated_at) VALUES (1, ?, 'whatsapp', 'x', 'sent', ?)")
@@ -263,7 +265,11 @@ describe("reminders", () => {
     }
     // The cap of 3 a day: one broadcast + two reminders. The opted-out person's run ends skipped.
     expect(received()).toEqual([1, 1, 0, 0, 0]);
-    expect(runsOf(h, "reminder").filter((r) => r.period === "2026-12").map((r) => r.status)).toEqual(["done", "done", "planned", "planned", "skipped"]);
+    expect(
+      runsOf(h, "reminder")
+        .filter((r) => r.period === "2026-12")
+        .map((r) => r.status),
+    ).toEqual(["done", "done", "planned", "planned", "skipped"]);
     expect(runsOf(h, "reminder").find((r) => r.reason === "opted_out")).toBeDefined();
     // The next WIB day the rest go (still before the due day).
     clock.set(wib(2026, 12, 8, 9));

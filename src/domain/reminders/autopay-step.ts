@@ -21,7 +21,7 @@ import { autopayMessage, type AutopayNote } from "./reminder-notices.ts";
  */
 
 /** How many times a run whose inquiry a crash cut off is tried again before it ends failed. */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 5;
 
 type AutopayInquire = Extract<Effect, { kind: "autopay_inquire" }>;
 type AutopayPay = Extract<Effect, { kind: "autopay_pay" }>;
@@ -38,15 +38,14 @@ function say(ctx: ConversationContext, turn: Turn, s: Subject, note: AutopayNote
 }
 
 /**
- * The run's step on its day (from `planned`) or once money came in (from `waiting_funds`). Every
- * check that can end it runs inside the commit that claims it.
+ * The run's step on its day (claimed from `planned`) or once money came in (from `waiting_funds`),
+ * for the claim `attempt` the scheduler took. Every check that can end it runs in this step's commit.
  */
-export function startAutopay(ctx: ConversationContext, turn: Turn, runId: number, from: "planned" | "waiting_funds"): void {
+export function startAutopay(ctx: ConversationContext, turn: Turn, runId: number, attempt: number, from: "planned" | "waiting_funds"): void {
   const { repos } = ctx;
   const now = turn.now;
   const run = repos.reminderRuns.get(runId);
-  if (!run || run.kind !== "autopay" || run.user_id !== turn.user.id) return;
-  if (!repos.reminderRuns.claim(run.id, from, now)) return;
+  if (!run || run.kind !== "autopay" || run.user_id !== turn.user.id || run.status !== "claimed" || run.attempts !== attempt || run.tx_ref !== null) return;
   const end = (status: "skipped" | "failed", reason: string) => void repos.reminderRuns.finish(run.id, status, reason, now);
   if (now >= run.deadline_at) return end("skipped", from === "waiting_funds" ? "no_funds" : "late");
   const s = run.saved_number_id === null ? undefined : repos.reminderSettings.get(turn.user.id, run.saved_number_id);
@@ -151,7 +150,10 @@ export function autopayInquiryEffect(ctx: ConversationContext): EffectHandler<Au
         return;
       }
       // The provider's failure, the ordinary words for it, and a way to pay by hand.
-      say(ctx, turn, s, { kind: "failed_check", reason: reasonText(t, turn.locale, reason.startsWith("unavailable_") ? "unavailable" : reason, tx.failure_message) });
+      say(ctx, turn, s, {
+        kind: "failed_check",
+        reason: reasonText(t, turn.locale, reason.startsWith("unavailable_") ? "unavailable" : reason, tx.failure_message),
+      });
       repos.reminderRuns.finish(run.id, "failed", `inquiry_${reason}`.slice(0, 64), now);
     },
     apologyKey: "errors.internal",

@@ -37,7 +37,10 @@ export function payNowChoice(t: Translate, locale: Locale, savedNumberId: number
 export function reminderMessage(t: Translate, locale: Locale, s: Subject, dueAt: number): { text: string; choices: Choice[][] } {
   return {
     text: t(locale, "reminders.reminder", { ...about(t, locale, s), due: wibDateText(t, locale, dueAt) }),
-    choices: [[payNowChoice(t, locale, s.saved_number_id)], [{ id: choiceIds.reminder("off", s.saved_number_id), label: t(locale, "reminders.reminder_off_button") }]],
+    choices: [
+      [payNowChoice(t, locale, s.saved_number_id)],
+      [{ id: choiceIds.reminder("off", s.saved_number_id), label: t(locale, "reminders.reminder_off_button") }],
+    ],
   };
 }
 

@@ -19,19 +19,24 @@ function inTheMiddleOfSomething(ctx: ConversationContext, turn: Turn): boolean {
 
 /**
  * A reminder or the day-before notice of an auto-payment, as one step in the person's queue
- * (engine.act): the row is claimed and finished in the step's commit, together with the message
- * it writes to the outbox, so either both happened or neither (docs/reminders.md#exactly-once).
- * Conditions that may still change (a payment in progress, the person mid-flow) leave the row
- * planned for a later tick; conditions that will not (the number deleted, the window closed) end it.
+ * (engine.act), for a run the scheduler claimed (attempt `attempt`). The run is finished in the
+ * step's commit together with the message it writes to the outbox, so either both happened or
+ * neither (docs/reminders.md#exactly-once). Conditions that may still change (a payment in
+ * progress, the person mid-flow) put the run back to planned for a later tick; conditions that
+ * will not (the number deleted, the window closed) end it.
  */
-export function sendScheduledMessage(ctx: ConversationContext, turn: Turn, runId: number): MessageStepOutcome {
+export function sendScheduledMessage(ctx: ConversationContext, turn: Turn, runId: number, attempt: number): MessageStepOutcome {
   const { repos } = ctx;
   const run = repos.reminderRuns.get(runId);
-  if (!run || run.status !== "planned" || run.user_id !== turn.user.id || run.kind === "autopay") return "gone";
+  if (!run || run.status !== "claimed" || run.attempts !== attempt || run.user_id !== turn.user.id || run.kind === "autopay") return "gone";
   const now = turn.now;
   const end = (reason: string): MessageStepOutcome => {
-    if (repos.reminderRuns.claim(run.id, "planned", now)) repos.reminderRuns.finish(run.id, "skipped", reason, now);
+    repos.reminderRuns.finish(run.id, "skipped", reason, now);
     return "skipped";
+  };
+  const later = (): MessageStepOutcome => {
+    repos.reminderRuns.release(run.id, now);
+    return "deferred";
   };
   if (now >= run.deadline_at) return end("late");
   const s = run.saved_number_id === null ? undefined : repos.reminderSettings.get(turn.user.id, run.saved_number_id);
@@ -41,9 +46,8 @@ export function sendScheduledMessage(ctx: ConversationContext, turn: Turn, runId
   // WhatsApp: only people who have not said /berhenti (docs/reminders.md#whatsapp).
   if (turn.user.platform === "whatsapp" && turn.user.broadcast_opt_out === 1) return end("opted_out");
   if (billPaidFor(repos, s.product, s.number, run.period)) return end("paid");
-  if (repos.transactions.openForBill(s.product, s.number)) return "deferred";
-  if (inTheMiddleOfSomething(ctx, turn)) return "deferred";
-  if (!repos.reminderRuns.claim(run.id, "planned", now)) return "gone";
+  if (repos.transactions.openForBill(s.product, s.number)) return later();
+  if (inTheMiddleOfSomething(ctx, turn)) return later();
   const message = run.kind === "reminder" ? reminderFor(ctx, turn, run, s) : noticeFor(ctx, turn, run, s);
   turn.say(message.text, message.choices);
   repos.reminderRuns.finish(run.id, "done", null, now, turn.user.platform);

@@ -7,7 +7,7 @@ import { readSession } from "../conversation/session.ts";
 import type { Turn } from "../conversation/turn.ts";
 import type { Platform } from "../messages.ts";
 import { startOfWibDay, wibDate } from "../wib-time.ts";
-import { finishFromTx, startAutopay } from "./autopay-step.ts";
+import { MAX_ATTEMPTS, finishFromTx, startAutopay } from "./autopay-step.ts";
 import { createPacer, unpaced, type Pacer } from "./pacer.ts";
 import { planRuns, type PlanOptions } from "./planner.ts";
 import { sendScheduledMessage } from "./reminder-step.ts";
@@ -100,8 +100,40 @@ export function createReminderScheduler(deps: {
     return n;
   }
 
-  function dispatchAutopay(run: RunRow, from: "planned" | "waiting_funds"): void {
-    track(run.id, "autopay", deps.engine.act(run.user_id, (turn) => startAutopay(deps.ctx, turn, run.id, from)));
+  type Pick = { run: RunRow; from: "planned" | "waiting_funds"; lane: "autopay" | Platform };
+
+  /**
+   * Claims the picked runs in one commit, then hands each claimed one to its person's queue. The
+   * claim comes first, in its own commit: a run another process claimed is never entered into this
+   * one's queues (where answering a leftover effect could cut into that process's work).
+   */
+  async function claimAndDispatch(picks: readonly Pick[]): Promise<number> {
+    if (picks.length === 0) return 0;
+    for (const p of picks) inFlight.set(p.run.id, p.lane);
+    const now = deps.now();
+    let claimed: { pick: Pick; attempt: number }[];
+    try {
+      claimed = await commits.run(() =>
+        picks.flatMap((pick) => {
+          const attempt = repos.reminderRuns.claim(pick.run.id, pick.from, now);
+          return attempt === null ? [] : [{ pick, attempt }];
+        }),
+      );
+    } finally {
+      for (const p of picks) inFlight.delete(p.run.id);
+    }
+    for (const { pick, attempt } of claimed) {
+      const { run, from } = pick;
+      track(
+        run.id,
+        pick.lane,
+        deps.engine.act(run.user_id, (turn) => {
+          if (run.kind === "autopay") startAutopay(deps.ctx, turn, run.id, attempt, from);
+          else sendScheduledMessage(deps.ctx, turn, run.id, attempt);
+        }),
+      );
+    }
+    return claimed.length;
   }
 
   /** WhatsApp's daily cap, shared with broadcasts: what both sent today, and what is on its way. */
@@ -114,13 +146,18 @@ export function createReminderScheduler(deps: {
 
   /**
    * Auto-payments whose payment went out end with it (the reconciler settles pending ones later).
-   * One claimed long ago whose payment never started and whose step is not waiting in the person's
-   * session (a bug answered with an apology) is let go: its bill is expired and the run tried again.
+   * A run claimed long ago and never acted on (the process died between the claim and its step),
+   * or whose payment never started and whose step is not waiting in the person's session (a bug
+   * answered with an apology), is let go: its bill expired, the run tried again.
    */
   function sweep(now: number): void {
     for (const run of repos.reminderRuns.claimed()) {
-      if (run.kind !== "autopay" || inFlight.has(run.id)) continue;
-      const tx = run.tx_ref === null ? undefined : repos.transactions.get(run.tx_ref);
+      if (inFlight.has(run.id)) continue;
+      if (run.tx_ref === null) {
+        if ((run.claimed_at ?? 0) + STUCK_MS <= now) repos.reminderRuns.release(run.id, now);
+        continue;
+      }
+      const tx = repos.transactions.get(run.tx_ref);
       if (tx && finishFromTx(deps.ctx, run, tx, now)) continue;
       if (tx && ["paying", "pending", "needs_review", "paid", "failed"].includes(tx.status)) continue;
       if ((run.claimed_at ?? 0) + STUCK_MS > now) continue;
@@ -128,21 +165,20 @@ export function createReminderScheduler(deps: {
       const effect = session === undefined ? undefined : readSession(session, now).state.effect;
       if (effect !== undefined && "run" in effect && effect.run === run.id) continue;
       if (tx) repos.transactions.setStatusFrom(tx.ref, "inquired", "expired", now);
-      if (run.attempts < 3) repos.reminderRuns.release(run.id, now);
+      if (run.attempts < MAX_ATTEMPTS) repos.reminderRuns.release(run.id, now);
       else repos.reminderRuns.finish(run.id, "failed", "interrupted", now);
     }
   }
 
   /** Auto-payments waiting for money whose person now has enough (the same WIB day: expire ends the rest). */
-  function dispatchFunded(rows: readonly RunRow[]): number {
-    let n = 0;
+  function fundedPicks(rows: readonly RunRow[], room: number): Pick[] {
+    const picks: Pick[] = [];
     for (const run of rows) {
-      if (inFlight.has(run.id) || autopaysInFlight() >= maxAutopays) continue;
-      if (repos.ledger.balance(run.user_id) < (run.amount ?? 0)) continue;
-      dispatchAutopay(run, "waiting_funds");
-      n++;
+      if (picks.length >= room) break;
+      if (inFlight.has(run.id) || repos.ledger.balance(run.user_id) < (run.amount ?? 0)) continue;
+      picks.push({ run, from: "waiting_funds", lane: "autopay" });
     }
-    return n;
+    return picks;
   }
 
   async function dispatchOnce(): Promise<{ report: TickReport; done: Promise<void> }> {
@@ -152,16 +188,17 @@ export function createReminderScheduler(deps: {
       repos.reminderRuns.expire(now);
       sweep(now);
     });
-    let dispatched = dispatchFunded(repos.reminderRuns.waiting());
+    const picks = fundedPicks(repos.reminderRuns.waiting(), maxAutopays - autopaysInFlight());
+    let autopayRoom = maxAutopays - autopaysInFlight() - picks.length;
     let held = 0;
     const quiet = isQuiet(now);
     for (const run of repos.reminderRuns.due(now, DUE_PAGE)) {
       if (inFlight.has(run.id)) continue;
       if (run.kind === "autopay") {
-        if (autopaysInFlight() >= maxAutopays) held++;
+        if (autopayRoom <= 0) held++;
         else {
-          dispatchAutopay(run, "planned");
-          dispatched++;
+          picks.push({ run, from: "planned", lane: "autopay" });
+          autopayRoom--;
         }
         continue;
       }
@@ -178,10 +215,9 @@ export function createReminderScheduler(deps: {
         held++;
         continue;
       }
-      const id = run.id;
-      track(id, platform, deps.engine.act(run.user_id, (turn) => void sendScheduledMessage(deps.ctx, turn, id)));
-      dispatched++;
+      picks.push({ run, from: "planned", lane: platform });
     }
+    const dispatched = await claimAndDispatch(picks);
     const done = Promise.all([...jobs]).then(() => undefined);
     return { report: { planned, dispatched, held }, done };
   }
@@ -230,7 +266,7 @@ export function createReminderScheduler(deps: {
      * for it are tried now rather than at the next tick. Resolves when those are answered.
      */
     async onBalanceCredited(userId: number): Promise<void> {
-      dispatchFunded(repos.reminderRuns.waitingFor(userId));
+      await claimAndDispatch(fundedPicks(repos.reminderRuns.waitingFor(userId), Number.MAX_SAFE_INTEGER));
       await Promise.all([...jobs]);
     },
     start(): void {

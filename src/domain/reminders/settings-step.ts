@@ -146,7 +146,12 @@ function showNumber(ctx: ConversationContext, turn: Turn, s: Setting, lead?: str
         ? { id: choiceIds.reminder("off", id), label: t(l, "reminders.settings.reminder_off_button") }
         : { id: choiceIds.reminder("on", id), label: t(l, "reminders.settings.reminder_on_button") },
     ],
-    [{ id: choiceIds.reminder("autopay", id), label: t(l, s.autopay === 1 ? "reminders.settings.autopay_change_button" : "reminders.settings.autopay_setup_button") }],
+    [
+      {
+        id: choiceIds.reminder("autopay", id),
+        label: t(l, s.autopay === 1 ? "reminders.settings.autopay_change_button" : "reminders.settings.autopay_setup_button"),
+      },
+    ],
     ...(s.autopay === 1 ? [[{ id: choiceIds.reminder("autopay_off", id), label: t(l, "reminders.settings.autopay_off_button") }]] : []),
     [{ id: choiceIds.reminder("page", 1), label: t(l, "reminders.settings.back_button") }],
   ]);
@@ -180,7 +185,12 @@ export function reminderChoice(ctx: ConversationContext, turn: Turn, action: Rem
       setReminder(ctx, turn, s, action === "on");
       const key = action === "on" ? "reminders.settings.reminder_on" : "reminders.settings.reminder_off";
       const opted = action === "on" && turn.user.platform === "whatsapp" && turn.user.broadcast_opt_out === 1;
-      const lead = t(l, key, { label: s.label, days: ctx.settings.reminders.daysBefore, due: DUE_DAY[s.product], hour: `${String(ctx.settings.reminders.hour).padStart(2, "0")}:00` });
+      const lead = t(l, key, {
+        label: s.label,
+        days: ctx.settings.reminders.daysBefore,
+        due: DUE_DAY[s.product],
+        hour: `${String(ctx.settings.reminders.hour).padStart(2, "0")}:00`,
+      });
       turn.say(opted ? `${lead}\n${t(l, "reminders.settings.whatsapp_opted_out")}` : lead, [
         [{ id: choiceIds.reminder("page", 1), label: t(l, "reminders.settings.back_button") }],
         [menuChoice(ctx, turn)],
@@ -287,7 +297,14 @@ export function confirmAutopay(ctx: ConversationContext, turn: Turn): void {
     turn.say(t(l, "reminders.setup.stale"), [[menuChoice(ctx, turn)]]);
     return;
   }
-  repos.reminderSettings.enableAutopay({ userId: turn.user.id, savedNumberId: s.saved_number_id, day: pending.day, ceiling: pending.ceiling, by: turn.actor, now: turn.now });
+  repos.reminderSettings.enableAutopay({
+    userId: turn.user.id,
+    savedNumberId: s.saved_number_id,
+    day: pending.day,
+    ceiling: pending.ceiling,
+    by: turn.actor,
+    now: turn.now,
+  });
   repos.reminderRuns.stopWaiting(s.saved_number_id, "changed", turn.now);
   replan(repos, turn.user.id, s.saved_number_id, turn.now, planOptions(ctx));
   repos.audit.record(turn.actor, "autopay_on", { user: turn.user.public_id, saved: s.saved_number_id, day: pending.day, ceiling: pending.ceiling }, turn.now);
