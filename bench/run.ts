@@ -29,6 +29,13 @@ const bm = JSON.parse(
     encoding: "utf8",
   }).trim(),
 ) as { users: number; recipients: number; overhead_recipients_per_s: number; peak_rss_mb: number };
+console.log("reminders: planning a day for 10,000 saved numbers (own process)…");
+const reminders = JSON.parse(
+  execFileSync(process.execPath, ["--import", "tsx", new URL("./reminders-bench.ts", import.meta.url).pathname], {
+    env: { ...process.env, BENCH_SAVED: String(quick ? 2_000 : 10_000) },
+    encoding: "utf8",
+  }).trim(),
+) as Record<string, number>;
 console.log("paced broadcast against a fake API that enforces 30/s…");
 const paced = await benchPacedBroadcast({ recipients: quick ? 100 : 500, rate: 25 });
 
@@ -44,6 +51,7 @@ const results = {
     http_429: paced.http_429,
   },
   memory: { users: bm.users, recipients: bm.recipients, peak_rss_mb: bm.peak_rss_mb },
+  reminders,
 };
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 const rows: Record<string, Record<string, number>> = {};

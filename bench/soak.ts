@@ -15,12 +15,12 @@ import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
  * records. SOAK_SECONDS (default 90) and SOAK_PAYERS (default 24) size it.
  *
  * Auto-payments fire throughout (docs/reminders.md): saved numbers with auto-pay due today are
- * added in waves while the bot runs (SOAK_AUTOPAY_WAVE per wave, default 4); every restart plans
+ * added in waves while the bot runs (SOAK_AUTOPAY_WAVE per wave, default 6); every restart plans
  * them, so kills land in the middle of auto-payments too. Their own books are checked after.
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 90);
 const PAYERS = Number(process.env.SOAK_PAYERS ?? 24);
-const AUTOPAY_WAVE = Number(process.env.SOAK_AUTOPAY_WAVE ?? 4);
+const AUTOPAY_WAVE = Number(process.env.SOAK_AUTOPAY_WAVE ?? 6);
 const WIB_MS = 7 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 // Auto-pay days are 1–28: on the 29th–31st the bot's clock is moved back to the 28th (bench/soak-clock.ts).
@@ -69,7 +69,10 @@ const env = {
 let bot: ChildProcess | null = null;
 function startBot(): void {
   // The bot's own log (warn and up) is kept beside the databases, for a look when something fails.
-  bot = spawn(process.execPath, ["--import", "tsx", "--import", "./bench/soak-clock.ts", "src/main.ts"], { env, stdio: ["ignore", openSync(join(dir, "bot.log"), "a"), "pipe"] });
+  bot = spawn(process.execPath, ["--import", "tsx", "--import", "./bench/soak-clock.ts", "src/main.ts"], {
+    env,
+    stdio: ["ignore", openSync(join(dir, "bot.log"), "a"), "pipe"],
+  });
   bot.stderr?.on("data", (d: Buffer) => {
     const line = d.toString();
     if (/"level":(50|60)/.test(line)) console.error(`bot error: ${line.slice(0, 300)}`);
@@ -150,7 +153,14 @@ function seedAutopayWave(): void {
         seedRepos.savedNumbers.save(u.id, "bpjs-kesehatan", number, `Auto ${i}`, now);
         const saved = seedRepos.savedNumbers.list(u.id)[0]!;
         // Confirmed before today's due time (00:00 WIB), as a payer who set it up last month would have.
-        seedRepos.reminderSettings.enableAutopay({ userId: u.id, savedNumberId: saved.id, day, ceiling: 10_000_000, by: `telegram:${u.public_id}`, now: startOfDay - 3_600_000 });
+        seedRepos.reminderSettings.enableAutopay({
+          userId: u.id,
+          savedNumberId: saved.id,
+          day,
+          ceiling: 10_000_000,
+          by: `telegram:${u.public_id}`,
+          now: startOfDay - 3_600_000,
+        });
       }
     })
     .immediate();
@@ -166,16 +176,22 @@ const waves = (async () => {
   }
 })();
 let kills = 0;
+/** Auto-payments caught mid-way by a kill: claimed (inquiry or payment under way, or pending at the provider). */
+let autopaysCaughtByKills = 0;
+const inFlightAutopays = () =>
+  (seeder.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND status = 'claimed'").get() as { n: number }).n;
 while (Date.now() < until - 3000) {
   await sleep(1500 + rand(4000));
+  autopaysCaughtByKills += inFlightAutopays();
   await killBot("SIGKILL");
   kills++;
   await sleep(rand(500));
   startBot();
 }
 await Promise.all([...payers, waves]);
-seeder.close();
 // One more restart, so the last wave of auto-payments is planned too (and one more kill to survive).
+autopaysCaughtByKills += inFlightAutopays();
+seeder.close();
 await killBot("SIGKILL");
 kills++;
 startBot();
@@ -187,7 +203,11 @@ const watch = new Database(dbPath, { readonly: true });
 const period = new Date(botNow() + WIB_MS).toISOString().slice(0, 7);
 const open = () =>
   (watch.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('paying','pending')").get() as { n: number }).n +
-  (watch.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND period = ? AND status IN ('planned','claimed')").get(period) as { n: number }).n;
+  (
+    watch.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND period = ? AND status IN ('planned','claimed')").get(period) as {
+      n: number;
+    }
+  ).n;
 const settleBy = Date.now() + 240_000;
 while (open() > 0 && Date.now() < settleBy) await sleep(1000);
 await sleep(3000); // the last notices leave the outbox
@@ -253,7 +273,16 @@ const runs = db
      FROM reminder_runs r LEFT JOIN transactions t ON t.ref = r.tx_ref LEFT JOIN saved_numbers s ON s.id = r.saved_number_id
      WHERE r.kind = 'autopay' AND r.period = ?`,
   )
-  .all(period) as { id: number; saved_number_id: number; period: string; status: string; reason: string | null; tx_ref: string | null; tx_status: string | null; number: string }[];
+  .all(period) as {
+  id: number;
+  saved_number_id: number;
+  period: string;
+  status: string;
+  reason: string | null;
+  tx_ref: string | null;
+  tx_status: string | null;
+  number: string;
+}[];
 const perKey = new Map<string, number>();
 for (const r of runs) perKey.set(`${r.saved_number_id}|${r.period}`, (perKey.get(`${r.saved_number_id}|${r.period}`) ?? 0) + 1);
 for (const [key, n] of perKey) if (n > 1) violations.push(`auto-pay ${key} has ${n} runs`);
@@ -289,6 +318,7 @@ console.log(
     autopay_done: autopayStatus("done"),
     autopay_failed: autopayStatus("failed"),
     autopay_skipped: autopayStatus("skipped"),
+    autopay_claimed_at_kills: autopaysCaughtByKills,
     autopay_retried: (db.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND attempts > 1").get() as { n: number }).n,
     violations: violations.length,
   }),

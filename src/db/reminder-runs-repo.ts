@@ -81,6 +81,9 @@ export function createReminderRunsRepo(db: Db) {
     `SELECT COUNT(*) AS n FROM reminder_runs
      WHERE kind IN ('reminder', 'autopay_notice') AND status = 'done' AND finished_at >= ? AND platform = ?`,
   );
+  const keysOf = db.prepare<[string], { saved_number_id: number; kind: string }>(
+    "SELECT saved_number_id, kind FROM reminder_runs WHERE period = ? AND saved_number_id IS NOT NULL",
+  );
   const latestFor = db.prepare<[number, string], RunRow>(
     "SELECT * FROM reminder_runs WHERE saved_number_id = ? AND kind = ? ORDER BY period DESC, id DESC LIMIT 1",
   );
@@ -93,6 +96,12 @@ export function createReminderRunsRepo(db: Db) {
       return n;
     },
     get: (id: number) => get.get(id),
+    /** The (saved number, kind, period) keys that exist for some periods, as `id|kind|period`. */
+    existingKeys(periods: readonly string[]): Set<string> {
+      const out = new Set<string>();
+      for (const p of periods) for (const r of keysOf.iterate(p)) out.add(`${r.saved_number_id}|${r.kind}|${p}`);
+      return out;
+    },
     /** Planned rows whose time has come, oldest first. */
     due: (now: number, limit: number) => due.all(now, limit),
     /**

@@ -9,7 +9,7 @@ import type { Platform } from "../messages.ts";
 import { startOfWibDay, wibDate } from "../wib-time.ts";
 import { MAX_ATTEMPTS, finishFromTx, startAutopay } from "./autopay-step.ts";
 import { createPacer, unpaced, type Pacer } from "./pacer.ts";
-import { planRuns, type PlanOptions } from "./planner.ts";
+import { planPeriods, planRuns, type PlanOptions } from "./planner.ts";
 import { sendScheduledMessage } from "./reminder-step.ts";
 import { isQuiet } from "./schedule-time.ts";
 
@@ -34,6 +34,7 @@ export interface TickReport {
 /** A claimed auto-payment untouched this long, whose payment never started, is looked at again. */
 const STUCK_MS = 15 * 60_000;
 const DUE_PAGE = 1_000;
+const PLAN_CHUNK = 1_000;
 
 /**
  * The reminder scheduler (docs/reminders.md#the-tick): rows, not timers. Each tick plans (on a new
@@ -74,10 +75,21 @@ export function createReminderScheduler(deps: {
   let stopped = true;
   let ticking: Promise<{ report: TickReport; done: Promise<void> }> | null = null;
 
-  /** Plans every enabled setting for this month and the next; INSERT OR IGNORE makes it idempotent. */
+  /**
+   * Plans every enabled setting for this month and the next. What exists already is left out
+   * before anything is written, and the rest is written a chunk per commit, so a day's plan for
+   * many numbers does not hold payers' commits up; INSERT OR IGNORE keeps it idempotent whatever
+   * another process planned meanwhile.
+   */
   async function plan(): Promise<number> {
     const now = deps.now();
-    const added = await commits.run(() => repos.reminderRuns.insertMany(planRuns(now, repos.reminderSettings.enabled(), options), now));
+    const existing = repos.reminderRuns.existingKeys(planPeriods(now));
+    const rows = planRuns(now, repos.reminderSettings.enabled(), options).filter((r) => !existing.has(`${r.savedNumberId}|${r.kind}|${r.period}`));
+    let added = 0;
+    for (let i = 0; i < rows.length; i += PLAN_CHUNK) {
+      const chunk = rows.slice(i, i + PLAN_CHUNK);
+      added += await commits.run(() => repos.reminderRuns.insertMany(chunk, now));
+    }
     plannedDay = wibDate(now);
     if (added > 0) deps.log.info({ added }, "reminder runs planned");
     return added;
