@@ -49,8 +49,9 @@ export function createReminderRunsRepo(db: Db) {
     `UPDATE reminder_runs SET status = @status, reason = @reason, platform = COALESCE(@platform, platform), finished_at = @now, updated_at = @now
      WHERE id = @id AND status IN ('claimed', 'waiting_funds')`,
   );
-  const release = db.prepare<{ id: number; now: number }>(
-    "UPDATE reminder_runs SET status = 'planned', tx_ref = NULL, updated_at = @now WHERE id = @id AND status = 'claimed'",
+  const release = db.prepare<{ id: number; now: number; counted: number }>(
+    `UPDATE reminder_runs SET status = 'planned', tx_ref = NULL, attempts = attempts - 1 + @counted, updated_at = @now
+     WHERE id = @id AND status = 'claimed'`,
   );
   const setTx = db.prepare<{ id: number; ref: string; now: number }>(
     "UPDATE reminder_runs SET tx_ref = @ref, updated_at = @now WHERE id = @id AND status = 'claimed'",
@@ -112,7 +113,9 @@ export function createReminderRunsRepo(db: Db) {
     finish: (id: number, status: "done" | "skipped" | "failed", reason: string | null, now: number, platform: Platform | null = null) =>
       finish.run({ id, status, reason, platform, now }).changes === 1,
     /** Back to planned: nothing happened that matters (an inquiry cut off by a crash); the next tick tries again. */
-    release: (id: number, now: number) => release.run({ id, now }).changes === 1,
+    release: (id: number, now: number) => release.run({ id, now, counted: 1 }).changes === 1,
+    /** Back to planned without having tried (the person was busy): the claim does not count as an attempt. */
+    defer: (id: number, now: number) => release.run({ id, now, counted: 0 }).changes === 1,
     setTx: (id: number, ref: string, now: number) => setTx.run({ id, ref, now }).changes === 1,
     waitForFunds: (id: number, amount: number, now: number) => waitFunds.run({ id, amount, now }).changes === 1,
     waiting: () => waiting.all(),

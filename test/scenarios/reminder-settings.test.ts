@@ -158,6 +158,30 @@ describe("reminders in the conversation", () => {
     expect(runsOf(h)).toHaveLength(1);
   });
 
+  it("with REMINDERS=false nothing new is offered, and off still works", async ({ bot }) => {
+    const h = await bot({ REMINDERS: "false" }, { clock: fakeClock(wib(2026, 12, 2, 10)) });
+    const p = h.payer("8012");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    await p.tap("months:1");
+    await p.tapLike("pay:");
+    await p.tapLike("save:");
+    expect(await p.say("Ibu")).not.toContain("ingatkan");
+    const { userId, savedId } = await withSavedNumber(h, p, { label: "Ibu" });
+    await p.say("/simpan");
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .some((c) => c.id.startsWith("rem:")),
+    ).toBe(false);
+    expect(await p.say("/pengingat")).toContain("sedang tidak tersedia");
+    expect(await p.tap(`rem:on:${savedId}`)).toContain("sedang tidak tersedia");
+    expect(settingOf(h, userId, savedId).reminder).toBe(0);
+    expect(await p.say("/pengingat off")).toContain("Tidak ada pengingat");
+  });
+
   it("in English too", async ({ bot }) => {
     const h = await bot({}, { clock: fakeClock(wib(2026, 12, 7, 9)) });
     const p = h.payer("8009");

@@ -35,7 +35,7 @@ export function sendScheduledMessage(ctx: ConversationContext, turn: Turn, runId
     return "skipped";
   };
   const later = (): MessageStepOutcome => {
-    repos.reminderRuns.release(run.id, now);
+    repos.reminderRuns.defer(run.id, now);
     return "deferred";
   };
   if (now >= run.deadline_at) return end("late");

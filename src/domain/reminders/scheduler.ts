@@ -166,7 +166,10 @@ export function createReminderScheduler(deps: {
     for (const run of repos.reminderRuns.claimed()) {
       if (inFlight.has(run.id)) continue;
       if (run.tx_ref === null) {
-        if ((run.claimed_at ?? 0) + STUCK_MS <= now) repos.reminderRuns.release(run.id, now);
+        if ((run.claimed_at ?? 0) + STUCK_MS > now) continue;
+        // A step that keeps failing (a bug: the person is apologised to each time) is not tried forever.
+        if (run.attempts < MAX_ATTEMPTS) repos.reminderRuns.release(run.id, now);
+        else repos.reminderRuns.finish(run.id, "failed", "interrupted", now);
         continue;
       }
       const tx = repos.transactions.get(run.tx_ref);

@@ -47,16 +47,17 @@ function manageButton(ctx: ConversationContext, turn: Turn, s: Pick<Setting, "sa
   return { id: choiceIds.reminder("manage", s.saved_number_id), label: ctx.t(turn.locale, "reminders.settings.manage_button", { label: s.label, ...raw }) };
 }
 
-/** For /simpan: the button to a number's reminder screen (none for BPJS Denda). */
+/** For /simpan: the button to a number's reminder screen (none for BPJS Denda, none when reminders are off). */
 export function savedNumberReminderChoice(ctx: ConversationContext, turn: Turn, saved: { id: number; label: string; product: ProductId }): Choice | null {
-  return hasDueDay(saved.product) ? manageButton(ctx, turn, { saved_number_id: saved.id, label: saved.label }) : null;
+  return ctx.settings.reminders.enabled && hasDueDay(saved.product) ? manageButton(ctx, turn, { saved_number_id: saved.id, label: saved.label }) : null;
 }
 
 /** When a number is saved: reminders and auto-pay offered in one tap (none for BPJS Denda). */
 export function reminderOffer(ctx: ConversationContext, turn: Turn, product: ProductId, number: string): { text: string; choices: Choice[][] } | null {
   const due = DUE_DAY[product];
+  if (due === null || !ctx.settings.reminders.enabled) return null;
   const saved = ctx.repos.savedNumbers.list(turn.user.id).find((s) => s.product === product && s.number === number);
-  if (due === null || !saved) return null;
+  if (!saved) return null;
   const l = turn.locale;
   return {
     text: ctx.t(l, "reminders.settings.offer", { due }),
@@ -70,6 +71,11 @@ export function reminderOffer(ctx: ConversationContext, turn: Turn, product: Pro
 /** `/pengingat`, `/pengingat on`, `/pengingat off`. */
 export function reminderCommand(ctx: ConversationContext, turn: Turn, args: string[]): void {
   const word = args[0]?.toLowerCase();
+  // The operator turned reminders off (REMINDERS=false): "off" still works, nothing new is offered.
+  if (!ctx.settings.reminders.enabled && word !== "off") {
+    turn.say(ctx.t(turn.locale, "reminders.settings.disabled"), [[menuChoice(ctx, turn)]]);
+    return;
+  }
   if (word === undefined) return showReminders(ctx, turn, 1);
   if (["off", "mati", "stop"].includes(word)) return allOff(ctx, turn);
   if (["on", "nyala", "hidup"].includes(word)) return allOn(ctx, turn);
@@ -166,6 +172,10 @@ function setReminder(ctx: ConversationContext, turn: Turn, s: Setting, on: boole
 export function reminderChoice(ctx: ConversationContext, turn: Turn, action: ReminderAction, id: number): void {
   const { t, repos } = ctx;
   const l = turn.locale;
+  if (!ctx.settings.reminders.enabled && action !== "pay" && action !== "off" && action !== "autopay_off") {
+    turn.say(t(l, "reminders.settings.disabled"), [[menuChoice(ctx, turn)]]);
+    return;
+  }
   if (action === "page") return showReminders(ctx, turn, id);
   const s = repos.reminderSettings.get(turn.user.id, id);
   if (!s) {
