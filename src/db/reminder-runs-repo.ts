@@ -39,7 +39,14 @@ export function createReminderRunsRepo(db: Db) {
        CASE WHEN @status = 'planned' THEN NULL ELSE @now END, @now, @now)`,
   );
   const get = db.prepare<[number], RunRow>("SELECT * FROM reminder_runs WHERE id = ?");
-  const due = db.prepare<[number, number], RunRow>("SELECT * FROM reminder_runs WHERE status = 'planned' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+  const dueAutopays = db.prepare<[number, number], RunRow>(
+    "SELECT * FROM reminder_runs WHERE status = 'planned' AND due_at <= ? AND kind = 'autopay' ORDER BY due_at, id LIMIT ?",
+  );
+  const dueMessages = db.prepare<{ now: number; afterDue: number; afterId: number; limit: number }, RunRow>(
+    `SELECT * FROM reminder_runs WHERE status = 'planned' AND due_at <= @now AND kind != 'autopay'
+       AND (due_at > @afterDue OR (due_at = @afterDue AND id > @afterId))
+     ORDER BY due_at, id LIMIT @limit`,
+  );
   const claim = db.prepare<{ id: number; from: RunStatus; now: number }, { attempts: number }>(
     `UPDATE reminder_runs SET status = 'claimed', tx_ref = NULL, claimed_at = @now, attempts = attempts + 1, updated_at = @now
      WHERE id = @id AND status = @from
@@ -103,8 +110,11 @@ export function createReminderRunsRepo(db: Db) {
       for (const p of periods) for (const r of keysOf.iterate(p)) out.add(`${r.saved_number_id}|${r.kind}|${p}`);
       return out;
     },
-    /** Planned rows whose time has come, oldest first. */
-    due: (now: number, limit: number) => due.all(now, limit),
+    /** Planned auto-payments whose time has come, oldest first. */
+    dueAutopays: (now: number, limit: number) => dueAutopays.all(now, limit),
+    /** Planned reminders and notices whose time has come, oldest first, a page after `after`. */
+    dueMessages: (now: number, after: { dueAt: number; id: number } | null, limit: number) =>
+      dueMessages.all({ now, afterDue: after?.dueAt ?? -1, afterId: after?.id ?? 0, limit }),
     /**
      * The compare-and-set before acting: for exactly one caller, the claim's number (its attempt),
      * which the step that acts checks again, so a claim taken over later is never acted on twice.

@@ -280,6 +280,48 @@ describe("reminders", () => {
     expect(received()).toEqual([1, 1, 1, 1, 0]);
   });
 
+  it("reminders held back never hide others: WhatsApp over its cap, a Telegram reminder and an auto-payment behind them", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({ WHATSAPP_BROADCAST_DAILY_CAP: "1" }, { clock });
+    for (let i = 0; i < 3; i++) {
+      const wa = h.payer(`62811100030${i}@s.whatsapp.net`, "whatsapp");
+      await remindMe(h, wa, (await withSavedNumber(h, wa, { number: `880123456300${i}` })).savedId);
+    }
+    const tg = h.payer("6013");
+    await remindMe(h, tg, (await withSavedNumber(h, tg, { number: "8801234563100" })).savedId);
+    const { savedId } = await withSavedNumber(h, tg, { number: "8801234563200", label: "Auto" });
+    await tg.tap(`rem:autopay:${savedId}`);
+    await tg.say("7");
+    await tg.say("500rb");
+    await tg.tap("rem:apyes");
+    clock.set(wib(2026, 12, 7, 9));
+    await tick(h);
+    clock.advance(7_000);
+    await tick(h);
+    expect(reminderTexts(tg)).toHaveLength(1);
+    expect(h.app.simulator!.payCalls()).toHaveLength(1);
+  });
+
+  it("quiet hours hold reminders, not the auto-payment the payer scheduled", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("6014");
+    const { savedId } = await withSavedNumber(h, p);
+    await remindMe(h, p, savedId);
+    await p.tap(`rem:autopay:${savedId}`);
+    await p.say("7");
+    await p.say("500rb");
+    await p.tap("rem:apyes");
+    clock.set(wib(2026, 12, 7, 22)); // back after a day down
+    await tick(h);
+    expect(reminderTexts(p)).toHaveLength(0);
+    expect(p.lastText()).toContain("Pembayaran berhasil");
+    clock.set(wib(2026, 12, 8, 7));
+    await tick(h);
+    expect(reminderTexts(p)).toHaveLength(0); // paid meanwhile: the reminder ends skipped
+    expect(runsOf(h, "reminder")[0]).toMatchObject({ status: "skipped", reason: "paid" });
+  });
+
   it("the ticker runs on its own once started, on the app's clock", async ({ bot }) => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {

@@ -27,20 +27,24 @@ export interface SchedulerOptions extends PlanOptions {
 export interface TickReport {
   planned: number;
   dispatched: number;
-  /** Due rows left for a later tick: no send slot, the daily cap, quiet hours, or too many at once. */
+  /** Due rows left for a later tick: no send slot, the daily cap, or too many auto-payments at once. */
   held: number;
+  /** Of those, the ones waiting only for a send slot or an auto-payment's turn: the next tick comes soon. */
+  soon: number;
 }
 
 /** A claimed auto-payment untouched this long, whose payment never started, is looked at again. */
 const STUCK_MS = 15 * 60_000;
+/** Due messages are read a page at a time, and at most this many pages a tick. */
 const DUE_PAGE = 1_000;
+const DUE_PAGES = 5;
 const PLAN_CHUNK = 1_000;
 
 /**
  * The reminder scheduler (docs/reminders.md#the-tick): rows, not timers. Each tick plans (on a new
  * WIB day, or at start), ends runs whose window closed, finishes auto-payments whose payment
- * settled, and hands due runs to the engine as steps in each person's queue (`engine.act`), where
- * the run is claimed in the step's commit. Telegram and WhatsApp reminders are paced like
+ * settled, claims due runs in a commit of its own and hands each to its person's queue
+ * (`engine.act`), where the step acts on it. Telegram and WhatsApp reminders are paced like
  * broadcasts, and WhatsApp's count against the same daily cap. The tick is a plain timer on the
  * app's clock; all it decides is read from SQLite, so a restart or a second process changes nothing.
  */
@@ -204,37 +208,41 @@ export function createReminderScheduler(deps: {
       sweep(now);
     });
     const picks = fundedPicks(repos.reminderRuns.waiting(), maxAutopays - autopaysInFlight());
-    let autopayRoom = maxAutopays - autopaysInFlight() - picks.length;
-    let held = 0;
-    const quiet = isQuiet(now);
-    for (const run of repos.reminderRuns.due(now, DUE_PAGE)) {
-      if (inFlight.has(run.id)) continue;
-      if (run.kind === "autopay") {
-        if (autopayRoom <= 0) held++;
-        else {
-          picks.push({ run, from: "planned", lane: "autopay" });
-          autopayRoom--;
+    // Auto-payments, a few at a time (each is a provider inquiry and payment); read apart from the
+    // messages, so reminders held back (quiet hours, the cap) never hide them.
+    const room = Math.max(0, maxAutopays - autopaysInFlight() - picks.length);
+    const autopays = repos.reminderRuns.dueAutopays(now, room + inFlight.size + 1).filter((r) => !inFlight.has(r.id));
+    for (const run of autopays.slice(0, room)) picks.push({ run, from: "planned", lane: "autopay" });
+    let soon = Math.max(0, autopays.length - room);
+    let held = soon;
+    // Reminders and notices: nothing unasked in quiet hours; they wait until 07:00 WIB (docs/reminders.md#time).
+    let after: { dueAt: number; id: number } | null = null;
+    for (let page = 0; page < DUE_PAGES && !isQuiet(now); page++) {
+      const rows = repos.reminderRuns.dueMessages(now, after, DUE_PAGE);
+      for (const run of rows) {
+        if (inFlight.has(run.id)) continue;
+        const user = repos.users.findById(run.user_id);
+        const platform = user?.platform ?? "console";
+        // A run that will end without a message (blocked, opted out on WhatsApp) takes no send slot.
+        const silent = user === undefined || user.blocked === 1 || (platform === "whatsapp" && user.broadcast_opt_out === 1);
+        if (!silent && platform === "whatsapp" && !underWhatsappCap(now)) {
+          held++; // until tomorrow, while its window is open
+          continue;
         }
-        continue;
+        if (!silent && !lanes[platform].take(now)) {
+          held++;
+          soon++;
+          continue;
+        }
+        picks.push({ run, from: "planned", lane: platform });
       }
-      // Nothing unasked in quiet hours: the row waits until 07:00 WIB (docs/reminders.md#time).
-      if (quiet) {
-        held++;
-        continue;
-      }
-      const user = repos.users.findById(run.user_id);
-      const platform = user?.platform ?? "console";
-      // A run that will end without a message (blocked, opted out on WhatsApp) takes no send slot.
-      const silent = user === undefined || user.blocked === 1 || (platform === "whatsapp" && user.broadcast_opt_out === 1);
-      if (!silent && ((platform === "whatsapp" && !underWhatsappCap(now)) || !lanes[platform].take(now))) {
-        held++;
-        continue;
-      }
-      picks.push({ run, from: "planned", lane: platform });
+      const last = rows.at(-1);
+      if (rows.length < DUE_PAGE || last === undefined) break;
+      after = { dueAt: last.due_at, id: last.id };
     }
     const dispatched = await claimAndDispatch(picks);
     const done = Promise.all([...jobs]).then(() => undefined);
-    return { report: { planned, dispatched, held }, done };
+    return { report: { planned, dispatched, held, soon }, done };
   }
 
   function schedule(ms: number): void {
@@ -250,7 +258,7 @@ export function createReminderScheduler(deps: {
     try {
       const { report } = await dispatchOnceGuarded();
       // Rows waiting for a send slot go as soon as one frees up, not a whole tick later.
-      if (report.held > 0) next = Math.min(next, Math.max(250, nextSlotMs()));
+      if (report.soon > 0) next = Math.min(next, Math.max(250, nextSlotMs()));
     } catch (err) {
       deps.log.error({ err }, "reminder tick failed");
     }
