@@ -75,7 +75,7 @@ describe("reminders in the conversation", () => {
     const { userId, savedId } = await withSavedNumber(h, p);
     expect(await p.say("pengingat on")).toContain("Pengingat dinyalakan untuk 1 nomor");
     expect(settingOf(h, userId, savedId).reminder).toBe(1);
-    expect(await p.say("pengingat")).toContain("Pengingat & bayar otomatis");
+    expect(await p.say("pengingat")).toContain("Pengingat &amp; bayar otomatis");
     expect(await p.say("pengingat off")).toContain("dimatikan");
   });
 
@@ -187,7 +187,7 @@ describe("reminders in the conversation", () => {
     const p = h.payer("8009");
     const { savedId } = await withSavedNumber(h, p, { label: "Mum" });
     await p.say("/bahasa en");
-    expect(await p.say("/reminders")).toContain("Reminders & auto-pay");
+    expect(await p.say("/reminders")).toContain("Reminders &amp; auto-pay");
     expect(await p.tap(`rem:on:${savedId}`)).toContain("Reminder for Mum is on");
     await tick(h);
     expect(p.lastText()).toContain("BPJS Health contribution reminder");

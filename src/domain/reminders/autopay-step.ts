@@ -68,7 +68,8 @@ export function startAutopay(ctx: ConversationContext, turn: Turn, runId: number
   // per-hour inquiry limit, which guards against looking up strangers.
   const ref = ctx.payments.beginInquiry({ userId: turn.user.id, product: s.product, number: s.number, months });
   repos.reminderRuns.setTx(run.id, ref, now);
-  say(ctx, turn, s, { kind: "checking" }, `bill:${ref}`);
+  // Nothing is said yet: the answer (paid, or what stopped it) is the first message, so WhatsApp
+  // payers are not sent one more line than they need.
   turn.request({ kind: "autopay_inquire", ref, run: run.id });
 }
 
@@ -120,9 +121,10 @@ function decideOnBill(ctx: ConversationContext, turn: Turn, run: RunRow, s: Sett
   if (balance < total) {
     repos.transactions.setStatusFrom(tx.ref, "inquired", "cancelled", now);
     repos.reminderRuns.waitForFunds(run.id, total, now);
-    say(ctx, turn, s, { kind: "short", balance, total }, `bill:${tx.ref}`);
+    say(ctx, turn, s, { kind: "short", balance, total });
     return;
   }
+  // Tagged like a bill: "processing…" and then the receipt replace it where the platform can edit.
   say(ctx, turn, s, { kind: "paying", total, ceiling }, `bill:${tx.ref}`);
   turn.request({ kind: "autopay_pay", ref: effect.ref, run: run.id });
 }
@@ -202,7 +204,7 @@ export function autopayPayEffect(ctx: ConversationContext): EffectHandler<Autopa
           const total = result.tx?.total ?? repos.transactions.get(effect.ref)?.total ?? 0;
           repos.transactions.setStatusFrom(effect.ref, "inquired", "cancelled", now);
           repos.reminderRuns.waitForFunds(run.id, total, now);
-          say(ctx, turn, subject, { kind: "short", balance: result.balance ?? repos.ledger.balance(turn.user.id), total }, `bill:${effect.ref}`);
+          say(ctx, turn, subject, { kind: "short", balance: result.balance ?? repos.ledger.balance(turn.user.id), total });
           return;
         }
         default: {

@@ -66,7 +66,6 @@ export function noticeMessage(
 }
 
 export type AutopayNote =
-  | { kind: "checking" }
   | { kind: "paying"; total: number; ceiling: number }
   | { kind: "already_paid" }
   | { kind: "over_ceiling"; total: number; ceiling: number }
