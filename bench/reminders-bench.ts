@@ -43,6 +43,7 @@ inTransaction(app.db, () => {
   }
 });
 
+const rssSeededMb = process.memoryUsage().rss / 1e6;
 const heap0 = process.memoryUsage().heapUsed;
 let t = performance.now();
 const rows = planRuns(clock, app.repos.reminderSettings.enabled(), { daysBefore: config.reminders.daysBefore, hour: config.reminders.hour });
@@ -55,6 +56,7 @@ const firstPlanMs = performance.now() - t;
 t = performance.now();
 const again = await app.reminders.plan();
 const replanMs = performance.now() - t;
+const rssPlannedMb = process.memoryUsage().rss / 1e6;
 
 // The morning of the 7th: every reminder is due at 09:00 WIB.
 clock = at(2026, 12, 7, 9);
@@ -80,6 +82,8 @@ process.stdout.write(
     plan_first_ms: Math.round(firstPlanMs),
     plan_again_ms: Math.round(replanMs),
     plan_heap_mb: Math.round(planHeapMb * 10) / 10,
+    rss_seeded_mb: Math.round(rssSeededMb),
+    rss_planned_mb: Math.round(rssPlannedMb),
     // Reminders and the day-before notices of the auto-payments on the 8th, all due that morning.
     messages_sent: delivered,
     runs_dispatched: dispatched,
