@@ -280,6 +280,26 @@ describe("reminders", () => {
     expect(received()).toEqual([1, 1, 1, 1, 0]);
   });
 
+  it("WhatsApp reminders sent today count against a broadcast's daily cap too", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 7, 9));
+    const h = await bot({}, { clock });
+    for (let i = 0; i < 2; i++) {
+      const wa = h.payer(`62811100040${i}@s.whatsapp.net`, "whatsapp");
+      await remindMe(h, wa, (await withSavedNumber(h, wa, { number: `880123456400${i}` })).savedId);
+      await tick(h);
+      clock.advance(7_000);
+    }
+    expect(h.app.repos.reminderRuns.sentSince("whatsapp", wib(2026, 12, 7))).toBe(2);
+    const sent: string[] = [];
+    h.app.broadcastRunner.register("whatsapp", { inFlight: 1, underDailyCap: (today) => today < 3, send: async (a) => void sent.push(a) });
+    const admin = h.payer("9000");
+    await admin.say("/broadcast whatsapp Iuran jatuh tempo");
+    await admin.tap("admin:yes");
+    await new Promise<void>((r) => setImmediate(r));
+    await h.app.broadcastRunner.idle();
+    expect(sent).toHaveLength(1); // 2 reminders + 1 broadcast message = the cap of 3
+  });
+
   it("reminders held back never hide others: WhatsApp over its cap, a Telegram reminder and an auto-payment behind them", async ({ bot }) => {
     const clock = fakeClock(wib(2026, 12, 1, 10));
     const h = await bot({ WHATSAPP_BROADCAST_DAILY_CAP: "1" }, { clock });
