@@ -92,9 +92,6 @@ export function createReminderRunsRepo(db: Db) {
   const keysOf = db.prepare<[string], { saved_number_id: number; kind: string }>(
     "SELECT saved_number_id, kind FROM reminder_runs WHERE period = ? AND saved_number_id IS NOT NULL",
   );
-  const latestFor = db.prepare<[number, string], RunRow>(
-    "SELECT * FROM reminder_runs WHERE saved_number_id = ? AND kind = ? ORDER BY period DESC, id DESC LIMIT 1",
-  );
 
   return {
     /** Inserts what the planner asks for; rows that exist already are left alone. Returns how many were new. */
@@ -142,7 +139,6 @@ export function createReminderRunsRepo(db: Db) {
     stopWaitingOfUser: (userId: number, reason: string, now: number) => stopWaitingOfUser.run({ userId, reason, now }).changes,
     /** Reminders and notices sent on a platform since an instant (WhatsApp's daily cap counts them). */
     sentSince: (platform: Platform, since: number) => sentSince.get(since, platform)?.n ?? 0,
-    latestFor: (savedNumberId: number, kind: RunKind) => latestFor.get(savedNumberId, kind),
   };
 }
 export type ReminderRunsRepo = ReturnType<typeof createReminderRunsRepo>;

@@ -57,9 +57,11 @@ CREATE TABLE reminder_runs (
   updated_at INTEGER NOT NULL,
   UNIQUE (saved_number_id, kind, period)
 );
+-- The table grows by a few rows per saved number a month: every statement reads it through one of these.
 CREATE INDEX reminder_runs_due ON reminder_runs(due_at) WHERE status = 'planned';
-CREATE INDEX reminder_runs_active ON reminder_runs(status, user_id) WHERE status IN ('claimed', 'waiting_funds');
+CREATE INDEX reminder_runs_status_user ON reminder_runs(status, user_id);
 CREATE INDEX reminder_runs_finished ON reminder_runs(kind, status, finished_at);
+CREATE INDEX reminder_runs_period ON reminder_runs(period, saved_number_id, kind);
 
 CREATE TRIGGER saved_numbers_forget_runs AFTER DELETE ON saved_numbers
 BEGIN
