@@ -42,7 +42,13 @@ const bm = JSON.parse(
     encoding: "utf8",
   }).trim(),
 ) as { users: number; recipients: number; overhead_recipients_per_s: number; peak_rss_mb: number };
-
+console.log("reminders: planning a day for 10,000 saved numbers (own process)…");
+const reminders = JSON.parse(
+  execFileSync(process.execPath, ["--import", "tsx", new URL("./reminders-bench.ts", import.meta.url).pathname], {
+    env: { ...process.env, BENCH_SAVED: String(quick ? 2_000 : 10_000) },
+    encoding: "utf8",
+  }).trim(),
+) as Record<string, number>;
 console.log("a paced broadcast with payers paying meanwhile, against a fake API enforcing Telegram's limits…");
 const paced = await benchPacedBroadcast({ recipients: quick ? 100 : 500, payers: 10 });
 
@@ -60,6 +66,7 @@ const results = {
     payer_reply_p99_ms: paced.payer_reply_p99_ms,
   },
   memory: { users: bm.users, recipients: bm.recipients, peak_rss_mb: bm.peak_rss_mb },
+  reminders,
 };
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 const rows: Record<string, Record<string, number>> = {};

@@ -14,9 +14,20 @@ import { freePort } from "../test/helpers/free-port.ts";
  * (whose records outlive the bot), many payers paying, the bot SIGKILLed at random moments and
  * restarted, many times. Then the books are checked against the simulator's and the database's
  * records. SOAK_SECONDS (default 90) and SOAK_PAYERS (default 24) size it.
+ *
+ * Auto-payments fire throughout (docs/reminders.md): saved numbers with auto-pay due today are
+ * added in waves while the bot runs (SOAK_AUTOPAY_WAVE per wave, default 6); every restart plans
+ * them, so kills land in the middle of auto-payments too. Their own books are checked after.
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 90);
 const PAYERS = Number(process.env.SOAK_PAYERS ?? 24);
+const AUTOPAY_WAVE = Number(process.env.SOAK_AUTOPAY_WAVE ?? 6);
+const WIB_MS = 7 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
+// Auto-pay days are 1–28: on the 29th–31st the bot's clock is moved back to the 28th (bench/soak-clock.ts).
+const wibDay = new Date(Date.now() + WIB_MS).getUTCDate();
+const CLOCK_OFFSET_MS = wibDay > 28 ? -(wibDay - 28) * DAY_MS : 0;
+const botNow = () => Date.now() + CLOCK_OFFSET_MS;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const rand = (n: number) => Math.floor(Math.random() * n);
 
@@ -50,12 +61,19 @@ const env = {
   PORT: String(await freePort()),
   LOG_LEVEL: "warn",
   CONSOLE: "false",
+  // Auto-payments are due from 00:00 WIB, so today's fire as soon as they are planned; look every second.
+  REMINDER_HOUR: "0",
+  REMINDER_TICK_SECONDS: "1",
+  SOAK_CLOCK_OFFSET_MS: String(CLOCK_OFFSET_MS),
 };
 
 let bot: ChildProcess | null = null;
 function startBot(): void {
   // The bot's own log (warn and up) is kept beside the databases, for a look when something fails.
-  bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", openSync(join(dir, "bot.log"), "a"), "pipe"] });
+  bot = spawn(process.execPath, ["--import", "tsx", "--import", "./bench/soak-clock.ts", "src/main.ts"], {
+    env,
+    stdio: ["ignore", openSync(join(dir, "bot.log"), "a"), "pipe"],
+  });
   bot.stderr?.on("data", (d: Buffer) => {
     const line = d.toString();
     if (/"level":(50|60)/.test(line)) console.error(`bot error: ${line.slice(0, 300)}`);
@@ -117,26 +135,89 @@ async function serving(): Promise<void> {
   for (let w = 0; w < 600 && !fake.calls.slice(from).some((c) => c.method === "getUpdates"); w++) await sleep(100);
 }
 
+/**
+ * Payers with auto-pay due today, written straight into the database while the bot runs (its busy
+ * timeout covers the contention); every restart of the bot plans them. Endings as above: most paid,
+ * some pending (then paid), some failing at the provider.
+ */
+const AUTOPAY_ENDINGS = ["2222", "2222", "2222", "3333", "1039", "1037", "1105"];
+const seeder = openDatabase(dbPath);
+const seedRepos = createRepos(seeder);
+let autopayPayers = 0;
+function seedAutopayWave(): void {
+  const now = botNow();
+  const today = new Date(now + WIB_MS);
+  const day = today.getUTCDate();
+  const startOfDay = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), day) - WIB_MS;
+  seeder
+    .transaction(() => {
+      for (let k = 0; k < AUTOPAY_WAVE; k++) {
+        const i = autopayPayers++;
+        const chat = String(71_000 + i);
+        const u = seedRepos.users.create({ platform: "telegram", externalId: chat, address: chat, locale: "id", now });
+        seedRepos.ledger.post({ userId: u.id, amount: 100_000_000, kind: "topup", actor: "soak", now });
+        const number = `89${String(i).padStart(7, "0")}${AUTOPAY_ENDINGS[rand(AUTOPAY_ENDINGS.length)]!}`;
+        seedRepos.savedNumbers.save(u.id, "bpjs-kesehatan", number, `Auto ${i}`, now);
+        const saved = seedRepos.savedNumbers.list(u.id)[0]!;
+        // Confirmed before today's due time (00:00 WIB), as a payer who set it up last month would have.
+        seedRepos.reminderSettings.enableAutopay({
+          userId: u.id,
+          savedNumberId: saved.id,
+          day,
+          ceiling: 10_000_000,
+          by: `telegram:${u.public_id}`,
+          now: startOfDay - 3_600_000,
+        });
+      }
+    })
+    .immediate();
+}
+
 startBot();
 await serving();
 const until = Date.now() + SECONDS * 1000;
 const payers = Array.from({ length: PAYERS }, (_, i) => payer(i, until));
+const waves = (async () => {
+  while (Date.now() < until - 3000) {
+    seedAutopayWave();
+    await sleep(1500 + rand(2000));
+  }
+})();
 let kills = 0;
+/** Auto-payments caught mid-way by a kill: claimed (inquiry or payment under way, or pending at the provider). */
+let autopaysCaughtByKills = 0;
+const inFlightAutopays = () =>
+  (seeder.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND status = 'claimed'").get() as { n: number }).n;
 while (Date.now() < until - 3000) {
   // Killed at a random moment of serving (not while it still starts: a slow start would be all it did).
   await sleep(1500 + rand(4000));
+  autopaysCaughtByKills += inFlightAutopays();
   await killBot("SIGKILL");
   kills++;
   await sleep(rand(500));
   startBot();
   await serving();
 }
-await Promise.all(payers);
+await Promise.all([...payers, waves]);
+// One more restart, so the last wave of auto-payments is planned too (and one more kill to survive).
+autopaysCaughtByKills += inFlightAutopays();
+seeder.close();
+await killBot("SIGKILL");
+kills++;
+startBot();
 
 // Let the bot finish everything: pending payments settle, "never received" is trusted after its grace.
 console.log(`driving done (${kills} kills); waiting for every payment to settle…`);
 const watch = new Database(dbPath, { readonly: true });
-const open = () => (watch.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('paying','pending')").get() as { n: number }).n;
+// This month's auto-payments (next month's are planned too, and wait for their day).
+const period = new Date(botNow() + WIB_MS).toISOString().slice(0, 7);
+const open = () =>
+  (watch.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('paying','pending')").get() as { n: number }).n +
+  (
+    watch.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND period = ? AND status IN ('planned','claimed')").get(period) as {
+      n: number;
+    }
+  ).n;
 const settleBy = Date.now() + 240_000;
 while (open() > 0 && Date.now() < settleBy) await sleep(1000);
 await sleep(3000); // the last notices leave the outbox
@@ -177,8 +258,9 @@ if (holdless.length) violations.push(`payments without a hold: ${holdless.length
 // Every settlement was announced to its payer (twice at most right after a kill).
 let announced = 0;
 let twice = 0;
+const chatOf = new Map((db.prepare("SELECT id, address FROM users").all() as { id: number; address: string }[]).map((u) => [u.id, Number(u.address)]));
 for (const tx of txs.filter((t) => t.status === "paid" || t.status === "failed")) {
-  const chat = 70_000 + (tx.user_id - 1);
+  const chat = chatOf.get(tx.user_id) ?? -1;
   const word = tx.status === "paid" ? "Pembayaran berhasil" : "gagal";
   const n = fake.calls.filter(
     (c) =>
@@ -193,6 +275,43 @@ for (const tx of txs.filter((t) => t.status === "paid" || t.status === "failed")
   if (n > 1) twice++;
 }
 if (twice > kills) violations.push(`${twice} settlements announced twice, more than the ${kills} kills explain`);
+// Auto-payments (docs/reminders.md): one per number per period whatever the kills did, each run
+// finished, and each run's end agreeing with its payment.
+const runs = db
+  .prepare(
+    `SELECT r.id, r.saved_number_id, r.period, r.status, r.reason, r.tx_ref, t.status AS tx_status, s.number
+     FROM reminder_runs r LEFT JOIN transactions t ON t.ref = r.tx_ref LEFT JOIN saved_numbers s ON s.id = r.saved_number_id
+     WHERE r.kind = 'autopay' AND r.period = ?`,
+  )
+  .all(period) as {
+  id: number;
+  saved_number_id: number;
+  period: string;
+  status: string;
+  reason: string | null;
+  tx_ref: string | null;
+  tx_status: string | null;
+  number: string;
+}[];
+const perKey = new Map<string, number>();
+for (const r of runs) perKey.set(`${r.saved_number_id}|${r.period}`, (perKey.get(`${r.saved_number_id}|${r.period}`) ?? 0) + 1);
+for (const [key, n] of perKey) if (n > 1) violations.push(`auto-pay ${key} has ${n} runs`);
+for (const r of runs) {
+  if (!["done", "skipped", "failed"].includes(r.status)) violations.push(`auto-pay run ${r.id} left ${r.status}`);
+  if (r.status === "done" && r.tx_status !== "paid") violations.push(`auto-pay run ${r.id} done but its payment is ${r.tx_status ?? "missing"}`);
+  if (r.status === "failed" && r.tx_status === "paid") violations.push(`auto-pay run ${r.id} failed but its payment was made`);
+}
+const autopayNumbers = new Set(runs.map((r) => r.number));
+const paidPerNumber = db
+  .prepare("SELECT customer_number AS number, COUNT(*) AS n FROM transactions WHERE status = 'paid' AND customer_number LIKE '89%' GROUP BY customer_number")
+  .all() as { number: string; n: number }[];
+for (const p of paidPerNumber) if (p.n > 1) violations.push(`auto-pay number ${p.number} paid ${p.n} times in one period`);
+for (const p of paidPerNumber) {
+  if (!autopayNumbers.has(p.number)) continue;
+  const run = runs.find((r) => r.number === p.number);
+  if (run?.status !== "done") violations.push(`auto-pay number ${p.number} paid, but its run is ${run?.status ?? "missing"} (${run?.reason ?? "-"})`);
+}
+const autopayStatus = (status: string) => runs.filter((r) => r.status === status).length;
 const count = (status: string) => txs.filter((t) => t.status === status).length;
 console.log(
   JSON.stringify({
@@ -205,6 +324,12 @@ console.log(
     announced,
     announced_twice: twice,
     provider_pay_calls: payCalls.reduce((n, c) => n + c.payCount, 0),
+    autopay_numbers: autopayPayers,
+    autopay_done: autopayStatus("done"),
+    autopay_failed: autopayStatus("failed"),
+    autopay_skipped: autopayStatus("skipped"),
+    autopay_claimed_at_kills: autopaysCaughtByKills,
+    autopay_retried: (db.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND attempts > 1").get() as { n: number }).n,
     violations: violations.length,
   }),
 );

@@ -37,6 +37,7 @@ import type { PaymentGateway } from "./gateway/port.ts";
 import { createGatewayTopups, type GatewayTopups } from "./gateway/gateway-topups.ts";
 import type { OrderRow } from "./db/topup-orders-repo.ts";
 import { settleShortfall } from "./domain/conversation/topup-steps.ts";
+import { createReminderScheduler, type ReminderScheduler } from "./domain/reminders/scheduler.ts";
 
 /**
  * What a transport gets (docs/architecture.md): the engine to hand events to, a place to plug its
@@ -95,6 +96,12 @@ export interface App {
   broadcastRunner: BroadcastRunner;
   /** Gateway top-ups, when a gateway was given (docs/topups.md); null keeps the manual /isi. */
   topups: GatewayTopups | null;
+  /**
+   * Due-date reminders and auto-pay (docs/reminders.md). `reminders.onBalanceCredited(userId)` is
+   * the seam for whatever credits a balance (a gateway top-up): auto-payments waiting for that
+   * person's money run at once instead of at the next tick.
+   */
+  reminders: ReminderScheduler;
   isAdmin(platform: Platform, externalId: string): boolean;
   /** What a transport is given. */
   ports: TransportPorts;
@@ -217,6 +224,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   pokeReconciler = () => reconciler.poke();
   // A credited top-up that was for a bill pays it (engine.act, once the engine exists below).
   let billCredited = (_order: OrderRow) => undefined as void;
+  let balanceCredited = (_userId: number) => undefined as void;
   const topups =
     options.gateway == null
       ? null
@@ -230,6 +238,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           now,
           log,
           billCredited: (order) => billCredited(order),
+          balanceCredited: (userId) => balanceCredited(userId),
         });
   if (topups !== null) http.mount(topups.path, topups.endpoint);
   const backups = createBackupScheduler({ db, dir: config.backup.dir, keep: config.backup.keep, now, log });
@@ -250,6 +259,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     now,
     log,
     defaultLocale: config.defaultLocale,
+    alsoSentSince: (platform, since) => repos.reminderRuns.sentSince(platform, since),
   });
   const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
   // The operator's dashboard under /admin (docs/dashboard.md); /dashboard sends its login links.
@@ -279,6 +289,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       topupInstructions: config.topupInstructions,
       supportContact: config.supportContact,
       defaultLocale: config.defaultLocale,
+      reminders: { enabled: config.reminders.enabled, daysBefore: config.reminders.daysBefore, hour: config.reminders.hour },
     },
     admin,
     topups: topups?.flow ?? null,
@@ -298,7 +309,29 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     log,
   });
 
+  const reminders = createReminderScheduler({
+    repos,
+    commits,
+    engine,
+    ctx,
+    now,
+    log,
+    options: {
+      daysBefore: config.reminders.daysBefore,
+      hour: config.reminders.hour,
+      tickMs: config.reminders.tickMs,
+      telegramRate: config.broadcast.telegramRate,
+      whatsapp: {
+        minDelayMs: config.broadcast.whatsappMinDelayMs,
+        maxDelayMs: config.broadcast.whatsappMaxDelayMs,
+        dailyCap: config.broadcast.whatsappDailyCap,
+      },
+    },
+    broadcastsSentSince: (platform, since) => repos.broadcasts.sentSince(platform, since),
+  });
   billCredited = (order) => void engine.act(order.user_id, (turn) => settleShortfall(ctx, turn, order.order_id));
+  // An auto-payment waiting for this person's money runs now rather than at the next tick.
+  balanceCredited = (userId) => void reminders.onBalanceCredited(userId);
 
   const delivery: Delivery = {
     registerSender: (platform, sender) => outbox.register(platform, sender),
@@ -327,6 +360,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     http,
     broadcastRunner,
     topups,
+    reminders,
     isAdmin,
     ports: { config, engine, delivery, repos, notifier, http, commits, t, log, now, arrivalClock, isAdmin },
     async recover() {
@@ -347,10 +381,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       topups?.start();
       broadcastRunner.start();
       pruner.start();
+      if (config.reminders.enabled) reminders.start();
       if (config.databasePath !== ":memory:") backups.start();
       outbox.kick();
     },
     async close() {
+      await reminders.stop();
       await engine.idle();
       // After the engine (its effects may ask the gateway), before it again (a credit may pay a bill).
       await topups?.stop();

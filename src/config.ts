@@ -163,6 +163,22 @@ const envSchema = z.object({
   WHATSAPP_BROADCAST_MIN_DELAY_MS: positiveInt.default(3000),
   WHATSAPP_BROADCAST_MAX_DELAY_MS: positiveInt.default(6000),
   WHATSAPP_BROADCAST_DAILY_CAP: positiveInt.default(1000),
+  REMINDERS: bool.default(true),
+  REMINDER_DAYS_BEFORE: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}$/, "must be a whole number of days")
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 9, "must be 0–9 (a reminder is sent within the due month)")
+    .default(3),
+  REMINDER_HOUR: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}$/, "must be an hour 0–23 (WIB)")
+    .transform(Number)
+    .refine((n) => n <= 23, "must be an hour 0–23 (WIB)")
+    .default(9),
+  REMINDER_TICK_SECONDS: positiveInt.refine((n) => n <= 3600, "must be at most 3600").default(60),
   BACKUP_DIR: z.string().trim().min(1).default("./data/backups"),
   BACKUP_KEEP: positiveInt.default(7),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -233,6 +249,8 @@ export interface Config {
     whatsappDailyCap: number;
   };
   backup: { dir: string; keep: number };
+  /** Due-date reminders and auto-pay (docs/reminders.md). */
+  reminders: { enabled: boolean; daysBefore: number; hour: number; tickMs: number };
   logLevel: Env["LOG_LEVEL"];
   /** Automatic top-up through a payment gateway (docs/topups.md); kind "none" keeps the manual /isi. */
   gateway: {
@@ -437,6 +455,7 @@ export function parseConfig(rawEnv: Record<string, string | undefined>): Config 
       whatsappDailyCap: cloud && env.WHATSAPP_BROADCAST_DAILY_CAP === undefined ? CLOUD_DEFAULT_DAILY_CAP : e.WHATSAPP_BROADCAST_DAILY_CAP,
     },
     backup: { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP },
+    reminders: { enabled: e.REMINDERS, daysBefore: e.REMINDER_DAYS_BEFORE, hour: e.REMINDER_HOUR, tickMs: e.REMINDER_TICK_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
     gateway: {
       kind: e.GATEWAY ?? (e.PROVIDERS.length === 1 && e.PROVIDERS[0] === "simulator" ? "simulator" : "none"),

@@ -42,10 +42,26 @@ describe("parseConfig", () => {
       inquiryLimitPerHour: 20,
       broadcast: { telegramRate: 25, inFlight: 8, whatsappMinDelayMs: 3000, whatsappMaxDelayMs: 6000, whatsappDailyCap: 1000 },
       backup: { dir: "./data/backups", keep: 7 },
+      reminders: { enabled: true, daysBefore: 3, hour: 9, tickMs: 60_000 },
       logLevel: "info",
       gateway: { kind: "simulator", midtrans: null, publicBaseUrl: null },
       topup: { min: 10_000, max: 10_000_000, methods: ["qris"], expiryMs: 15 * 60_000 },
     });
+  });
+
+  it("reads the reminder settings and refuses hours, days and ticks out of range", () => {
+    expect(parseConfig({ REMINDERS: "false", REMINDER_DAYS_BEFORE: "0", REMINDER_HOUR: "18", REMINDER_TICK_SECONDS: "5" }).reminders).toEqual({
+      enabled: false,
+      daysBefore: 0,
+      hour: 18,
+      tickMs: 5_000,
+    });
+    expect(problems({ REMINDER_HOUR: "24" })).toEqual(["REMINDER_HOUR: must be an hour 0–23 (WIB)"]);
+    expect(problems({ REMINDER_HOUR: "9.5" })).toEqual(["REMINDER_HOUR: must be an hour 0–23 (WIB)"]);
+    expect(problems({ REMINDER_DAYS_BEFORE: "10" })).toEqual(["REMINDER_DAYS_BEFORE: must be 0–9 (a reminder is sent within the due month)"]);
+    expect(problems({ REMINDER_DAYS_BEFORE: "-1" })).toEqual(["REMINDER_DAYS_BEFORE: must be a whole number of days"]);
+    expect(problems({ REMINDER_TICK_SECONDS: "0" })).toEqual(["REMINDER_TICK_SECONDS: must be a positive whole number"]);
+    expect(problems({ REMINDERS: "sometimes" })).toEqual(["REMINDERS: must be true/false/1/0/yes/no"]);
   });
 
   it("treats empty values as unset, as `FOO=` lines in .env are", () => {

@@ -31,6 +31,19 @@ describe("locales", () => {
   });
 });
 
+describe("templates are Telegram HTML", () => {
+  it("write a literal & as &amp; (a bare one breaks Telegram's parser)", () => {
+    const r = loadLocaleResources();
+    for (const lng of ["id", "en"] as const) {
+      for (const k of keys(r[lng])) {
+        const value = k.split(".").reduce<unknown>((o, part) => (o as Record<string, unknown>)[part], r[lng]);
+        if (k.endsWith("_button") || k.includes(".commands.")) continue; // plain-text labels
+        expect(String(value), `${lng}:${k}`).not.toMatch(/&(?!amp;|lt;|gt;|quot;|#\d+;|#x[0-9a-f]+;)/i);
+      }
+    }
+  });
+});
+
 describe("the compiled translator", () => {
   it("renders every key exactly as i18next would: escaping, raw values, plurals, missing values and keys", async () => {
     const { default: i18next } = await import("i18next");

@@ -20,6 +20,7 @@ import { readJson } from "../shared/json.ts";
 import { ADMIN_CREDIT_MAX, createAdminActions, type CreditAction } from "./admin-actions.ts";
 import { LOGIN_LINK_TTL_MS, type DashboardLinks } from "../dashboard/login-links.ts";
 import { orderLine } from "../domain/topups/topup-render.ts";
+import { reminderCounts } from "../domain/reminders/reminder-stats.ts";
 
 const pendingAction = z.discriminatedUnion("kind", [
   z.object({
@@ -91,6 +92,21 @@ export function createAdminHandler(deps: {
       return;
     }
     turn.say(t(turn.locale, "admin.credited", { user: done.user.public_id, amount: formatRupiah(done.amount), balance: formatRupiah(done.balance) }));
+  }
+
+  /** /stats: reminders sent, auto-payments made, failed and skipped (docs/reminders.md#counts). */
+  function remindersLine(turn: Turn): string {
+    const { today, month } = reminderCounts(repos.stats, turn.now);
+    return t(turn.locale, "admin.stats_reminders", {
+      todayReminders: today.remindersSent,
+      monthReminders: month.remindersSent,
+      made: month.autopayMade,
+      failed: month.autopayFailed,
+      skipped: month.autopaySkipped,
+      todayMade: today.autopayMade,
+      todayFailed: today.autopayFailed,
+      todaySkipped: today.autopaySkipped,
+    });
   }
 
   function command(turn: Turn, name: AdminCommand, args: string[], rest: string): void {
@@ -257,7 +273,9 @@ export function createAdminHandler(deps: {
             monthVolume: formatRupiah(month.volume),
             monthMargin: formatRupiah(month.margin),
             pending: repos.stats.openCount(),
-          }) + topups,
+          }) +
+            topups +
+            `\n${remindersLine(turn)}`,
         );
         return;
       }

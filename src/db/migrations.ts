@@ -6,6 +6,7 @@ import { whatsappMigration } from "./migrations/003-whatsapp.ts";
 import { broadcastMigration } from "./migrations/004-broadcast.ts";
 import { erasureMigration } from "./migrations/005-erasure.ts";
 import { gatewayTopupsMigration } from "./migrations/006-gateway-topups.ts";
+import { remindersMigration } from "./migrations/007-reminders.ts";
 import { dashboardMigration } from "./migrations/008-dashboard.ts";
 import { whatsappCloudMigration } from "./migrations/009-whatsapp-cloud.ts";
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   broadcastMigration,
   erasureMigration,
   gatewayTopupsMigration,
+  remindersMigration,
   dashboardMigration,
   whatsappCloudMigration,
 ];

@@ -6,6 +6,8 @@ import { createLedgerRepo } from "./ledger-repo.ts";
 import { createMetaRepo } from "./meta-repo.ts";
 import { createOutboxRepo } from "./outbox-repo.ts";
 import { createProductSwitchesRepo } from "./product-switches-repo.ts";
+import { createReminderRunsRepo } from "./reminder-runs-repo.ts";
+import { createReminderSettingsRepo } from "./reminder-settings-repo.ts";
 import { createSavedNumbersRepo } from "./saved-numbers-repo.ts";
 import { createSessionsRepo } from "./sessions-repo.ts";
 import { createStatsRepo } from "./stats-repo.ts";
@@ -47,6 +49,8 @@ export function createRepos(db: Db) {
     txReports: createTransactionReportsRepo(db),
     topupOrders: createTopupOrdersRepo(db),
     gatewayNotifications: createGatewayNotificationsRepo(db),
+    reminderSettings: createReminderSettingsRepo(db),
+    reminderRuns: createReminderRunsRepo(db),
   };
 }
 export type Repos = ReturnType<typeof createRepos>;

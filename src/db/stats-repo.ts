@@ -6,6 +6,14 @@ export interface PeriodStats {
   margin: number;
 }
 
+export interface ReminderStats {
+  remindersSent: number;
+  noticesSent: number;
+  autopayMade: number;
+  autopayFailed: number;
+  autopaySkipped: number;
+}
+
 /** The figures behind /stats (and the dashboard's overview). */
 export function createStatsRepo(db: Db) {
   // charged: the confirmed total less any price drop given back (a rise is the operator's; docs/money.md).
@@ -14,6 +22,9 @@ export function createStatsRepo(db: Db) {
        SELECT total - MAX(0, price - COALESCE(paid_price, price)) AS charged,
               COALESCE(provider_cost, paid_price, price) AS cost
        FROM transactions WHERE status = 'paid' AND account = 'payer' AND settled_at >= ?)`,
+  );
+  const runs = db.prepare<[string, string, number], { n: number }>(
+    "SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = ? AND status = ? AND finished_at >= ?",
   );
   const open = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('paying', 'pending', 'needs_review')");
   // The same figures per WIB day (UTC+7, no daylight saving: docs/dashboard.md#overview).
@@ -43,6 +54,18 @@ export function createStatsRepo(db: Db) {
     topupsSince(since: number): { count: number; amount: number } {
       const row = topups.get(since);
       return { count: row?.count ?? 0, amount: row?.amount ?? 0 };
+    },
+    /** Reminders sent, and auto-payments made, failed and skipped, finished since `since` (docs/reminders.md#counts). */
+    remindersSince(since: number): ReminderStats {
+      // One range of the (kind, status, finished_at) index each: the table only grows.
+      const count = (kind: string, status: string) => runs.get(kind, status, since)?.n ?? 0;
+      return {
+        remindersSent: count("reminder", "done"),
+        noticesSent: count("autopay_notice", "done"),
+        autopayMade: count("autopay", "done"),
+        autopayFailed: count("autopay", "failed"),
+        autopaySkipped: count("autopay", "skipped"),
+      };
     },
   };
 }

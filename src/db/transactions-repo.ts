@@ -105,6 +105,9 @@ export function createTransactionsRepo(db: Db) {
     // By the number (a handful of rows), never by status: every paid row ever shares that one.
     "SELECT * FROM transactions INDEXED BY transactions_number WHERE product = ? AND customer_number = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at DESC LIMIT 1",
   );
+  const paidForBill = db.prepare<[string, string, number], { settled_at: number; months: number | null; total: number | null }>(
+    "SELECT settled_at, months, total FROM transactions INDEXED BY transactions_number WHERE customer_number = ? AND product = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at",
+  );
   const countByUser = db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = ? AND created_at >= ?");
   const othersByNumber = db.prepare<[string, number, number], { n: number }>(
     "SELECT COUNT(DISTINCT user_id) AS n FROM transactions WHERE customer_number = ? AND created_at >= ? AND user_id IS NOT NULL AND user_id != ?",
@@ -200,6 +203,8 @@ export function createTransactionsRepo(db: Db) {
     },
     openForBill: (product: ProductId, number: string) => openForBill.get(product, number),
     paidSince: (product: ProductId, number: string, since: number) => paidSince.get(product, number, since),
+    /** When each payment of a bill (by anyone) settled since `since`, and for how many months (reminders' "already paid"). */
+    paidForBillSince: (product: ProductId, number: string, since: number) => paidForBill.all(number, product, since),
     countByUserSince: (userId: number, since: number) => countByUser.get(userId, since)?.n ?? 0,
     /** How many other payers looked this number up: one account cannot use up a number's allowance. */
     otherPayersForNumberSince: (number: string, since: number, userId: number) => othersByNumber.get(number, since, userId)?.n ?? 0,

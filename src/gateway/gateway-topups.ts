@@ -45,6 +45,8 @@ export function createGatewayTopups(deps: {
   log: Logger;
   /** A credited order that pays a bill (the shortfall flow): the app pays it for the payer, unasked. */
   billCredited: (order: OrderRow) => void;
+  /** Any credit, once committed: whatever waited for this person's money (an auto-payment) may go now. */
+  balanceCredited?: (userId: number) => void;
 }): GatewayTopups {
   const { gateway, repos, commits, now } = deps;
   const log = deps.log.child({ gateway: gateway.name });
@@ -63,7 +65,11 @@ export function createGatewayTopups(deps: {
       credited(order, balance, by, lateFrom) {
         notices.credited(order, balance, by, lateFrom);
         // Once this credit is committed (never if it rolls back), the bill it was for is paid.
-        if (order.bill_ref !== null && !commits.afterCommit(() => deps.billCredited(order))) deps.billCredited(order);
+        const after = () => {
+          if (order.bill_ref !== null) deps.billCredited(order);
+          deps.balanceCredited?.(order.user_id);
+        };
+        if (!commits.afterCommit(after)) after();
       },
     },
   });

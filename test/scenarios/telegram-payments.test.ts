@@ -65,7 +65,19 @@ describe("telegram: full payments over HTTP", () => {
 
   it("registers the command menu in Indonesian and English and the menu button", async ({ telegram }) => {
     const th = await telegram();
-    expect(th.fake.commands("")?.map((c) => c.command)).toEqual(["start", "saldo", "isi", "riwayat", "struk", "simpan", "bahasa", "id", "bantuan", "batal"]);
+    expect(th.fake.commands("")?.map((c) => c.command)).toEqual([
+      "start",
+      "saldo",
+      "isi",
+      "riwayat",
+      "struk",
+      "simpan",
+      "pengingat",
+      "bahasa",
+      "id",
+      "bantuan",
+      "batal",
+    ]);
     expect(th.fake.commands("en")?.map((c) => c.command)).toContain("balance");
     expect(th.fake.commands("en")?.find((c) => c.command === "balance")?.description).toMatch(/Balance/);
     expect(th.fake.menuButton()).toEqual({ type: "commands" });

@@ -31,6 +31,8 @@ export function createBroadcastRunner(deps: {
   progressEveryMs?: number;
   tickMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Other unasked messages counted against the same daily cap (reminders: docs/reminders.md#whatsapp). */
+  alsoSentSince?: (platform: Platform, since: number) => number;
 }) {
   const { broadcasts } = deps;
   const channels = new Map<Platform, BroadcastChannel>();
@@ -81,6 +83,12 @@ export function createBroadcastRunner(deps: {
     return { retryAfter, stop };
   }
 
+  /** Sent today on a platform: broadcasts, and whatever else counts against the same cap. */
+  function sentToday(platform: Platform): number {
+    const today = startOfWibDay(deps.now());
+    return broadcasts.sentSince(platform, today) + (deps.alsoSentSince?.(platform, today) ?? 0);
+  }
+
   async function runLane(id: number, platform: Platform): Promise<"drained" | "waiting" | "stopped"> {
     // The previous batch's results are written in the same transaction that claims the next batch:
     // one commit per batch, and still nothing leaves before its row says `sending`.
@@ -95,8 +103,7 @@ export function createBroadcastRunner(deps: {
         if (!b || b.status !== "running" || stopped) return "stopped";
         const channel = channels.get(platform);
         if (!channel) return "waiting";
-        if (channel.underDailyCap && !channel.underDailyCap(broadcasts.sentSince(platform, startOfWibDay(deps.now())) + (done?.claimed.length ?? 0)))
-          return "waiting";
+        if (channel.underDailyCap && !channel.underDailyCap(sentToday(platform) + (done?.claimed.length ?? 0))) return "waiting";
         const previous: { claimed: RecipientRow[]; outcomes: Outcome[] } | null = done;
         done = null;
         type Step = { claimed: RecipientRow[]; result: { retryAfter: number; stop: string | null } };

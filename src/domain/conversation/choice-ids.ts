@@ -29,7 +29,12 @@ export type ParsedChoice =
   | { kind: "topup_start" }
   | { kind: "topup_via"; method: TopupMethod; amount: number }
   | { kind: "topup_check"; orderId: string }
-  | { kind: "topup_bill"; ref: string };
+  | { kind: "topup_bill"; ref: string }
+  /** Reminders and auto-pay of one of the person's saved numbers (`page`: a page of the list). */
+  | { kind: "reminder"; action: ReminderAction; id: number }
+  | { kind: "autopay_confirm" };
+
+export type ReminderAction = "pay" | "on" | "off" | "manage" | "autopay" | "autopay_off" | "page";
 
 export type CommandChoice = "balance" | "history" | "language" | "help" | "saved";
 
@@ -56,6 +61,8 @@ export const choiceIds = {
   topupVia: (method: TopupMethod, amount: number) => `topupvia:${method}:${amount}`,
   topupCheck: (orderId: string) => `topupcheck:${orderId}`,
   topupBill: (ref: string) => `topupbill:${ref}`,
+  reminder: (action: ReminderAction, id: number) => `rem:${action}:${id}`,
+  autopayConfirm: () => "rem:apyes",
 } as const;
 
 const REF = "(LK[0-9A-Z]{12})";
@@ -88,6 +95,8 @@ const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
   ],
   [new RegExp(`^topupcheck:${ORDER}$`), (m) => ({ kind: "topup_check", orderId: m[1]! })],
   [new RegExp(`^topupbill:${REF}$`), (m) => ({ kind: "topup_bill", ref: m[1]! })],
+  [new RegExp(`^rem:(pay|on|off|manage|autopay|autopay_off|page):${ID}$`), (m) => ({ kind: "reminder", action: m[1] as ReminderAction, id: Number(m[2]) })],
+  [/^rem:apyes$/, () => ({ kind: "autopay_confirm" })],
 ];
 
 export function parseChoice(id: string): ParsedChoice | null {
@@ -102,7 +111,8 @@ export function parseChoice(id: string): ParsedChoice | null {
 /** Choices that name their own subject (a ref, a request id) are checked against the database, not the menu. */
 export function isSelfIdentifying(choice: ParsedChoice): boolean {
   return (
-    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu", "topup_start", "topup_check", "topup_bill"].includes(choice.kind) &&
-    !(choice.kind === "cancel" && choice.ref === undefined)
+    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu", "topup_start", "topup_check", "topup_bill", "reminder"].includes(
+      choice.kind,
+    ) && !(choice.kind === "cancel" && choice.ref === undefined)
   );
 }

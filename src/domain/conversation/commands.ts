@@ -8,6 +8,7 @@ export const PAYER_COMMANDS = {
   status: ["status"],
   receipt: ["struk", "receipt"],
   saved: ["simpan", "saved"],
+  reminders: ["pengingat", "reminders", "reminder"],
   language: ["bahasa", "language", "lang"],
   id: ["id", "myid"],
   opt_out: ["berhenti", "stop", "unsubscribe"],
@@ -65,7 +66,7 @@ export function parseCommand(text: string): ParsedCommand | null {
   const payer = payerByWord.get(word);
   if (payer) {
     // Bare words with trailing text are commands only where arguments make sense ("status LK…").
-    if (!slash && args.length > 0 && !["status", "receipt", "language", "topup_request"].includes(payer)) return null;
+    if (!slash && args.length > 0 && !["status", "receipt", "language", "topup_request", "reminders"].includes(payer)) return null;
     return { kind: "payer", name: payer, args, slash };
   }
   if (!slash) return null;

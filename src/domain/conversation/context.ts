@@ -15,6 +15,8 @@ export interface ConversationSettings {
   topupInstructions: string | null;
   supportContact: string | null;
   defaultLocale: Locale;
+  /** Due-date reminders and auto-pay (docs/reminders.md): when they are due. */
+  reminders: { enabled: boolean; daysBefore: number; hour: number };
 }
 
 /** Admin commands plug in here (src/admin), so the payer flow does not depend on them. */

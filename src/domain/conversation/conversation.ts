@@ -11,6 +11,8 @@ import { freshSession } from "./session.ts";
 import { checkOrder, payShortfall, startTopup, topupAmountTyped, topupChargeEffect, topupCheckEffect, topupVia } from "./topup-steps.ts";
 import type { Turn } from "./turn.ts";
 import { receiptText, txLine } from "../render.ts";
+import { autopayInquiryEffect, autopayPayEffect } from "../reminders/autopay-step.ts";
+import { autopaySetupText, confirmAutopay, reminderChoice, reminderOffer } from "../reminders/settings-step.ts";
 
 const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
 
@@ -21,6 +23,8 @@ export function conversationEffects(ctx: ConversationContext): EffectRegistry {
     pay: payEffect(ctx),
     topup_charge: topupChargeEffect(ctx),
     topup_check: topupCheckEffect(ctx),
+    autopay_inquire: autopayInquiryEffect(ctx),
+    autopay_pay: autopayPayEffect(ctx),
   });
 }
 
@@ -106,6 +110,10 @@ export function handleEvent(ctx: ConversationContext, turn: Turn, opts: { reset:
       return saveNumber(ctx, turn, text);
     case "topup_amount":
       return topupAmountTyped(ctx, turn, text);
+    case "autopay_day":
+    case "autopay_ceiling":
+    case "autopay_confirm":
+      return autopaySetupText(ctx, turn, text);
     default:
       return reexplain(ctx, turn);
   }
@@ -174,6 +182,10 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
       if (turn.isAdmin && ctx.admin && ctx.admin.choice(turn, choice)) return;
       turn.say(t(l, "errors.stale_button"));
       return;
+    case "reminder":
+      return reminderChoice(ctx, turn, choice.action, choice.id);
+    case "autopay_confirm":
+      return confirmAutopay(ctx, turn);
   }
 }
 
@@ -197,5 +209,8 @@ function saveNumber(ctx: ConversationContext, turn: Turn, text: string): void {
   if (product === undefined || number === undefined) return showMainMenu(ctx, turn);
   ctx.repos.savedNumbers.save(turn.user.id, product, number, label, turn.now);
   turn.state = { ...turn.state, step: "idle", ref: undefined };
-  turn.say(ctx.t(turn.locale, "saved.saved", { label }), [[menuChoice(ctx, turn)]]);
+  // Reminders and auto-pay are offered in one tap (docs/reminders.md#conversation).
+  const offer = reminderOffer(ctx, turn, product, number);
+  const saved = ctx.t(turn.locale, "saved.saved", { label });
+  turn.say(offer ? `${saved}\n${offer.text}` : saved, [...(offer?.choices ?? []), [menuChoice(ctx, turn)]]);
 }

@@ -13,6 +13,9 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("pay"), ref: z.string(), again: z.boolean(), actor: z.string() }),
   z.object({ kind: z.literal("topup_charge"), orderId: z.string() }),
   z.object({ kind: z.literal("topup_check"), orderId: z.string() }),
+  // An auto-payment's inquiry and payment (reminders/autopay-step.ts): the same calls, its own answers.
+  z.object({ kind: z.literal("autopay_inquire"), ref: z.string(), run: z.number().int() }),
+  z.object({ kind: z.literal("autopay_pay"), ref: z.string(), run: z.number().int() }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type EffectKind = Effect["kind"];

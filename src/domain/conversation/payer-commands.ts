@@ -10,6 +10,7 @@ import { cancelChoice, menuChoice, showMainMenu } from "./menus.ts";
 import { cancelFlow } from "./pay-step.ts";
 import { startTopup } from "./topup-steps.ts";
 import type { Turn } from "./turn.ts";
+import { reminderCommand, savedNumberReminderChoice } from "../reminders/settings-step.ts";
 
 /** Payer commands (docs/conversation.md#commands). Each runs in any state and leaves the pay flow where it was unless it says otherwise. */
 export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: PayerCommand, args: string[]): void {
@@ -97,6 +98,9 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
     case "saved":
       showSavedNumbers(ctx, turn, 1);
       return;
+    case "reminders":
+      reminderCommand(ctx, turn, args);
+      return;
     case "language": {
       const wanted = args[0]?.toLowerCase();
       if (wanted !== undefined && isLocale(wanted)) {
@@ -155,6 +159,7 @@ export function showSavedNumbers(ctx: ConversationContext, turn: Turn, page: num
   const title = pages > 1 ? t(l, "saved.title_paged", { page: current, pages }) : t(l, "saved.title");
   const choices = shown.map((s) => [
     { id: choiceIds.unsave(s.id), label: t(l, "saved.delete_button", { label: s.label, interpolation: { escapeValue: false } }) },
+    ...[savedNumberReminderChoice(ctx, turn, s)].filter((c) => c !== null),
   ]);
   const paging = [
     ...(current > 1 ? [{ id: choiceIds.savedPage(current - 1), label: t(l, "saved.previous_page") }] : []),

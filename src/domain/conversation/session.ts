@@ -19,6 +19,10 @@ export const STEPS = [
   "admin_confirm",
   /** A top-up amount is asked for (docs/topups.md#the-payer). */
   "topup_amount",
+  // Setting up auto-pay for a saved number (docs/reminders.md#conversation).
+  "autopay_day",
+  "autopay_ceiling",
+  "autopay_confirm",
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -36,6 +40,14 @@ export const sessionSchema = z.object({
   ref: z.string().optional(),
   /** A pending admin action waiting for "yes" (e.g. a large top-up), as JSON. */
   pendingAction: z.string().optional(),
+  /** Auto-pay being set up: the saved number, then the day and the ceiling as they are typed. */
+  autopay: z
+    .object({
+      savedId: z.number().int().positive(),
+      day: z.number().int().min(1).max(28).optional(),
+      ceiling: z.number().int().positive().optional(),
+    })
+    .optional(),
   /** Last activity, for the inactivity timeout. */
   at: z.number(),
   /** An effect asked for and not yet answered (a crash leaves it here: it is resumed). */

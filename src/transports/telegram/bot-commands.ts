@@ -16,6 +16,7 @@ export const MENU_COMMANDS: readonly { name: PayerCommand; id: string; en: strin
   { name: "history", id: "riwayat", en: "history" },
   { name: "receipt", id: "struk", en: "receipt" },
   { name: "saved", id: "simpan", en: "saved" },
+  { name: "reminders", id: "pengingat", en: "reminders" },
   { name: "language", id: "bahasa", en: "language" },
   { name: "id", id: "id", en: "myid" },
   { name: "help", id: "bantuan", en: "help" },

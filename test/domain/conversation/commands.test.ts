@@ -12,5 +12,7 @@ describe("commands", () => {
     expect(parseCommand("/nope")).toMatchObject({ kind: "unknown" });
     expect(parseCommand("8801234560000")).toBeNull();
     expect(parseCommand("saldo saya berapa")).toBeNull();
+    expect(parseCommand("pengingat off")).toMatchObject({ kind: "payer", name: "reminders", args: ["off"] });
+    expect(parseCommand("/reminders")).toMatchObject({ kind: "payer", name: "reminders", args: [] });
   });
 });
