@@ -349,6 +349,35 @@ describe("typed choices answer the menu on screen", () => {
     expect(p.lastText()).toContain("sebelum pilihan");
   });
 
+  it("a Pay sent from a WhatsApp id not yet linked to the person commits its hold durably", async ({ bot }) => {
+    const h = await bot();
+    const phone = "6281200000002@s.whatsapp.net";
+    const lid = "99887766554434@lid";
+    const p = h.payer(phone, "whatsapp");
+    await p.say("/start");
+    await p.say("1");
+    await p.say("8801234560000");
+    await p.say("1");
+    // Watch every commit from here: which carried the hold, and whether it was durable.
+    const commits = h.app.commits;
+    const original = commits.run.bind(commits);
+    const holds: boolean[] = [];
+    commits.run = <T>(work: () => T, options?: { durable?: boolean }) =>
+      original(() => {
+        const before = h.app.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE kind = 'hold'").get() as { n: number };
+        const value = work();
+        const after = h.app.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE kind = 'hold'").get() as { n: number };
+        if (after.n > before.n) holds.push(options?.durable === true);
+        return value;
+      }, options);
+    // "1" (Pay) from the person's LID, which the platform links to the phone only now.
+    await h.app.engine.handle({ platform: "whatsapp", userId: lid, address: lid, messageId: "wa-pay", text: "1", aliases: [phone] });
+    await h.settle();
+    commits.run = original;
+    expect(holds).toEqual([true]);
+    expect((h.app.db.prepare("SELECT status FROM transactions").get() as { status: string }).status).toBe("paid");
+  });
+
   it("a message from the other id of the same WhatsApp person waits for the inquiry instead of interrupting it", async ({ bot }) => {
     const h = await bot();
     const phone = "6281200000001@s.whatsapp.net";
