@@ -7,6 +7,7 @@ import type { ParsedChoice } from "../domain/conversation/choice-ids.ts";
 import type { AdminCommand } from "../domain/conversation/commands.ts";
 import type { Turn } from "../domain/conversation/turn.ts";
 import { formatRupiah, readRupiah } from "../domain/money.ts";
+import { ambiguousAmountText } from "../domain/amount-hint.ts";
 import type { Notifier } from "../domain/notifier.ts";
 import type { PaymentService } from "../domain/payments/payment-service.ts";
 import { isProductId, PRODUCT_IDS } from "../domain/products.ts";
@@ -143,7 +144,7 @@ export function createAdminHandler(deps: {
         const user = resolveUserArg(repos, args[0]);
         const reading = args[1] === undefined ? null : readRupiah(args[1]);
         if (reading?.ok === false && reading.problem === "ambiguous") {
-          turn.say(t(l, "errors.amount_ambiguous", { input: args[1]?.slice(0, 40) }));
+          turn.say(ambiguousAmountText(t, l, args[1] ?? ""));
           return;
         }
         const amount = reading?.ok === true ? reading.amount : null;
@@ -159,7 +160,7 @@ export function createAdminHandler(deps: {
         const user = resolveUserArg(repos, args[0]);
         const reading = args[1] === undefined ? null : readRupiah(args[1], { signed: true });
         if (reading?.ok === false && reading.problem === "ambiguous") {
-          turn.say(t(l, "errors.amount_ambiguous", { input: args[1]?.slice(0, 40) }));
+          turn.say(ambiguousAmountText(t, l, args[1] ?? ""));
           return;
         }
         const amount = reading?.ok === true ? reading.amount : null;

@@ -9,6 +9,7 @@ import { gatewayTopupsMigration } from "./migrations/006-gateway-topups.ts";
 import { remindersMigration } from "./migrations/007-reminders.ts";
 import { dashboardMigration } from "./migrations/008-dashboard.ts";
 import { whatsappCloudMigration } from "./migrations/009-whatsapp-cloud.ts";
+import { topupReviewMigration } from "./migrations/010-topup-review.ts";
 
 /**
  * Numbered migrations, applied in order and recorded in schema_migrations. Never edit one that
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   remindersMigration,
   dashboardMigration,
   whatsappCloudMigration,
+  topupReviewMigration,
 ];
 
 export function migrate(db: Database.Database): void {

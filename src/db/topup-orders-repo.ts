@@ -36,6 +36,9 @@ export interface OrderRow {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** An order under review that the gateway later reported paid: when the admins were told (once), and the amount. */
+  review_paid_at: number | null;
+  review_paid_amount: number | null;
 }
 
 /** The states a payment found by the gateway may still be credited from (a late one: docs/topups.md#late-settlement). */
@@ -73,8 +76,13 @@ export function createTopupOrdersRepo(db: Db) {
        next_check_at = NULL, updated_at = @now
      WHERE order_id = @orderId AND status IN ${CREDITABLE}`,
   );
+  // A credited order, or one under review (a person may have credited it by hand).
   const markReversed = db.prepare<[string, number, string]>(
-    "UPDATE topup_orders SET reversed_state = ?, updated_at = ? WHERE order_id = ? AND status = 'paid' AND reversed_state IS NULL",
+    "UPDATE topup_orders SET reversed_state = ?, updated_at = ? WHERE order_id = ? AND status IN ('paid', 'needs_review') AND reversed_state IS NULL",
+  );
+  const markReviewPaid = db.prepare<{ orderId: string; paidAmount: number | null; now: number }>(
+    `UPDATE topup_orders SET review_paid_at = @now, review_paid_amount = @paidAmount, updated_at = @now
+     WHERE order_id = @orderId AND status = 'needs_review' AND review_paid_at IS NULL`,
   );
   const checked = db.prepare<{ orderId: string; state: string | null; nextCheckAt: number | null; attempts: number; now: number }>(
     `UPDATE topup_orders SET gateway_state = COALESCE(@state, gateway_state), next_check_at = @nextCheckAt,
@@ -85,12 +93,17 @@ export function createTopupOrdersRepo(db: Db) {
   const notified = db.prepare<[number, number, number, string]>(
     "UPDATE topup_orders SET notified_at = ?, next_check_at = MIN(COALESCE(next_check_at, ?), ?) WHERE order_id = ?",
   );
-  const due = db.prepare<[number, number], OrderRow>(
-    `SELECT * FROM topup_orders WHERE (status = 'pending' OR notified_at IS NOT NULL) AND next_check_at <= ?
-     ORDER BY next_check_at LIMIT ?`,
+  const lookBy = db.prepare<[number, number, string]>("UPDATE topup_orders SET next_check_at = MIN(COALESCE(next_check_at, ?), ?) WHERE order_id = ?");
+  // Every order with a look scheduled: pending ones, unconfirmed notifications, late looks at closed ones.
+  const due = db.prepare<[string, number, number], OrderRow>(
+    "SELECT * FROM topup_orders WHERE gateway = ? AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
   );
-  const nextDue = db.prepare<[], { at: number | null }>(
-    "SELECT MIN(next_check_at) AS at FROM topup_orders WHERE status = 'pending' OR notified_at IS NOT NULL",
+  const nextDue = db.prepare<[string], { at: number | null }>(
+    "SELECT MIN(next_check_at) AS at FROM topup_orders WHERE gateway = ? AND next_check_at IS NOT NULL",
+  );
+  // Once at start-up, through the partial index of open orders (few by construction).
+  const openElsewhere = db.prepare<[string], OrderRow>(
+    "SELECT * FROM topup_orders INDEXED BY topup_orders_one_open WHERE status = 'pending' AND gateway <> ? LIMIT 100",
   );
   const billsToSettle = db.prepare<[], OrderRow>(
     "SELECT * FROM topup_orders WHERE status = 'paid' AND bill_ref IS NOT NULL AND bill_handled_at IS NULL ORDER BY credited_at",
@@ -157,17 +170,23 @@ export function createTopupOrdersRepo(db: Db) {
     /** Compare-and-set to paid, from any state a payment may still be credited from. */
     markPaid: (p: { orderId: string; paidAmount: number; paidAt: string | null; now: number }) => markPaid.run(p).changes === 1,
     markNeedsReview: (p: { orderId: string; reason: string; paidAmount: number | null; now: number }) => markNeedsReview.run(p).changes === 1,
-    /** A credited order reported refunded or denied: true only the first time. */
+    /** A credited order (or one under review) reported refunded or denied: true only the first time. */
     markReversed: (orderId: string, state: string, now: number) => markReversed.run(state, now, orderId).changes === 1,
+    /** Compare-and-set: an order under review reported paid by the gateway; true only the first time (the admins are told once). */
+    markReviewPaid: (p: { orderId: string; paidAmount: number | null; now: number }) => markReviewPaid.run(p).changes === 1,
     /** What a status check found, and when to look again (null: not before something new happens). */
     recordCheck: (p: { orderId: string; state: string | null; nextCheckAt: number | null; attempts: number; now: number }) => checked.run(p),
     /** A genuine notification arrived: the status API must confirm it, soon (the poller, should this process die). */
     noteNotification: (orderId: string, now: number, checkBy: number) => notified.run(now, checkBy, checkBy, orderId),
+    /** The gateway should be asked about the order by `at` (a notification not kept, docs/topups.md#notifications). */
+    lookBy: (orderId: string, at: number) => lookBy.run(at, at, orderId),
     /** Every notification of the order is confirmed by the status API. */
     clearNotified: (orderId: string) => clearNotified.run(orderId),
-    /** Orders to ask the gateway about now: pending ones, and any with an unconfirmed notification. */
-    due: (now: number, limit: number) => due.all(now, limit),
-    nextDueAt: () => nextDue.get()?.at ?? null,
+    /** This gateway's orders to ask about now: pending ones, unconfirmed notifications, late looks at closed ones. */
+    due: (gateway: string, now: number, limit: number) => due.all(gateway, now, limit),
+    nextDueAt: (gateway: string) => nextDue.get(gateway)?.at ?? null,
+    /** Open orders made through another gateway than this one (GATEWAY changed while they were open). */
+    openElsewhere: (gateway: string) => openElsewhere.all(gateway),
     /** Credited orders whose bill has not yet been paid or re-offered (a crash in between). */
     billsToSettle: () => billsToSettle.all(),
     /** Compare-and-set: the bill of a credited order is dealt with once. */

@@ -49,6 +49,17 @@ export function readRupiah(input: string, options: { signed?: boolean } = {}): A
   return { ok: true, amount: (sign === "-" ? -1 : 1) * Number(value) };
 }
 
+/**
+ * For an amount refused as ambiguous: the whole part when the comma can only be a decimal mark —
+ * after dot-grouped thousands (`10.000.000,00`) — so the hint can say "write 10.000.000" rather than
+ * the `2,500` example; null for a truly ambiguous `2,500`.
+ */
+export function wholeBeforeDecimalComma(input: string): string | null {
+  const m = AMOUNT.exec(input.trim().toLowerCase());
+  if (!m || m[3] === undefined || m[4] !== undefined || !m[2]!.includes(".")) return null;
+  return `${m[1] === "-" ? "-" : ""}${m[2]!}`;
+}
+
 /** readRupiah for callers that only need the amount: null when it was refused, for whatever reason. */
 export function parseRupiah(input: string, options: { signed?: boolean } = {}): number | null {
   const reading = readRupiah(input, options);

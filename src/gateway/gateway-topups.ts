@@ -24,6 +24,11 @@ export interface GatewayTopups {
   path: string;
   /** Credited orders whose bill was left undone (a crash between the credit and paying it). */
   billsToSettle(): OrderRow[];
+  /**
+   * Open orders of another gateway (GATEWAY changed while they were open) are not asked about here:
+   * logged, and the admins told once (docs/topups.md#admin). Run by start().
+   */
+  reportOtherGateways(): Promise<void>;
   start(): void;
   /** Stops the poller, waits for confirmations under way, closes the gateway client. */
   stop(): Promise<void>;
@@ -73,9 +78,26 @@ export function createGatewayTopups(deps: {
       },
     },
   });
-  const poller = createTopupPoller({ orders: repos.topupOrders, service, now, log, idleIntervalMs: 15_000 });
+  // Only this gateway's orders: another's would be asked about (and closed) on a gateway that never saw them.
+  const dueOrders = {
+    due: (at: number, limit: number) => repos.topupOrders.due(gateway.name, at, limit),
+    nextDueAt: () => repos.topupOrders.nextDueAt(gateway.name),
+  };
+  const poller = createTopupPoller({ orders: dueOrders, service, now, log, idleIntervalMs: 15_000 });
   poke = () => poller.poke();
   const endpoint = createNotificationEndpoint({ gateway, service, commits, log });
+  async function reportOtherGateways(): Promise<void> {
+    await commits.run(() => {
+      const open = repos.topupOrders.openElsewhere(gateway.name);
+      if (open.length === 0) return;
+      log.warn(
+        { count: open.length, gateways: [...new Set(open.map((o) => o.gateway))], orders: open.slice(0, 10).map((o) => o.order_id) },
+        "open top-up orders of another gateway: not asked about, their notifications refused",
+      );
+      notices.otherGatewayOrders(gateway.name, open);
+    });
+  }
+
   return {
     gateway,
     service,
@@ -84,8 +106,10 @@ export function createGatewayTopups(deps: {
     endpoint,
     path: NOTIFICATION_PATH,
     billsToSettle: () => repos.topupOrders.billsToSettle(),
+    reportOtherGateways,
     start() {
       poller.start();
+      void reportOtherGateways().catch((err: unknown) => log.error({ err }, "could not look for open orders of another gateway"));
       log.info({ methods: deps.settings.methods, path: NOTIFICATION_PATH }, "gateway top-ups on");
     },
     async stop() {

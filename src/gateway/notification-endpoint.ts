@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { GroupCommitter } from "../db/group-commit.ts";
-import type { TopupService } from "../domain/topups/topup-service.ts";
+import type { NotificationFields, TopupService } from "../domain/topups/topup-service.ts";
 import { createRouter, type Mountable } from "../http/http-server.ts";
 import { readJson } from "../shared/json.ts";
 import type { PaymentGateway } from "./port.ts";
@@ -23,13 +23,36 @@ function claimedStatus(body: unknown): string | null {
   return parsed.success ? parsed.data.transaction_status : null;
 }
 
+/** A field as text for the notification's identity: a string as it is, anything else as its JSON, absent as null. */
+function fieldText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * What makes a notification another one (docs/topups.md#notifications): the signed fields (order_id,
+ * status_code, gross_amount, signature_key) and the two that tell a status change or another
+ * transaction. Spacing, key order and any other field do not.
+ */
+export function notificationFields(body: Record<string, unknown>, signatureKey: string): NotificationFields {
+  return {
+    statusCode: fieldText(body.status_code),
+    grossAmount: fieldText(body.gross_amount),
+    transactionStatus: fieldText(body.transaction_status),
+    transactionId: fieldText(body.transaction_id),
+    signatureKey,
+  };
+}
+
 /**
  * The gateway's notifications (docs/topups.md#notifications), mounted at NOTIFICATION_PATH. A body
  * that is too large or not a JSON object is 4xx; one whose signature does not check is 401, and one
- * for an order that is not ours 404 — neither changes anything. A genuine one is stored (a duplicate
- * of the very same bytes once) and only then answered 200, fast; its confirmation through the status
- * API runs after the answer. Should the process die before that, the stored row has marked the order
- * for the poller, which confirms it after the restart.
+ * for an order that is not ours (or another gateway's) 404 — neither changes anything. A genuine one
+ * is stored (the same notification once, whatever its bytes) in a durable commit and only then
+ * answered 200, fast: a 200 tells the gateway to stop sending it, so the row must survive a power
+ * loss. Its confirmation through the status API runs after the answer (at once for a new status; at
+ * most once a minute per order for repeats). Should the process die before that, the stored row has
+ * marked the order for the poller, which confirms it after the restart.
  */
 export function createNotificationEndpoint(deps: {
   gateway: Pick<PaymentGateway, "verifyNotification">;
@@ -54,9 +77,13 @@ export function createNotificationEndpoint(deps: {
     }
     const orderId = verdict.orderId;
     if (!/^[A-Za-z0-9_~.-]{1,50}$/.test(orderId)) return c.json({ ok: false }, 404);
-    let outcome: "stored" | "duplicate" | "unknown_order";
+    const signatureKey = typeof body.signature_key === "string" ? body.signature_key : "";
+    const fields = notificationFields(body, signatureKey);
+    let outcome: ReturnType<TopupService["recordNotification"]>;
     try {
-      outcome = await deps.commits.run(() => deps.service.recordNotification({ orderId, body: raw, claimedStatus: claimedStatus(body) }));
+      outcome = await deps.commits.run(() => deps.service.recordNotification({ orderId, body: raw, claimedStatus: claimedStatus(body), fields }), {
+        durable: true,
+      });
     } catch (err) {
       // Not stored: the gateway must send it again (a 5xx is retried), so nothing is lost.
       log.error({ err, orderId }, "could not store a gateway notification");
@@ -66,7 +93,7 @@ export function createNotificationEndpoint(deps: {
       log.warn({ orderId }, "gateway notification for an order that is not ours");
       return c.json({ ok: false }, 404);
     }
-    if (outcome === "stored") deps.service.confirmInBackground(orderId);
+    if (outcome === "new_status" || outcome === "repeat") deps.service.confirmInBackground(orderId, { newStatus: outcome === "new_status" });
     return c.json({ ok: true });
   });
   app.all("*", (c) => c.json({ ok: false }, 405));

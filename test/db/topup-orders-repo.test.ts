@@ -61,4 +61,33 @@ describe("topup orders in the database", () => {
     expect(repos.topupOrders.markNeedsReview({ orderId: "LT2", reason: "amount_mismatch:1", paidAmount: 1, now: 1 })).toBe(true);
     expect(repos.topupOrders.markPaid({ orderId: "LT2", paidAmount: 10_000, paidAt: null, now: 2 })).toBe(false);
   });
+  it("an order under review: reported paid once (the marker), its reversal recorded once", () => {
+    const { repos, order } = setup();
+    order("LT1");
+    repos.topupOrders.markNeedsReview({ orderId: "LT1", reason: "no_answer_past_expiry", paidAmount: null, now: 1 });
+    expect(repos.topupOrders.markReviewPaid({ orderId: "LT1", paidAmount: 10_000, now: 2 })).toBe(true);
+    expect(repos.topupOrders.markReviewPaid({ orderId: "LT1", paidAmount: 10_000, now: 3 })).toBe(false);
+    expect(repos.topupOrders.get("LT1")).toMatchObject({ status: "needs_review", review_paid_at: 2, review_paid_amount: 10_000 });
+    expect(repos.topupOrders.markReversed("LT1", "refunded", 4)).toBe(true);
+    expect(repos.topupOrders.markReversed("LT1", "refunded", 5)).toBe(false);
+    // Only orders under review carry the marker; a pending or expired one cannot be reversed.
+    order("LT2");
+    expect(repos.topupOrders.markReviewPaid({ orderId: "LT2", paidAmount: 10_000, now: 2 })).toBe(false);
+    expect(repos.topupOrders.markReversed("LT2", "refunded", 2)).toBe(false);
+  });
+
+  it("due orders are one gateway's, closed ones with a look scheduled included", () => {
+    const { db, repos, order } = setup();
+    order("LT1");
+    order("LT2", "bca_va");
+    db.prepare("UPDATE topup_orders SET gateway = 'midtrans' WHERE order_id = 'LT2'").run();
+    expect(repos.topupOrders.due("simulator", 20_000, 10).map((o) => o.order_id)).toEqual(["LT1"]);
+    expect(repos.topupOrders.due("midtrans", 20_000, 10).map((o) => o.order_id)).toEqual(["LT2"]);
+    expect(repos.topupOrders.openElsewhere("simulator").map((o) => o.order_id)).toEqual(["LT2"]);
+    repos.topupOrders.close("LT1", "pending", "expired", 900_000);
+    expect(repos.topupOrders.nextDueAt("simulator")).toBeNull();
+    repos.topupOrders.recordCheck({ orderId: "LT1", state: "expired", nextCheckAt: 1_020_000, attempts: 0, now: 900_000 });
+    expect(repos.topupOrders.nextDueAt("simulator")).toBe(1_020_000);
+    expect(repos.topupOrders.due("simulator", 1_020_000, 10).map((o) => o.order_id)).toEqual(["LT1"]);
+  });
 });

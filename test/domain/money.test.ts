@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRupiah, parseRupiah, readRupiah, type AmountProblem } from "../../src/domain/money.ts";
+import { formatRupiah, parseRupiah, readRupiah, wholeBeforeDecimalComma, type AmountProblem } from "../../src/domain/money.ts";
 
 describe("readRupiah: amounts as Indonesians write them", () => {
   it.each([
@@ -150,5 +150,15 @@ describe("money", () => {
     expect(parseRupiah("-5000", { signed: true })).toBe(-5000);
     expect(parseRupiah("+5rb", { signed: true })).toBe(5000);
     expect(parseRupiah("-5000")).toBeNull();
+  });
+});
+
+describe("the hint for an amount refused as ambiguous", () => {
+  it("names the whole amount when the comma can only be a decimal mark", () => {
+    expect(wholeBeforeDecimalComma("10.000.000,00")).toBe("10.000.000");
+    expect(wholeBeforeDecimalComma("Rp 50.000,5")).toBe("50.000");
+    expect(wholeBeforeDecimalComma("-10.000,00")).toBe("-10.000");
+    // Truly ambiguous, or not refused as ambiguous at all: the usual hint.
+    for (const input of ["2,500", "2,5", "1,5jt", "50.000", "abc", "", "1.000,5rb"]) expect(wholeBeforeDecimalComma(input), input).toBeNull();
   });
 });

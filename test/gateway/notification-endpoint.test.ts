@@ -110,4 +110,25 @@ describe("the gateway notification endpoint (/gateway/midtrans)", () => {
     expect(creditsOf(h, order.order_id)).toBe(1);
     expect(h.app.repos.topupOrders.get(order.order_id)!.notified_at).toBeNull();
   });
+  it("stores a genuine notification in a durable commit before its 200 (a 200 stops the gateway's retries)", async ({ bot }) => {
+    const { h, gw, url } = await botWithGateway(bot);
+    const p = h.payer("7505");
+    await p.say("/isi 100000");
+    const order = lastOrder(h, p);
+    const commits = h.app.commits;
+    const run = commits.run.bind(commits);
+    const durable: boolean[] = [];
+    commits.run = (work, options) => {
+      durable.push(options?.durable === true);
+      return run(work, options);
+    };
+    try {
+      expect((await notify(url, gw.notification(order.order_id))).status).toBe(200);
+    } finally {
+      commits.run = run;
+    }
+    // The first commit is the endpoint's own (the confirmation's come after the answer).
+    expect(durable[0]).toBe(true);
+    expect(rows(h)).toBe(1);
+  });
 });

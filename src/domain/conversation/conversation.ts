@@ -9,6 +9,7 @@ import { cancelFlow, confirmPay, explainStaleRef, payEffect } from "./pay-step.t
 import { eraseMyData, runPayerCommand, setLanguage, showSavedNumbers } from "./payer-commands.ts";
 import { freshSession } from "./session.ts";
 import { checkOrder, payShortfall, startTopup, topupAmountTyped, topupChargeEffect, topupCheckEffect, topupVia } from "./topup-steps.ts";
+import { payAsideEffect } from "./topup-steps.ts";
 import type { Turn } from "./turn.ts";
 import { receiptText, txLine } from "../render.ts";
 import { autopayInquiryEffect, autopayPayEffect } from "../reminders/autopay-step.ts";
@@ -25,6 +26,7 @@ export function conversationEffects(ctx: ConversationContext): EffectRegistry {
     topup_check: topupCheckEffect(ctx),
     autopay_inquire: autopayInquiryEffect(ctx),
     autopay_pay: autopayPayEffect(ctx),
+    pay_aside: payAsideEffect(ctx),
   });
 }
 

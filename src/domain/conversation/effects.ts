@@ -16,6 +16,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
   // An auto-payment's inquiry and payment (reminders/autopay-step.ts): the same calls, its own answers.
   z.object({ kind: z.literal("autopay_inquire"), ref: z.string(), run: z.number().int() }),
   z.object({ kind: z.literal("autopay_pay"), ref: z.string(), run: z.number().int() }),
+  /** A shortfall top-up's bill paid for the payer while another screen is theirs (docs/topups.md#the-shortfall). */
+  z.object({ kind: z.literal("pay_aside"), ref: z.string(), actor: z.string() }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type EffectKind = Effect["kind"];

@@ -1,6 +1,7 @@
 import { isLocale, type Locale } from "../../i18n.ts";
 import { fitPlain } from "../fit-text.ts";
 import { formatRupiah, readRupiah } from "../money.ts";
+import { ambiguousAmountText } from "../amount-hint.ts";
 import { looksLikeRef } from "../ref.ts";
 import { displayNumber, productLabel, receiptText, txLine } from "../render.ts";
 import type { PayerCommand } from "./commands.ts";
@@ -37,7 +38,7 @@ export function runPayerCommand(ctx: ConversationContext, turn: Turn, name: Paye
       if (ctx.topups) return startTopup(ctx, ctx.topups, turn, args);
       const reading = args.length > 0 ? readRupiah(args.join(" ")) : null;
       if (reading?.ok === false && reading.problem === "ambiguous") {
-        turn.say(t(l, "errors.amount_ambiguous", { input: args.join(" ").slice(0, 40) }));
+        turn.say(ambiguousAmountText(t, l, args.join(" ")));
         return;
       }
       const amount = reading?.ok === true ? reading.amount : null;

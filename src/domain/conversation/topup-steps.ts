@@ -1,8 +1,10 @@
 import type { OrderRow } from "../../db/topup-orders-repo.ts";
 import type { TxRow } from "../../db/transactions-repo.ts";
+import type { PayResult } from "../payments/payment-service.ts";
 import type { TopupMethod } from "../../gateway/port.ts";
 import type { Choice, OutboundMessage } from "../messages.ts";
 import { formatRupiah, readRupiah } from "../money.ts";
+import { ambiguousAmountText } from "../amount-hint.ts";
 import { shortfallAmount } from "../topups/shortfall.ts";
 import { PAYER_CHECK_INTERVAL_MS, type CheckResult } from "../topups/topup-service.ts";
 import { methodLabel, orderMessage } from "../topups/topup-render.ts";
@@ -11,7 +13,7 @@ import type { ConversationContext, TopupFlow } from "./context.ts";
 import type { Effect, EffectHandler } from "./effects.ts";
 import { recheck } from "./inquiry-step.ts";
 import { cancelChoice, menuChoice, showCurrentMenu, showMainMenu } from "./menus.ts";
-import { explainStaleRef } from "./pay-step.ts";
+import { afterPay, explainStaleRef, payEffect } from "./pay-step.ts";
 import type { Turn } from "./turn.ts";
 
 /**
@@ -37,7 +39,7 @@ function readTopupAmount(ctx: ConversationContext, flow: TopupFlow, turn: Turn, 
   const l = turn.locale;
   const reading = readRupiah(input);
   if (!reading.ok) {
-    turn.say(reading.problem === "ambiguous" ? t(l, "errors.amount_ambiguous", { input: input.slice(0, 40) }) : t(l, "topups.bad_amount", limits(flow)));
+    turn.say(reading.problem === "ambiguous" ? ambiguousAmountText(t, l, input) : t(l, "topups.bad_amount", limits(flow)));
     return null;
   }
   if (reading.amount < flow.settings.min) {
@@ -210,9 +212,33 @@ export function payShortfall(ctx: ConversationContext, turn: Turn, ref: string):
 }
 
 /**
+ * Whether the payer has something else on screen than the bill `ref`: another bill to confirm, a
+ * number or an amount being typed. Then a shortfall's bill is dealt with aside: the screen, its
+ * step and its menu stay theirs (docs/topups.md#the-shortfall).
+ */
+function busyElsewhere(turn: Turn, ref: string): boolean {
+  return turn.state.ref !== ref && turn.state.step !== "idle" && turn.state.step !== "choosing_product";
+}
+
+/**
+ * Words said aside: not a menu (no nonce, the current menu stays current), so numbers typed still
+ * answer the screen. Its buttons are self-identifying (choice-ids.ts): they work from any screen.
+ */
+function sayAside(turn: Turn, text: string, choices?: Choice[][]): void {
+  turn.replies.push(choices === undefined ? { text } : { text, choices });
+}
+
+/** A fresh check of a bill, offered aside (the payer's tap starts it), and the way back to the menu. */
+function recheckChoices(ctx: ConversationContext, turn: Turn, ref: string): Choice[][] {
+  return [[{ id: choiceIds.recheck(ref), label: ctx.t(turn.locale, "flow.retry_button") }], [menuChoice(ctx, turn)]];
+}
+
+/**
  * Something the bot does unasked once a shortfall order is credited (engine.act): the bill it was
  * for is paid through the ordinary exactly-once path while its inquiry is valid; if the inquiry
  * expired meanwhile, the payer is shown a fresh one to confirm. Once per order (a compare-and-set).
+ * When the payer has moved on to another screen (another bill, typing a number), the bill is paid
+ * (or the fresh check offered) aside, never taking that screen over.
  */
 export function settleShortfall(ctx: ConversationContext, turn: Turn, orderId: string): void {
   const { repos, t } = ctx;
@@ -221,20 +247,52 @@ export function settleShortfall(ctx: ConversationContext, turn: Turn, orderId: s
   if (!repos.topupOrders.markBillHandled(orderId, turn.now)) return;
   const tx = repos.transactions.get(order.bill_ref);
   if (!tx || tx.user_id !== turn.user.id) return;
+  const aside = busyElsewhere(turn, tx.ref);
+  const balance = formatRupiah(repos.ledger.balance(turn.user.id));
   if (tx.status === "inquired" && tx.expires_at !== null && tx.expires_at > turn.now) {
+    const actor = `${turn.user.platform}:${turn.user.public_id}`;
+    if (aside) {
+      turn.request({ kind: "pay_aside", ref: tx.ref, actor });
+      return;
+    }
     turn.state = { ...turn.state, step: "paying", ref: tx.ref, product: tx.product, number: tx.customer_number, months: tx.months ?? undefined };
-    turn.request({ kind: "pay", ref: tx.ref, again: false, actor: `${turn.user.platform}:${turn.user.public_id}` });
+    turn.request({ kind: "pay", ref: tx.ref, again: false, actor });
     return;
   }
   if (tx.status === "inquired" || tx.status === "expired") {
     if (tx.status === "inquired") repos.transactions.setStatusFrom(tx.ref, "inquired", "expired", turn.now);
+    if (aside) return sayAside(turn, t(turn.locale, "topups.bill_aside_recheck", { ref: tx.ref, balance }), recheckChoices(ctx, turn, tx.ref));
     turn.say(t(turn.locale, "topups.bill_recheck", { ref: tx.ref }));
     recheck(ctx, turn, tx.ref);
     return;
   }
   // Cancelled by the payer, or paid another way meanwhile: the credit stays in the balance.
-  const balance = formatRupiah(repos.ledger.balance(turn.user.id));
-  turn.say(t(turn.locale, "topups.bill_not_paid", { ref: tx.ref, status: t(turn.locale, `status.${tx.status}`), balance }), [[menuChoice(ctx, turn)]]);
+  const text = t(turn.locale, "topups.bill_not_paid", { ref: tx.ref, status: t(turn.locale, `status.${tx.status}`), balance });
+  if (aside) return sayAside(turn, text, [[menuChoice(ctx, turn)]]);
+  turn.say(text, [[menuChoice(ctx, turn)]]);
+}
+
+/**
+ * The pay of a shortfall's bill while the payer looks at something else: the very same pay effect
+ * (payments.pay, exactly once), answered without touching their screen. Its processing note and
+ * receipt are the payment's own notices; a pay that did not start says so aside, with a fresh check
+ * offered.
+ */
+export function payAsideEffect(ctx: ConversationContext): EffectHandler<Extract<Effect, { kind: "pay_aside" }>, PayResult> {
+  const pay = payEffect(ctx);
+  const asPay = (effect: { ref: string; actor: string }) => ({ kind: "pay" as const, ref: effect.ref, again: false, actor: effect.actor });
+  return {
+    run: (effect, userId) => pay.run(asPay(effect), userId),
+    resume: (effect) => pay.resume(asPay(effect)),
+    after: (turn, result, effect) => {
+      // Nothing else on screen any more (cannot happen in one queue, but cheap to honour): the ordinary answer.
+      if (!busyElsewhere(turn, effect.ref)) return afterPay(ctx, turn, effect.ref, result);
+      if (result.kind === "sent") return;
+      const balance = formatRupiah(ctx.repos.ledger.balance(turn.user.id));
+      sayAside(turn, ctx.t(turn.locale, "topups.bill_aside_not_paid", { ref: effect.ref, balance }), recheckChoices(ctx, turn, effect.ref));
+    },
+    apologyKey: "errors.internal_pay",
+  };
 }
 
 /** The charge effect: the gateway call (the service records it), answered by showing the order. */

@@ -32,3 +32,23 @@ export function nextCheckAt(order: { created_at: number; expires_at: number }, n
 export function retryAt(attempts: number, now: number): number {
   return now + backoffMs(Math.max(0, attempts - 1), { firstMs: FIRST_CHECK_MS, capMs: OLD_INTERVAL_MAX_MS });
 }
+
+/**
+ * After an order the payer saw was closed unpaid (expired, cancelled, failed), the gateway is still
+ * asked a few times, this long after the close: a payment that raced the close, or one the gateway
+ * took although it should not have, is found even when its notification is lost. Then no more
+ * (docs/topups.md#expiry-and-late-payment): a notification and the payer's "check" still work after.
+ */
+export const LATE_LOOKS_AFTER_CLOSE_MS: readonly number[] = [2 * 60_000, 15 * 60_000, 60 * 60_000, 6 * 3_600_000, 24 * 3_600_000];
+
+/** The next late look at an order closed at `closedAt`, or null when the last one is behind. */
+export function lateLookAt(closedAt: number, now: number): number | null {
+  for (const after of LATE_LOOKS_AFTER_CLOSE_MS) if (closedAt + after > now) return closedAt + after;
+  return null;
+}
+
+/**
+ * A notification that repeats a status already signed for the order (only unsigned fields differ)
+ * has the status API asked about the order at most this often (docs/topups.md#notifications).
+ */
+export const NOTIFIED_CHECK_INTERVAL_MS = 60_000;

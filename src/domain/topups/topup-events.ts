@@ -19,10 +19,21 @@ export interface TopupEvents {
   closed(order: OrderRow): void;
   /** The gateway reports a payment of another amount than ordered: not credited, a person decides. */
   amountMismatch(order: OrderRow, paidAmount: number | null): void;
-  /** A credited order the gateway now reports given back or denied (the balance is left alone). */
+  /**
+   * A credited order — or one under review, which a person may have credited by hand — that the
+   * gateway now reports given back or denied (the balance is left alone).
+   */
   reversed(order: OrderRow, state: GatewayOrderState): void;
   /** The gateway refused to create the charge (a method not activated, a bad amount, …). */
   chargeRefused(order: OrderRow): void;
   /** No clear answer about an order long past its expiry: a person looks. */
   needsReview(order: OrderRow): void;
+  /**
+   * An order under review that the gateway now reports paid (once per order): not credited, since a
+   * person may already have credited it by hand; the admins are told the amount, the payer that an
+   * admin is checking.
+   */
+  reviewedOrderPaid(order: OrderRow, paidAmount: number | null): void;
+  /** At start-up: open orders made through another gateway than the one configured now (not asked about here). */
+  otherGatewayOrders(current: string, orders: readonly OrderRow[]): void;
 }

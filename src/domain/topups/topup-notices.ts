@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { MetaRepo } from "../../db/meta-repo.ts";
 import type { OrderRow } from "../../db/topup-orders-repo.ts";
 import type { UsersRepo } from "../../db/users-repo.ts";
@@ -15,7 +16,8 @@ const HOUR_MS = 3_600_000;
  * Every word said about a gateway top-up, whoever learnt of it — the notification, the poller, the
  * payer's "check" (docs/topups.md). Payers hear of their money without asking: credited (with the
  * new balance), expired, failed, under review. Admins get the alerts: a late payment, another amount
- * than ordered, a reversal, a refused charge. Each is written in the commit of its fact.
+ * than ordered, a reversal, a refused charge, an order under review reported paid, open orders of
+ * another gateway. Each is written in the commit of its fact.
  */
 export function createTopupNotices(deps: {
   notifier: Notifier;
@@ -62,7 +64,9 @@ export function createTopupNotices(deps: {
       }));
     },
     reversed(order, state) {
-      notifier.toAdmins((locale) => ({ text: t(locale, "topups.alert_reversed", { ...base(order), state }) }));
+      // Under review, nothing was credited automatically; a person may have credited it by hand.
+      const key = order.status === "needs_review" ? "topups.alert_reversed_review" : "topups.alert_reversed";
+      notifier.toAdmins((locale) => ({ text: t(locale, key, { ...base(order), state }) }));
     },
     chargeRefused(order) {
       alertOncePerHour(`topup_refused_${order.method}`, (locale) =>
@@ -73,6 +77,24 @@ export function createTopupNotices(deps: {
           message: order.failure_message ?? "-",
         }),
       );
+    },
+    reviewedOrderPaid(order, paidAmount) {
+      const paid = paidAmount === null ? "-" : formatRupiah(paidAmount);
+      notifier.toUser(order.user_id, (locale) => ({ text: t(locale, "topups.review_paid", base(order)), choices: menu(locale) }));
+      notifier.toAdmins((locale) => ({ text: t(locale, "topups.alert_review_paid", { ...base(order), paid, reason: order.review_reason ?? "-" }) }));
+    },
+    otherGatewayOrders(current, orders) {
+      // Told once for the same orders, however often the bot restarts with them still open.
+      const key = "alerted:topup_other_gateway";
+      const ids = orders.map((o) => o.order_id);
+      const digest = createHash("sha256")
+        .update(JSON.stringify([current, ids]))
+        .digest("hex");
+      if (orders.length === 0 || deps.meta.get(key) === digest) return;
+      deps.meta.set(key, digest);
+      const gateways = [...new Set(orders.map((o) => o.gateway))].join(", ");
+      const shown = ids.slice(0, 10).join(", ") + (ids.length > 10 ? ", …" : "");
+      notifier.toAdmins((locale) => ({ text: t(locale, "topups.alert_other_gateway", { n: orders.length, gateways, current, orders: shown }) }));
     },
     needsReview(order) {
       notifier.toUser(order.user_id, (locale) => ({ text: t(locale, "topups.review", base(order)), choices: menu(locale) }));

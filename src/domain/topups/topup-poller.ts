@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { TopupOrdersRepo } from "../../db/topup-orders-repo.ts";
+import type { OrderRow } from "../../db/topup-orders-repo.ts";
 import type { TopupService } from "./topup-service.ts";
 
 /** The shortest pause between two rounds. */
@@ -7,11 +7,13 @@ const MIN_ROUND_GAP_MS = 500;
 
 /**
  * Asks the gateway about orders until each is final (docs/topups.md#the-three-ways): pending ones on
- * the schedule of topup-check-schedule.ts, and any with a notification not yet confirmed (one this
- * process stored and died before confirming). Everything ends in the service's one `check`.
+ * the schedule of topup-check-schedule.ts, any with a notification not yet confirmed (one this
+ * process stored and died before confirming), and a few late looks at orders closed unpaid.
+ * Everything ends in the service's one `check`.
  */
 export function createTopupPoller(deps: {
-  orders: Pick<TopupOrdersRepo, "due" | "nextDueAt">;
+  /** The orders of the gateway in use (gateway-topups.ts binds the repository's queries to its name). */
+  orders: { due(now: number, limit: number): OrderRow[]; nextDueAt(): number | null };
   service: Pick<TopupService, "check">;
   now: () => number;
   log: Logger;

@@ -6,7 +6,15 @@ import type { OrderRow, OrderStatus } from "../../db/topup-orders-repo.ts";
 import type { ChargeOutcome, GatewayOrderState, PaymentGateway, StatusOutcome, TopupMethod } from "../../gateway/port.ts";
 import { mintOrderId } from "./order-id.ts";
 import type { CheckedBy, TopupEvents } from "./topup-events.ts";
-import { CHARGE_GRACE_MS, FIRST_CHECK_MS, REVIEW_AFTER_EXPIRY_MS, nextCheckAt, retryAt } from "./topup-check-schedule.ts";
+import {
+  CHARGE_GRACE_MS,
+  FIRST_CHECK_MS,
+  NOTIFIED_CHECK_INTERVAL_MS,
+  REVIEW_AFTER_EXPIRY_MS,
+  lateLookAt,
+  nextCheckAt,
+  retryAt,
+} from "./topup-check-schedule.ts";
 
 /** What a check came to: the order as it is now, and whether this check changed it (then its events spoke). */
 export interface CheckResult {
@@ -14,10 +22,29 @@ export interface CheckResult {
   changed: boolean;
 }
 
-/** A "not found" for an order just created may be the gateway not listing it yet. */
-const NOT_FOUND_GRACE_MS = 60_000;
 /** A notification is confirmed at once after it is answered; should this process die, the poller does it by then. */
 const NOTIFIED_CHECK_DELAY_MS = 10_000;
+/**
+ * Notifications kept per order. Midtrans sends a handful (pending, settlement, perhaps an expiry or a
+ * refund, each possibly twice); a body replayed with other unsigned fields is not kept past this,
+ * though one with a signature not seen before for the order always is (docs/topups.md#notifications).
+ */
+export const MAX_NOTIFICATIONS_PER_ORDER = 20;
+
+/** The parts of a notification that make it another one (docs/topups.md#notifications); unsigned but the first three. */
+export interface NotificationFields {
+  statusCode: string | null;
+  grossAmount: string | null;
+  transactionStatus: string | null;
+  transactionId: string | null;
+  signatureKey: string;
+}
+
+/** Closed without the money, after the payer was shown what to pay: still looked at a few times (late payment). */
+const CLOSED_UNPAID: readonly OrderStatus[] = ["expired", "cancelled", "failed"];
+const looksLate = (order: OrderRow) => CLOSED_UNPAID.includes(order.status) && order.charge_outcome === "created" && order.closed_at !== null;
+
+type CancelOutcome = "cancelled" | "not_pending" | "unknown";
 /** The payer's "check" asks the gateway at most this often per order (a tap repeated in a hurry). */
 export const PAYER_CHECK_INTERVAL_MS = 5_000;
 
@@ -149,7 +176,7 @@ export function createTopupService(deps: {
     }
   }
 
-  async function askCancel(orderId: string): Promise<"cancelled" | "not_pending" | "unknown"> {
+  async function askCancel(orderId: string): Promise<CancelOutcome> {
     try {
       return await gateway.cancel(orderId);
     } catch (err) {
@@ -174,6 +201,11 @@ export function createTopupService(deps: {
   async function doCheck(orderId: string, by: CheckedBy, options: { minIntervalMs?: number }): Promise<CheckResult> {
     const order = orders.get(orderId);
     if (order === undefined) return { order, changed: false };
+    if (order.gateway !== gateway.name) {
+      // Made through another gateway (GATEWAY changed while it was open): this one knows nothing of it.
+      log.warn({ orderId, orderGateway: order.gateway }, "not asking about an order of another gateway");
+      return { order, changed: false };
+    }
     const startedAt = deps.now();
     // Notifications stored before this point are confirmed by the answer this check gets.
     const seenNotification = repos.gatewayNotifications.lastIdFor(orderId);
@@ -200,26 +232,38 @@ export function createTopupService(deps: {
       });
     }
     let outcome = await askStatus(orderId);
-    let cancelledByUs = false;
+    let cancel: CancelOutcome | null = null;
     const mustClose = order.status === "pending" && (startedAt >= order.expires_at || order.charge_outcome !== "created");
-    if (mustClose && outcome.status === "known" && outcome.state === "pending") {
+    const state = outcome.status === "known" && outcome.orderId === orderId ? outcome.state : null;
+    // A charge the payer was shown that the gateway does not list (yet, or any more): only past its
+    // expiry, and only after a cancel, is it closed (docs/topups.md#expiry-and-late-payment).
+    const unlisted = state === "not_found" && order.charge_outcome === "created";
+    // An order we closed that the gateway still holds payable: the payer was told it is over.
+    const stillPayable = state === "pending" && CLOSED_UNPAID.includes(order.status);
+    if ((mustClose && (state === "pending" || unlisted)) || stillPayable) {
       // Past its expiry (the gateway's own is lax), or a charge the payer never saw: stop it at the
       // gateway, then look again — a payment that raced the cancel is still credited.
-      cancelledByUs = (await askCancel(orderId)) === "cancelled";
+      cancel = await askCancel(orderId);
       outcome = await askStatus(orderId);
-      if (outcome.status === "unknown" && cancelledByUs) outcome = { status: "known", state: "cancelled", orderId };
+      if (outcome.status === "unknown" && cancel === "cancelled") outcome = { status: "known", state: "cancelled", orderId };
     }
     const answer = outcome;
-    return commits.run(() => decide(orderId, answer, by, seenNotification, cancelledByUs));
+    return commits.run(() => decide(orderId, answer, by, seenNotification, cancel));
   }
 
   /** Inside a commit: acts on the status API's answer about an order. */
-  function decide(orderId: string, outcome: StatusOutcome, by: CheckedBy, seenNotification: number, cancelledByUs: boolean): CheckResult {
+  function decide(orderId: string, outcome: StatusOutcome, by: CheckedBy, seenNotification: number, cancel: CancelOutcome | null): CheckResult {
     const now = deps.now();
     const order = orders.get(orderId)!;
+    const cancelledByUs = cancel === "cancelled";
     if (outcome.status === "unknown" || outcome.orderId !== orderId) {
       if (outcome.status === "known") log.error({ orderId, answered: outcome.orderId }, "gateway answered about another order; ignored");
       return unanswered(order, now);
+    }
+    if (outcome.state === "not_found" && order.status === "pending" && order.charge_outcome === "created") {
+      // The payer holds its QR or VA number: before its expiry, or while it could not be cancelled,
+      // "not found" is no answer. Past its expiry and cancelled (or refused as not pending), it is closed.
+      if (now < order.expires_at || cancel === null || cancel === "unknown") return unlisted(order, now);
     }
     // The status API has now spoken after every notification stored before this check began.
     repos.gatewayNotifications.confirm(orderId, seenNotification, now);
@@ -238,23 +282,26 @@ export function createTopupService(deps: {
       case "failed":
       case "not_found":
         if (order.status === "pending") {
-          if (state === "not_found" && order.charge_outcome === "created" && now - order.created_at < NOT_FOUND_GRACE_MS) break;
-          const to: OrderStatus = state === "failed" || state === "not_found" ? "failed" : now >= order.expires_at ? "expired" : "cancelled";
+          // A created charge reaches here "not found" only past its expiry, once cancelled: expired.
+          const gone = state === "not_found" && order.charge_outcome === "created";
+          const to: OrderStatus = state === "failed" || (state === "not_found" && !gone) ? "failed" : now >= order.expires_at ? "expired" : "cancelled";
           changed = closeOrder(order, to, now);
-        } else if (order.status === "paid" && (state === "failed" || state === "cancelled")) {
+        } else if ((state === "failed" || state === "cancelled") && (order.status === "paid" || reportedPaid(order))) {
           changed = reverse(order, state, now);
         }
         break;
       case "refunded":
-        if (order.status === "paid") changed = reverse(order, state, now);
+        if (order.status === "paid" || order.status === "needs_review") changed = reverse(order, state, now);
         else if (order.status === "pending") changed = closeOrder(order, "failed", now);
         break;
     }
     const fresh = orders.get(orderId)!;
     let next: number | null = null;
     if (fresh.status === "pending") next = nextCheckAt(fresh, now);
-    // A notification that arrived while this check ran is confirmed by the next one.
-    if (fresh.notified_at !== null) next = now;
+    else if (looksLate(fresh)) next = lateLookAt(fresh.closed_at!, now);
+    // A notification that arrived while this check ran is confirmed by a later one: at once when it
+    // carried a new status (confirmInBackground follows this check), else within the notified interval.
+    if (fresh.notified_at !== null) next = Math.min(next ?? Number.POSITIVE_INFINITY, now + NOTIFIED_CHECK_INTERVAL_MS);
     orders.recordCheck({ orderId, state, nextCheckAt: next, attempts: 0, now });
     if (fresh.status === "pending" && now >= fresh.expires_at + REVIEW_AFTER_EXPIRY_MS) changed = review(fresh, "open_past_expiry", now) || changed;
     return { order: orders.get(orderId), changed };
@@ -264,9 +311,27 @@ export function createTopupService(deps: {
   function unanswered(order: OrderRow, now: number): CheckResult {
     const attempts = order.check_attempts + 1;
     const open = order.status === "pending" || order.notified_at !== null;
-    orders.recordCheck({ orderId: order.order_id, state: null, nextCheckAt: open ? retryAt(attempts, now) : null, attempts, now });
+    const next = open ? retryAt(attempts, now) : looksLate(order) ? lateLookAt(order.closed_at!, now) : null;
+    orders.recordCheck({ orderId: order.order_id, state: null, nextCheckAt: next, attempts, now });
     const changed = order.status === "pending" && now >= order.expires_at + REVIEW_AFTER_EXPIRY_MS && review(order, "no_answer_past_expiry", now);
     return { order: orders.get(order.order_id), changed };
+  }
+
+  /**
+   * A created charge the gateway says it does not know, before its expiry (or not yet cancelled past
+   * it): no answer. Notifications stay unconfirmed; the order is asked about on its ordinary
+   * schedule, closed at its expiry only after a cancel; long past expiry, a person looks.
+   */
+  function unlisted(order: OrderRow, now: number): CheckResult {
+    log.warn({ orderId: order.order_id }, "the gateway does not list an order it created; asking again");
+    orders.recordCheck({ orderId: order.order_id, state: "not_found", nextCheckAt: nextCheckAt(order, now), attempts: order.check_attempts + 1, now });
+    const changed = now >= order.expires_at + REVIEW_AFTER_EXPIRY_MS && review(order, "no_answer_past_expiry", now);
+    return { order: orders.get(order.order_id), changed };
+  }
+
+  /** An order under review that the gateway had reported paid (another amount, or since): a later reversal matters. */
+  function reportedPaid(order: OrderRow): boolean {
+    return order.status === "needs_review" && (order.paid_amount !== null || order.review_paid_at !== null);
   }
 
   /**
@@ -274,7 +339,8 @@ export function createTopupService(deps: {
    * in one commit. Only for the amount we ordered: another amount is a person's decision.
    */
   function credit(order: OrderRow, outcome: Extract<StatusOutcome, { status: "known" }>, by: CheckedBy, now: number): boolean {
-    if (order.status === "paid" || order.status === "needs_review") return false;
+    if (order.status === "paid") return false;
+    if (order.status === "needs_review") return reviewedPaid(order, outcome.grossAmount, now);
     const paid = outcome.grossAmount;
     if (paid !== order.amount) {
       const reported = paid !== undefined && Number.isSafeInteger(paid) ? paid : null;
@@ -298,6 +364,20 @@ export function createTopupService(deps: {
     return true;
   }
 
+  /**
+   * An order a person is looking at, now reported paid: never credited by us (they may have credited
+   * it by hand), but they must know the money is there — told once, the marker on the row.
+   */
+  function reviewedPaid(order: OrderRow, grossAmount: number | undefined, now: number): boolean {
+    const reported = grossAmount !== undefined && Number.isSafeInteger(grossAmount) ? grossAmount : null;
+    // The review began with this very report (another amount paid): the admins were told it then.
+    if (order.review_reason?.startsWith("amount_mismatch:") === true && order.paid_amount === reported) return false;
+    if (!orders.markReviewPaid({ orderId: order.order_id, paidAmount: reported, now })) return false;
+    log.warn({ orderId: order.order_id, ordered: order.amount, paid: reported, reason: order.review_reason }, "an order under review is reported paid");
+    events.reviewedOrderPaid(orders.get(order.order_id)!, reported);
+    return true;
+  }
+
   function closeOrder(order: OrderRow, to: OrderStatus, now: number): boolean {
     if (!orders.close(order.order_id, "pending", to, now)) return false;
     const closed = orders.get(order.order_id)!;
@@ -308,7 +388,7 @@ export function createTopupService(deps: {
 
   function reverse(order: OrderRow, state: GatewayOrderState, now: number): boolean {
     if (!orders.markReversed(order.order_id, state, now)) return false;
-    log.warn({ orderId: order.order_id, state }, "a credited top-up was reversed at the gateway");
+    log.warn({ orderId: order.order_id, state, status: order.status }, "a credited (or reviewed) top-up was reversed at the gateway");
     events.reversed(orders.get(order.order_id)!, state);
     return true;
   }
@@ -321,24 +401,66 @@ export function createTopupService(deps: {
 
   /**
    * Inside a commit: a notification whose signature checked, kept before it is answered. It proves
-   * nothing yet: the status API confirms it (at once, or by the poller should this process die).
+   * nothing yet: the status API confirms it (docs/topups.md#notifications). The same notification
+   * (the fields that matter, whatever the bytes) is kept once and changes nothing. One carrying a
+   * signature not seen before for the order — a status the gateway signed — is confirmed at once
+   * ("new_status"); one that only repeats a signed status with other unsigned fields has the order
+   * looked at no more than once a minute (at once: "repeat"; else "later"), and is kept only up to
+   * MAX_NOTIFICATIONS_PER_ORDER.
    */
-  function recordNotification(p: { orderId: string; body: string; claimedStatus: string | null }): "stored" | "duplicate" | "unknown_order" {
+  function recordNotification(p: {
+    orderId: string;
+    body: string;
+    claimedStatus: string | null;
+    fields: NotificationFields;
+  }): "new_status" | "repeat" | "later" | "duplicate" | "unknown_order" {
     const now = deps.now();
-    if (orders.get(p.orderId) === undefined) return "unknown_order";
+    const order = orders.get(p.orderId);
+    // Another gateway's order is not ours to hear about here: this gateway's key signed it, but not for it.
+    if (order === undefined || order.gateway !== gateway.name) return "unknown_order";
+    const notes = repos.gatewayNotifications;
     const bodyHash = createHash("sha256").update(p.body).digest("hex");
-    if (!repos.gatewayNotifications.record({ gateway: gateway.name, orderId: p.orderId, bodyHash, body: p.body, claimedStatus: p.claimedStatus, now })) {
-      return "duplicate";
+    const f = p.fields;
+    const fieldsHash = createHash("sha256")
+      .update(JSON.stringify([p.orderId, f.statusCode, f.grossAmount, f.transactionStatus, f.transactionId, f.signatureKey]))
+      .digest("hex");
+    if (notes.seen(fieldsHash, bodyHash)) return "duplicate";
+    const newStatus = !notes.signatureSeen(p.orderId, f.signatureKey);
+    const keep = newStatus || notes.countFor(p.orderId) < MAX_NOTIFICATIONS_PER_ORDER;
+    if (keep) {
+      const row = { gateway: gateway.name, orderId: p.orderId, bodyHash, fieldsHash, signatureKey: f.signatureKey, body: p.body, now };
+      if (!notes.record({ ...row, claimedStatus: p.claimedStatus })) return "duplicate";
+    } else {
+      log.warn({ orderId: p.orderId }, "a gateway notification repeating a known status was not kept: too many for this order");
     }
-    orders.noteNotification(p.orderId, now, now + NOTIFIED_CHECK_DELAY_MS);
+    // A check under way counts as the minute's (it ends within its timeout).
+    const last = inFlight.has(p.orderId) ? now : order.last_checked_at;
+    const at = newStatus || last === null ? now : Math.max(now, last + NOTIFIED_CHECK_INTERVAL_MS);
+    // Kept: marked for confirmation, so the poller confirms it should this process die first.
+    if (keep) orders.noteNotification(p.orderId, now, at === now ? now + NOTIFIED_CHECK_DELAY_MS : at);
+    else orders.lookBy(p.orderId, at);
     scheduled();
-    return "stored";
+    return newStatus ? "new_status" : at === now ? "repeat" : "later";
   }
 
-  /** Confirms a stored notification through the status API once the endpoint has answered (the next turn of the event loop). */
-  function confirmInBackground(orderId: string): void {
+  /**
+   * Confirms a stored notification through the status API once the endpoint has answered (the next
+   * turn of the event loop). A check already under way began before it was stored and so does not
+   * confirm it: for a new status the gateway is asked again right after it; a repeat is left to the
+   * poller, within the minute (the check under way was that minute's).
+   */
+  function confirmInBackground(orderId: string, options: { newStatus: boolean } = { newStatus: true }): void {
     const p = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => check(orderId, "notification"))
+      .then(async () => {
+        const running = inFlight.get(orderId);
+        if (running !== undefined) {
+          if (!options.newStatus) return;
+          await running.catch(() => undefined);
+          const after = orders.get(orderId);
+          if (after === undefined || after.notified_at === null) return;
+        }
+        await check(orderId, "notification");
+      })
       .catch((err: unknown) => log.error({ err, orderId }, "confirming a notification failed; the poller will"));
     background.add(p);
     void p.finally(() => background.delete(p));

@@ -154,6 +154,11 @@ export function createMidtransGateway(opts: MidtransGatewayOptions): MidtransGat
     if (code !== MIDTRANS_CODE.created || state !== "pending") {
       return { status: "unknown", message: `unexpected charge answer (code ${code}, ${answer.transaction_status ?? "no transaction_status"})` };
     }
+    // Created for another amount than asked (fee imposition, a proxy, a bug on either side): the payer
+    // would be shown ours while the QR or VA asks theirs. Unknown, so the order is cancelled (docs/gateway.md#answers).
+    if (answer.gross_amount != null && parseGrossAmount(answer.gross_amount) !== req.amount) {
+      return { status: "unknown", message: "charge created for another gross_amount than asked" };
+    }
     const gatewayId = answer.transaction_id ?? "";
     if (!TRANSACTION_ID.test(gatewayId)) return { status: "unknown", message: "charge created without a readable transaction_id" };
     const extras = chargeExtrasSchema.safeParse(json);

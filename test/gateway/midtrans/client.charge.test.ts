@@ -71,7 +71,8 @@ describe("midtrans charge: virtual accounts", () => {
     t = setup();
     const sample = VA_CHARGE_SAMPLES[bank];
     t.reply("POST", "/v2/charge", sample);
-    const outcome = await t.gateway.charge(chargeRequest({ orderId: sample.order_id, amount: 44_000, method }));
+    // Each sample's own amount (BRI's is 20 000): a charge answered for another amount is not created.
+    const outcome = await t.gateway.charge(chargeRequest({ orderId: sample.order_id, amount: Number(sample.gross_amount), method }));
     expect(outcome).toEqual({ status: "created", gatewayId: sample.transaction_id, va: { bank, number: sample.va_numbers[0].va_number } });
     expect(JSON.parse(t.calls[0]?.body ?? "")).toMatchObject({ payment_type: "bank_transfer", bank_transfer: { bank } });
   });
@@ -89,7 +90,7 @@ describe("midtrans charge: virtual accounts", () => {
     t = setup();
     const sample = { ...VA_CHARGE_SAMPLES.permata, va_numbers: [{ bank: "permata", va_number: "1111111111" }] };
     t.reply("POST", "/v2/charge", sample);
-    expect(await t.gateway.charge(chargeRequest({ orderId: sample.order_id, method: "permata_va" }))).toMatchObject({
+    expect(await t.gateway.charge(chargeRequest({ orderId: sample.order_id, amount: 44_000, method: "permata_va" }))).toMatchObject({
       va: { bank: "permata", number: "850003072869607" },
     });
   });
