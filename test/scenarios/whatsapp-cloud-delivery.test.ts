@@ -202,8 +202,9 @@ describe("WhatsApp Cloud: broadcasts", () => {
     const spied = {
       ...flood,
       async beforeBroadcast(chat: string | undefined, isMessage: boolean) {
-        await flood.beforeBroadcast(chat, isMessage);
+        const answered = await flood.beforeBroadcast(chat, isMessage);
         allowed.push(performance.now());
+        return answered;
       },
     };
     const c = await setup({ env: TEMPLATE_ENV, deps: { flood: spied } });

@@ -68,8 +68,7 @@ export function floodControlTransformer(
     const chat = chatOf(payload);
     const isMessage = MESSAGE_METHODS.has(method);
     for (let attempt = 1; ; attempt++) {
-      if (priority === "broadcast") await flood.beforeBroadcast(chat, isMessage);
-      else await flood.beforePayer(chat, isMessage);
+      const answered = priority === "broadcast" ? await flood.beforeBroadcast(chat, isMessage) : await flood.beforePayer(chat, isMessage);
       let outcome: AttemptOutcome;
       let result: Awaited<ReturnType<typeof prev>> | undefined;
       let thrown: unknown;
@@ -79,10 +78,12 @@ export function floodControlTransformer(
       } catch (err) {
         thrown = err;
         outcome = { kind: "network" };
+      } finally {
+        answered();
       }
       // Payer messages come from the outbox, which already promises "twice rather than never".
       const decision = decideRetry(outcome, attempt, options, priority !== "broadcast");
-      if (decision.pauseMs > 0) flood.on429(chat, decision.pauseMs);
+      if (decision.pauseMs > 0) flood.on429(chat, decision.pauseMs, priority);
       if (!decision.retry || signal?.aborted === true) {
         if (result !== undefined) return result;
         throw thrown;

@@ -105,9 +105,14 @@ export function createCloudMessenger(deps: MessengerDeps) {
     return id;
   }
 
-  async function gate(priority: TrafficPriority, waId: string): Promise<void> {
-    if (priority === "broadcast") await deps.flood.beforeBroadcast(waId, true);
-    else await deps.flood.beforePayer(waId, true);
+  /** One Graph send through the flood control: it waits for its turn and counts until its answer. */
+  async function paced<T>(priority: TrafficPriority, waId: string, call: () => Promise<T>): Promise<T> {
+    const answered = priority === "broadcast" ? await deps.flood.beforeBroadcast(waId, true) : await deps.flood.beforePayer(waId, true);
+    try {
+      return await call();
+    } finally {
+      answered();
+    }
   }
 
   /** A free-form message (inside the window). Throws Graph errors as they come. */
@@ -115,8 +120,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
     const content = renderCloud(message, words);
     const mediaId =
       (content.type === "image" || content.type === "buttons") && content.image !== undefined ? await mediaIdOf(content.image.payload) : undefined;
-    await gate(priority, waId);
-    return graph.sendMessage(graphBody(waId, content, mediaId));
+    return paced(priority, waId, () => graph.sendMessage(graphBody(waId, content, mediaId)));
   }
 
   /**
@@ -136,9 +140,8 @@ export function createCloudMessenger(deps: MessengerDeps) {
       deps.alerts.noTemplate(kind);
       throw missing(`outside the 24-hour window and no WHATSAPP_TEMPLATE_${kind.toUpperCase()} configured`);
     }
-    await gate(priority, waId);
     try {
-      const id = await graph.sendMessage(templateBody(waId, template, templateParam(html)));
+      const id = await paced(priority, waId, () => graph.sendMessage(templateBody(waId, template, templateParam(html))));
       succeeded(waId);
       return id;
     } catch (err) {
