@@ -1,3 +1,4 @@
+import type { Dispatcher } from "undici";
 import { createApp, type App } from "../../src/app.ts";
 import { parseConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -54,7 +55,15 @@ let seq = 0;
 /** A whole app on :memory: SQLite and an in-process simulator, with a fake clock and recording senders. */
 export async function setupApp(
   env: Record<string, string> = {},
-  opts: { settleMs?: number; clock?: FakeClock; databasePath?: string; simulatorDbPath?: string; gateway?: PaymentGateway } = {},
+  opts: {
+    settleMs?: number;
+    clock?: FakeClock;
+    databasePath?: string;
+    simulatorDbPath?: string;
+    gateway?: PaymentGateway;
+    /** undici dispatcher for the provider clients (a MockAgent that rewrites one answer, say). */
+    dispatcher?: Dispatcher;
+  } = {},
 ): Promise<Harness> {
   const clock = opts.clock ?? fakeClock();
   const config = parseConfig({ DATABASE_PATH: opts.databasePath ?? ":memory:", LOG_LEVEL: "silent", CONSOLE: "true", ADMIN_TELEGRAM_IDS: "9000", ...env });
@@ -67,6 +76,7 @@ export async function setupApp(
     // Never the operator's PORT: an HTTP server a test starts listens on loopback, any free port.
     http: { host: "127.0.0.1", port: 0 },
     ...(opts.gateway === undefined ? {} : { gateway: opts.gateway }),
+    ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
   });
   const sent: Sent[] = [];
   let n = 0;

@@ -1,3 +1,4 @@
+import { MockAgent } from "undici";
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import type { PaymentProvider } from "../../src/providers/port.ts";
@@ -124,6 +125,35 @@ describe("money edges", () => {
       expect(balance(h, "9106")).toBe(before - tx.total);
     });
   }
+
+  it("a pay answered 200 with a blank response code is no receipt: the total stays held and the reconciler settles it", async ({ bot }) => {
+    // The real IAK client over HTTP to the simulator; only the pay's answer is replaced, as a provider under strain sends it.
+    const agent = new MockAgent();
+    agent.enableNetConnect(/^127\.0\.0\.1/);
+    agent
+      .get(/^http:\/\/127\.0\.0\.1/)
+      .intercept({ path: "/api/v1/bill/check", method: "POST", body: (b) => b.includes('"pay-pasca"') })
+      .reply(200, { data: { response_code: "", message: "SYSTEM ERROR" } });
+    const h = await bot({}, { dispatcher: agent });
+    const p = h.payer("9107");
+    await toBill(p);
+    const before = balance(h, "9107");
+    const text = await p.tapLike("pay:");
+    const tx = paidRow(h);
+    expect(tx.status).toBe("pending");
+    expect(text).not.toContain("Pembayaran berhasil");
+    expect(balance(h, "9107")).toBe(before - tx.total);
+    expect(checkInvariants(h.app)).toEqual([]);
+    // The pay never reached the provider (the simulator never saw it): its status says so, and the hold comes back.
+    h.clock.advance(10 * 60_000);
+    await h.app.reconciler.runDue();
+    await h.settle();
+    expect(paidRow(h).status).toBe("failed");
+    expect(balance(h, "9107")).toBe(before);
+    expect(p.lastText()).toMatch(/dikembalikan/);
+    expect(checkInvariants(h.app)).toEqual([]);
+    await agent.close();
+  });
 
   it("a provider's 5 KB refusal reaches the payer as a short excerpt", async ({ bot }) => {
     const h = await bot();
