@@ -5,11 +5,10 @@ import type { Locale, Translate } from "../../i18n.ts";
 import { choiceIds } from "../conversation/choice-ids.ts";
 import type { Choice } from "../messages.ts";
 import { formatRupiah } from "../money.ts";
+import { createHourlyAlert } from "../hourly-alert.ts";
 import type { Notifier } from "../notifier.ts";
 import { reasonText, receiptText } from "../render.ts";
 import type { PaymentEvents, SettledBy } from "./payment-events.ts";
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Every word said about a payment, whoever settled it — the pay call, the reconciler, an admin's
@@ -30,15 +29,7 @@ export function createSettlementNotices(deps: {
   const menu = (locale: Locale): Choice[][] => [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
   const tagFor = (tx: TxRow, by: SettledBy) => (by === "pay" ? { tag: `bill:${tx.ref}` } : {});
 
-  /** One alert of a kind an hour is enough: every payment or inquiry would otherwise page the admins. */
-  function alertOncePerHour(kind: string, text: (locale: Locale) => string): void {
-    const key = `alerted_at:${kind}`;
-    const last = deps.meta.get(key);
-    const now = deps.now();
-    if (last !== null && now - Number(last) < HOUR_MS) return;
-    deps.meta.set(key, String(now));
-    notifier.toAdmins((locale) => ({ text: text(locale) }));
-  }
+  const alertOncePerHour = createHourlyAlert({ meta: deps.meta, now: deps.now, notifier });
 
   return {
     started(tx) {

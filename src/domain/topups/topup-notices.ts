@@ -6,11 +6,10 @@ import type { Locale, Translate } from "../../i18n.ts";
 import { choiceIds } from "../conversation/choice-ids.ts";
 import type { Choice } from "../messages.ts";
 import { formatRupiah } from "../money.ts";
+import { createHourlyAlert } from "../hourly-alert.ts";
 import type { Notifier } from "../notifier.ts";
 import type { TopupEvents } from "./topup-events.ts";
 import { methodLabel } from "./topup-render.ts";
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Every word said about a gateway top-up, whoever learnt of it — the notification, the poller, the
@@ -31,15 +30,7 @@ export function createTopupNotices(deps: {
   const who = (order: OrderRow) => deps.users.findById(order.user_id)?.public_id ?? String(order.user_id);
   const base = (order: OrderRow) => ({ order: order.order_id, amount: formatRupiah(order.amount), user: who(order) });
 
-  /** One alert of a kind an hour: a method the account lacks would otherwise page the admins per payer. */
-  function alertOncePerHour(kind: string, text: (locale: Locale) => string): void {
-    const key = `alerted_at:${kind}`;
-    const last = deps.meta.get(key);
-    const now = deps.now();
-    if (last !== null && now - Number(last) < HOUR_MS) return;
-    deps.meta.set(key, String(now));
-    notifier.toAdmins((locale) => ({ text: text(locale) }));
-  }
+  const alertOncePerHour = createHourlyAlert({ meta: deps.meta, now: deps.now, notifier });
 
   return {
     credited(order, balance, _by, lateFrom) {
