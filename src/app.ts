@@ -98,8 +98,8 @@ export interface App {
   topups: GatewayTopups | null;
   /**
    * Due-date reminders and auto-pay (docs/reminders.md). `reminders.onBalanceCredited(userId)` is
-   * the seam for whatever credits a balance (a gateway top-up): auto-payments waiting for that
-   * person's money run at once instead of at the next tick.
+   * the seam for whatever credits a balance (a gateway top-up, an admin's credit from the chat or the
+   * dashboard): auto-payments waiting for that person's money run at once instead of at the next tick.
    */
   reminders: ReminderScheduler;
   isAdmin(platform: Platform, externalId: string): boolean;
@@ -263,7 +263,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
   const broadcast = createBroadcastCommands({ repos, broadcasts: repos.broadcasts, t, kick: (id) => broadcastRunner.kick(id) });
   // The operator's dashboard under /admin (docs/dashboard.md); /dashboard sends its login links.
-  const dashboard = setupDashboard({ config, repos, commits, payments, notifier, t, now, log, isAdmin, http });
+  const wakeAutopay = (userId: number) => balanceCredited(userId);
+  const dashboard = setupDashboard({ config, repos, commits, payments, notifier, t, now, log, isAdmin, http, balanceCredited: wakeAutopay });
   const admin = createAdminHandler({
     repos,
     payments,
@@ -275,6 +276,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     broadcast,
     dashboard,
     gatewayTopups: topups !== null,
+    commits,
+    balanceCredited: wakeAutopay,
   });
   const ctx: ConversationContext = {
     repos,

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { GroupCommitter } from "../db/group-commit.ts";
 import type { Repos } from "../db/repos.ts";
 import { OPEN_STATUSES, type TxStatus } from "../db/transactions-repo.ts";
 import type { UserRow } from "../db/users-repo.ts";
@@ -42,7 +43,18 @@ export type ActionSource = "chat" | "dashboard";
  * caller's commit, writes its audit row with the admin's identity, and returns what happened as a
  * value; each caller says it in its own words.
  */
-export function createAdminActions(deps: { repos: Repos; payments: PaymentService; notifier: Notifier; t: Translate; log: Logger; topupConfirmAbove: number }) {
+export function createAdminActions(deps: {
+  repos: Repos;
+  payments: PaymentService;
+  notifier: Notifier;
+  t: Translate;
+  log: Logger;
+  topupConfirmAbove: number;
+  /** The caller's group committer: what a credit wakes runs only once the credit is committed. */
+  commits?: Pick<GroupCommitter, "afterCommit">;
+  /** Money came in for a person (docs/reminders.md): their auto-payments waiting for it run now. */
+  balanceCredited?: (userId: number) => void;
+}) {
   const { repos, t } = deps;
   const via = (source: ActionSource) => (source === "dashboard" ? { via: "dashboard" } : {});
 
@@ -92,6 +104,9 @@ export function createAdminActions(deps: { repos: Repos; payments: PaymentServic
       text: t(locale, kind === "topup" ? "admin.payer_topped_up" : "admin.payer_corrected", { amount: formatRupiah(amount), balance: formatRupiah(balance) }),
     }));
     deps.log.info({ actor, user: user.public_id, amount, kind }, "admin ledger entry");
+    const wake = deps.balanceCredited;
+    // Once committed (never if it rolls back): an auto-payment waiting for this money runs now, not at the next tick.
+    if (amount > 0 && wake !== undefined && deps.commits?.afterCommit(() => wake(userId)) !== true) wake(userId);
     return { user, balance };
   }
 

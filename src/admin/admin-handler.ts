@@ -1,5 +1,6 @@
 import { choiceIds } from "../domain/conversation/choice-ids.ts";
 import type { Logger } from "pino";
+import type { GroupCommitter } from "../db/group-commit.ts";
 import type { Repos } from "../db/repos.ts";
 import type { Translate } from "../i18n.ts";
 import type { AdminHandler } from "../domain/conversation/context.ts";
@@ -50,6 +51,9 @@ export function createAdminHandler(deps: {
   dashboard?: DashboardLinks | null;
   /** A payment gateway is configured: /stats counts its top-ups even when there are none yet. */
   gatewayTopups?: boolean;
+  /** With `balanceCredited`: a credit wakes the person's waiting auto-payments once committed (admin-actions.ts). */
+  commits?: Pick<GroupCommitter, "afterCommit">;
+  balanceCredited?: (userId: number) => void;
 }): AdminHandler {
   const { repos, t } = deps;
   // The actions the dashboard takes too: one code path for both (admin-actions.ts).

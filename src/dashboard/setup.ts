@@ -34,6 +34,8 @@ export function setupDashboard(deps: {
   log: Logger;
   isAdmin: (platform: Platform, externalId: string) => boolean;
   http: HttpServer;
+  /** Money came in for a person: their waiting auto-payments run now (docs/reminders.md). */
+  balanceCredited?: (userId: number) => void;
 }): DashboardLinks | null {
   const { config, repos } = deps;
   if (!config.dashboard.enabled) return null;

@@ -197,6 +197,24 @@ describe("auto-pay", () => {
     expect(autopayRun(h)).toMatchObject({ status: "done" });
   });
 
+  it("balance short: an admin's /topup wakes the waiting auto-payment at once, not at the next tick", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 5, 8));
+    const h = await bot({ DEMO_BALANCE: "50000" }, { clock });
+    const p = h.payer("7011");
+    const { userId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "waiting_funds" });
+    const publicId = h.app.repos.users.findById(userId)!.public_id;
+    expect(await h.payer("9000").say(`/topup ${publicId} 100000`)).toContain("Rp100.000");
+    await vi.waitFor(() => expect(payCalls(h)).toBe(1));
+    await h.app.reminders.idle();
+    await h.settle();
+    expect(autopayRun(h)).toMatchObject({ status: "done" });
+    expect(p.lastText()).toContain("Pembayaran berhasil");
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
   it("balance short and no money that day: the run ends skipped at WIB midnight, nothing paid", async ({ bot }) => {
     const clock = fakeClock(wib(2026, 12, 5, 8));
     const h = await bot({ DEMO_BALANCE: "50000" }, { clock });
