@@ -7,6 +7,7 @@ import { openDatabase } from "../src/db/open.ts";
 import { createRepos } from "../src/db/repos.ts";
 import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../test/fakes/telegram-api.ts";
 import { iakAt, startSimulatorProcess } from "./simulator-process.ts";
+import { GATEWAY_SIMULATOR_SERVER_KEY } from "../src/gateway/simulator/credentials.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 
 /**
@@ -18,10 +19,20 @@ import { freePort } from "../test/helpers/free-port.ts";
  * Auto-payments fire throughout (docs/reminders.md): saved numbers with auto-pay due today are
  * added in waves while the bot runs (SOAK_AUTOPAY_WAVE per wave, default 6); every restart plans
  * them, so kills land in the middle of auto-payments too. Their own books are checked after.
+ *
+ * Top-ups run throughout too (docs/topups.md), through the standalone simulator's payment gateway
+ * (GATEWAY=midtrans pointed at it, its orders outliving the bot): SOAK_TOPUP_PAYERS (default 6)
+ * payers start with almost nothing, pay their bills' shortfall by QRIS from the bill screen and top
+ * up with /isi, some amounts ending in the gateway's scenarios (notified twice, notified before the
+ * charge answer, a forged notification, never paid). After: every order the gateway settled is
+ * credited exactly once, at its amount, and nothing is credited that the gateway did not settle.
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 90);
 const PAYERS = Number(process.env.SOAK_PAYERS ?? 24);
 const AUTOPAY_WAVE = Number(process.env.SOAK_AUTOPAY_WAVE ?? 6);
+const TOPUP_PAYERS = Number(process.env.SOAK_TOPUP_PAYERS ?? 6);
+/** What a top-up payer starts with: less than any bill, so every bill has a shortfall. */
+const TOPUP_PAYER_START = 20_000;
 const WIB_MS = 7 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 // Auto-pay days are 1–28: on the 29th–31st the bot's clock is moved back to the 28th (bench/soak-clock.ts).
@@ -34,7 +45,8 @@ const rand = (n: number) => Math.floor(Math.random() * n);
 const dir = mkdtempSync(join(tmpdir(), "loket-soak-"));
 const dbPath = join(dir, "loket.db");
 console.log(`soak: ${SECONDS}s, ${PAYERS} payers, files in ${dir}`);
-const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db"), SIMULATOR_SETTLE_MS: "4000" });
+// The simulated payer pays a QRIS order 1.5 s after it is shown.
+const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db"), SIMULATOR_SETTLE_MS: "4000", GATEWAY_SIMULATOR_PAY_AFTER_MS: "1500" });
 const fake: FakeTelegram = await startFakeTelegram();
 
 // Real providers mean no demo balance: the operator credits the payers before the first start.
@@ -46,10 +58,15 @@ const fake: FakeTelegram = await startFakeTelegram();
       const u = repos.users.create({ platform: "telegram", externalId: String(70_000 + i), address: String(70_000 + i), locale: "id", now: Date.now() });
       repos.ledger.post({ userId: u.id, amount: 100_000_000, kind: "topup", actor: "soak", now: Date.now() });
     }
+    for (let i = 0; i < TOPUP_PAYERS; i++) {
+      const u = repos.users.create({ platform: "telegram", externalId: String(72_000 + i), address: String(72_000 + i), locale: "id", now: Date.now() });
+      repos.ledger.post({ userId: u.id, amount: TOPUP_PAYER_START, kind: "topup", actor: "soak", now: Date.now() });
+    }
   }).immediate();
   db.close();
 }
 
+const port = await freePort();
 const env = {
   ...process.env,
   DATABASE_PATH: dbPath,
@@ -58,7 +75,15 @@ const env = {
   TELEGRAM_API_ROOT: fake.apiRoot,
   INQUIRY_LIMIT_PER_HOUR: "100000",
   BACKUP_DIR: join(dir, "backups"),
-  PORT: String(await freePort()),
+  PORT: String(port),
+  // Top-ups through the simulator's gateway, which outlives the bot and notifies it on PORT.
+  GATEWAY: "midtrans",
+  MIDTRANS_BASE_URL: sim.gatewayUrl,
+  MIDTRANS_SERVER_KEY: GATEWAY_SIMULATOR_SERVER_KEY,
+  PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+  // A virtual account for the orders the gateway never pays, and expiries short enough to happen (cancel, close, late looks).
+  TOPUP_METHODS: "qris,bca_va",
+  TOPUP_EXPIRY_MINUTES: "1",
   LOG_LEVEL: "warn",
   CONSOLE: "false",
   // Auto-payments are due from 00:00 WIB, so today's fire as soon as they are planned; look every second.
@@ -99,16 +124,42 @@ function numberFor(payer: number, product: "bpjs-kesehatan" | "bpjs-ketenagakerj
     : `81${String(payer).padStart(3, "0")}${String(n).padStart(7, "0")}${ending}`;
 }
 
-/** A payer who reads the last message in the chat and does the sensible next thing, whatever happened before. */
-async function payer(i: number, until: number): Promise<void> {
-  const user: FakeUser = { id: 70_000 + i, first_name: "Soak" };
+/** Top-up amounts: most paid as ordered; the endings pick the gateway simulator's scenarios (docs/gateway.md#simulator-scenarios). */
+const TOPUP_AMOUNTS = [50_000, 50_000, 75_000, 50_002, 50_003, 50_004, 50_001];
+
+/**
+ * A payer who reads the last message in the chat and does the sensible next thing, whatever
+ * happened before. A top-up payer (`topups`) pays a bill's shortfall by QRIS rather than paying
+ * from the balance, sometimes taps "check payment" while the QR is on screen, and now and then
+ * tops up with /isi from the main menu.
+ */
+async function payer(chat: number, until: number, topups = false): Promise<void> {
+  const user: FakeUser = { id: chat, first_name: "Soak" };
+  const i = chat % 1_000;
   let product: "bpjs-kesehatan" | "bpjs-ketenagakerjaan" = "bpjs-kesehatan";
+  let waits = 0;
   while (Date.now() < until) {
     const last = fake.botMessages(user.id).at(-1);
     const ids = last?.buttons.flat().map((b) => b.callback_data.split("|")[1] ?? "") ?? [];
+    const has = (prefix: string) => ids.some((c) => c.startsWith(prefix));
+    if (!has("topupcheck:")) waits = 0;
     const before = fake.calls.length;
     try {
-      if (ids.some((c) => c.startsWith("pay:"))) fake.tapChoice(user, "pay:");
+      if (topups && has("topupbill:")) fake.tapChoice(user, "topupbill:");
+      else if (topups && has("topupvia:")) {
+        // An amount the gateway never pays goes to a virtual account, so the payer's QRIS stays free.
+        const neverPaid = ids.some((c) => /^topupvia:.*00[14]$/.test(c));
+        fake.tapChoice(user, neverPaid && has("topupvia:bca_va:") ? "topupvia:bca_va:" : "topupvia:qris:");
+      } else if (topups && has("topupcheck:") && waits < 30) {
+        // The order is on screen: mostly wait for the credit (the bill is then paid), sometimes ask; after 15 s, move on.
+        waits++;
+        if (rand(4) === 0) fake.tapChoice(user, "topupcheck:");
+        else {
+          await sleep(500);
+          continue;
+        }
+      } else if (topups && ids.includes("product:bpjs-kesehatan") && rand(3) === 0) fake.sendText(user, `/isi ${TOPUP_AMOUNTS[rand(TOPUP_AMOUNTS.length)]!}`);
+      else if (has("pay:")) fake.tapChoice(user, "pay:");
       else if (ids.some((c) => c.startsWith("months:"))) fake.tapChoice(user, "months:1");
       else if (last && /Ketik (nomor|NIK)/.test(last.text)) fake.sendText(user, numberFor(i, product));
       else if (ids.includes("product:bpjs-kesehatan")) {
@@ -121,7 +172,10 @@ async function payer(i: number, until: number): Promise<void> {
     // Wait for the bot to say something (or give up after a while: it may be dead right now).
     for (
       let w = 0;
-      w < 40 && fake.calls.slice(before).every((c) => !(c.method === "sendMessage" || c.method === "editMessageText") || Number(c.payload.chat_id) !== user.id);
+      w < 40 &&
+      fake.calls
+        .slice(before)
+        .every((c) => !(c.method === "sendMessage" || c.method === "editMessageText" || c.method === "sendPhoto") || Number(c.payload.chat_id) !== user.id);
       w++
     )
       await sleep(100);
@@ -176,7 +230,10 @@ function seedAutopayWave(): void {
 startBot();
 await serving();
 const until = Date.now() + SECONDS * 1000;
-const payers = Array.from({ length: PAYERS }, (_, i) => payer(i, until));
+const payers = [
+  ...Array.from({ length: PAYERS }, (_, i) => payer(70_000 + i, until)),
+  ...Array.from({ length: TOPUP_PAYERS }, (_, i) => payer(72_000 + i, until, true)),
+];
 const waves = (async () => {
   while (Date.now() < until - 3000) {
     seedAutopayWave();
@@ -218,8 +275,14 @@ const open = () =>
       n: number;
     }
   ).n;
+/** Orders the gateway settled that are not credited here yet (a notification lost to a kill waits for the poller). */
+const gatewayOrders = async () => (await (await fetch(`${sim.gatewayUrl}/__sim/orders`)).json()) as { orderId: string; amount: number; status: string }[];
+const uncredited = async () => {
+  const credited = new Set((watch.prepare("SELECT order_id FROM ledger WHERE order_id IS NOT NULL").all() as { order_id: string }[]).map((r) => r.order_id));
+  return (await gatewayOrders()).filter((o) => o.status === "settlement" && !credited.has(o.orderId)).length;
+};
 const settleBy = Date.now() + 240_000;
-while (open() > 0 && Date.now() < settleBy) await sleep(1000);
+while ((open() > 0 || (await uncredited()) > 0) && Date.now() < settleBy) await sleep(1000);
 await sleep(3000); // the last notices leave the outbox
 await killBot("SIGTERM");
 watch.close();
@@ -311,6 +374,25 @@ for (const p of paidPerNumber) {
   const run = runs.find((r) => r.number === p.number);
   if (run?.status !== "done") violations.push(`auto-pay number ${p.number} paid, but its run is ${run?.status ?? "missing"} (${run?.reason ?? "-"})`);
 }
+// Top-ups (docs/topups.md): every order the gateway settled credited exactly once, at its amount;
+// no credit for an order it did not settle.
+const simOrders = await gatewayOrders();
+const credits = db.prepare("SELECT order_id, amount FROM ledger WHERE order_id IS NOT NULL").all() as { order_id: string; amount: number }[];
+const creditsOf = new Map<string, number[]>();
+for (const c of credits) creditsOf.set(c.order_id, [...(creditsOf.get(c.order_id) ?? []), c.amount]);
+const simOrderOf = new Map(simOrders.map((o) => [o.orderId, o]));
+for (const o of simOrders.filter((x) => x.status === "settlement")) {
+  const got = creditsOf.get(o.orderId) ?? [];
+  if (got.length !== 1) violations.push(`order ${o.orderId} settled at the gateway, credited ${got.length} times`);
+  else if (got[0] !== o.amount) violations.push(`order ${o.orderId} settled for ${o.amount}, credited ${got[0]}`);
+}
+for (const [orderId] of creditsOf) {
+  const o = simOrderOf.get(orderId);
+  if (o?.status !== "settlement") violations.push(`order ${orderId} credited, but ${o?.status ?? "unknown"} at the gateway`);
+}
+const orders = db.prepare("SELECT order_id, status, bill_ref FROM topup_orders").all() as { order_id: string; status: string; bill_ref: string | null }[];
+const txStatusOf = new Map(txs.map((t) => [t.ref, t.status]));
+const shortfallBillsPaid = orders.filter((o) => o.status === "paid" && o.bill_ref !== null && txStatusOf.get(o.bill_ref) === "paid").length;
 const autopayStatus = (status: string) => runs.filter((r) => r.status === status).length;
 const count = (status: string) => txs.filter((t) => t.status === status).length;
 console.log(
@@ -330,6 +412,11 @@ console.log(
     autopay_skipped: autopayStatus("skipped"),
     autopay_claimed_at_kills: autopaysCaughtByKills,
     autopay_retried: (db.prepare("SELECT COUNT(*) AS n FROM reminder_runs WHERE kind = 'autopay' AND attempts > 1").get() as { n: number }).n,
+    topup_orders: orders.length,
+    topup_settled_at_gateway: simOrders.filter((o) => o.status === "settlement").length,
+    topup_credited: creditsOf.size,
+    topup_open_at_end: orders.filter((o) => o.status === "pending").length,
+    shortfall_bills_paid: shortfallBillsPaid,
     violations: violations.length,
   }),
 );
