@@ -31,7 +31,7 @@ console.log("engine: one payer alone…");
 const alone = await benchEngine({ payers: quick ? 4 : 20, flowsPerPayer: 5, oneAtATime: true });
 const engine = { ...loaded, unloaded_p50_ms: alone.p50_ms, unloaded_p99_ms: alone.p99_ms };
 
-console.log("telegram path: Loket as built, then the baseline grammY bot, the same load…");
+console.log("telegram path: Loket as built and the baseline grammY bot, the same load, twice each (L, B, B, L)…");
 const telegram = await benchTelegram({ payers, flows });
 
 console.log("broadcast overhead and memory (the production build, its own process)…");
