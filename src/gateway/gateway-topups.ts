@@ -88,13 +88,25 @@ export function createGatewayTopups(deps: {
   const endpoint = createNotificationEndpoint({ gateway, service, commits, log });
   async function reportOtherGateways(): Promise<void> {
     await commits.run(() => {
-      const open = repos.topupOrders.openElsewhere(gateway.name);
-      if (open.length === 0) return;
+      // Handed to a person: this gateway cannot ask about them, and left open they would keep
+      // their payer's method blocked (one open order per method) and their old QR on offer.
+      const moved: OrderRow[] = [];
+      for (;;) {
+        const open = repos.topupOrders.openElsewhere(gateway.name);
+        const before = moved.length;
+        for (const o of open) {
+          const reason = `other_gateway:${o.gateway}`;
+          if (repos.topupOrders.markNeedsReview({ orderId: o.order_id, reason, paidAmount: null, now: now() })) moved.push(repos.topupOrders.get(o.order_id)!);
+        }
+        // A page at a time; stop when a page moved nothing (none left, or none movable).
+        if (moved.length === before) break;
+      }
+      if (moved.length === 0) return;
       log.warn(
-        { count: open.length, gateways: [...new Set(open.map((o) => o.gateway))], orders: open.slice(0, 10).map((o) => o.order_id) },
-        "open top-up orders of another gateway: not asked about, their notifications refused",
+        { count: moved.length, gateways: [...new Set(moved.map((o) => o.gateway))], orders: moved.slice(0, 10).map((o) => o.order_id) },
+        "open top-up orders of another gateway: moved to review, not asked about, their notifications refused",
       );
-      notices.otherGatewayOrders(gateway.name, open);
+      notices.otherGatewayOrders(gateway.name, moved);
     });
   }
 

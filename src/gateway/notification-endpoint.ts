@@ -77,7 +77,9 @@ export function createNotificationEndpoint(deps: {
     }
     const orderId = verdict.orderId;
     if (!/^[A-Za-z0-9_~.-]{1,50}$/.test(orderId)) return c.json({ ok: false }, 404);
-    const signatureKey = typeof body.signature_key === "string" ? body.signature_key : "";
+    // Hex in either case checks (the digest's bytes are compared), so one form is its identity:
+    // a replay with some letters upper-cased is the same status, not a new one.
+    const signatureKey = typeof body.signature_key === "string" ? body.signature_key.toLowerCase() : "";
     const fields = notificationFields(body, signatureKey);
     let outcome: ReturnType<TopupService["recordNotification"]>;
     try {

@@ -1,9 +1,11 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-import { balanceOf, botWithGateway, creditsOf, lastOrder, notify } from "../helpers/topups.ts";
+import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, userIdOf } from "../helpers/topups.ts";
 import { FIRST_CHECK_MS, LATE_LOOKS_AFTER_CLOSE_MS, NOTIFIED_CHECK_INTERVAL_MS } from "../../src/domain/topups/topup-check-schedule.ts";
 import { MAX_NOTIFICATIONS_PER_ORDER } from "../../src/domain/topups/topup-service.ts";
+import { verifyMidtransSignature } from "../../src/gateway/midtrans/signature.ts";
+import { createFakeGateway } from "../fakes/fake-gateway.ts";
 
 /**
  * The holes a review of gateway top-ups proved (R1–R7), each with the reviewer's own test (tightened
@@ -600,17 +602,26 @@ describe("R6: an order of another gateway (left from an earlier GATEWAY setting)
     expect(gw.callsOf("status", "LTFOREIGN00001")).toBe(0);
   });
 
-  it("at start-up the admins are told once that such orders are open", async ({ bot }) => {
+  it("at start-up each is moved to review, once: its payer told an admin checks, the admins told once", async ({ bot }) => {
     const { h } = await botWithGateway(bot);
     const p = h.payer("7926");
     await p.say("/saldo");
     insertForeign(h, h.app.repos.users.findByIdentity(p.platform, p.id)!.id);
+    const before = p.messages().length;
     await h.app.topups!.reportOtherGateways();
     await h.app.topups!.reportOtherGateways();
     await h.settle();
+    expect(h.app.repos.topupOrders.get("LTFOREIGN00001")).toMatchObject({ status: "needs_review", review_reason: "other_gateway:midtrans" });
+    expect(
+      p
+        .messages()
+        .slice(before)
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining("sedang dicek admin")]);
     const told = adminTexts(h).filter((t) => t.includes("LTFOREIGN00001"));
     expect(told).toHaveLength(1);
     expect(told[0]).toContain("midtrans");
+    expect(h.app.repos.ledger.balance(userIdOf(h, p))).toBe(balanceOf(h, p));
     // Another of its orders is open: a new situation, told again.
     const q = h.payer("7927");
     await q.say("/saldo");
@@ -698,5 +709,105 @@ describe("R7: an order in review (another amount paid) later refunded or charged
     await h.settle();
     expect(adminTexts(h).slice(before)).toEqual([]);
     expect(h.app.repos.topupOrders.get(order.order_id)!.reversed_state).toBeNull();
+  });
+});
+
+/** The holes a second review proved, each with the reviewer's test. */
+describe("second review", () => {
+  /** The signature_key with the letters at the positions given by the bits of `n` in upper case: the same bytes in hex. */
+  function recase(sig: string, n: number): string {
+    const chars = [...sig];
+    let bit = 0;
+    for (let i = 0; i < chars.length && bit < 30; i++) {
+      if (/[a-f]/.test(chars[i]!)) {
+        if ((n >> bit) & 1) chars[i] = chars[i]!.toUpperCase();
+        bit++;
+      }
+    }
+    return chars.join("");
+  }
+
+  it("a notification replayed with its signature's hex letters in another case is the same status: within the cap, no extra status call", async ({ bot }) => {
+    // The real Midtrans check (the hex is decoded, so either case checks), over the fake gateway.
+    const gw = createFakeGateway();
+    gw.verifyNotification = (body) => verifyMidtransSignature(body, gw.serverKey);
+    const { h, url } = await botWithGateway(bot, {}, { gateway: gw });
+    const p = h.payer("7990");
+    await p.say("/isi 50000");
+    const order = lastOrder(h, p);
+    gw.pay(order.order_id);
+    const genuine = gw.notification(order.order_id);
+    expect((await notify(url, genuine)).status).toBe(200);
+    await h.settle();
+    expect(creditsOf(h, order.order_id)).toBe(1);
+    const callsBefore = gw.callsOf("status", order.order_id);
+    for (let i = 1; i <= 60; i++) expect((await notify(url, { ...genuine, signature_key: recase(String(genuine.signature_key), i) })).status).toBe(200);
+    await h.settle();
+    expect(h.app.repos.gatewayNotifications.forOrder(order.order_id)).toHaveLength(1);
+    expect(gw.callsOf("status", order.order_id) - callsBefore).toBe(0);
+    expect(creditsOf(h, order.order_id)).toBe(1);
+  });
+
+  it("the payer's check of an order under review that the gateway now reports refunded gets an answer", async ({ bot }) => {
+    const { h, gw, url } = await botWithGateway(bot);
+    const p = h.payer("7991");
+    await p.say("/isi 100000");
+    const order = lastOrder(h, p);
+    // Another amount paid: the order goes to review (the payer told an admin checks).
+    gw.pay(order.order_id, 90_000);
+    await notify(url, gw.notification(order.order_id));
+    await h.settle();
+    expect(h.app.repos.topupOrders.get(order.order_id)!.status).toBe("needs_review");
+    gw.setState(order.order_id, "refunded");
+    h.clock.advance(60_000);
+    const answer = await p.tap(`topupcheck:${order.order_id}`);
+    expect(h.app.repos.topupOrders.get(order.order_id)!.reversed_state).toBe("refunded");
+    expect(answer).toContain("sedang dicek admin");
+    expect(creditsOf(h, order.order_id)).toBe(0);
+  });
+
+  it("a payer whose QRIS order was made through the previous gateway can top up by QRIS through the current one", async ({ bot }) => {
+    const { h } = await botWithGateway(bot);
+    const p = h.payer("7993");
+    await p.say("/saldo");
+    const userId = userIdOf(h, p);
+    const at = h.clock.now();
+    h.app.db
+      .prepare(
+        `INSERT INTO topup_orders (order_id, user_id, gateway, amount, method, status, expires_at, next_check_at, created_at, updated_at,
+           charge_started_at, charge_answered_at, charge_outcome, qr_payload)
+         VALUES ('LTFOREIGN00009', ?, 'midtrans', 20000, 'qris', 'pending', ?, ?, ?, ?, ?, ?, 'created', '000201010212')`,
+      )
+      .run(userId, at + 600_000, at + 600_000, at - 300_000, at - 300_000, at - 300_000, at - 300_000);
+    await h.app.topups!.reportOtherGateways();
+    await h.settle();
+    // Before its expiry as after: the old QR is not offered again, and a new order is made.
+    const said = await p.say("/isi 50000");
+    expect(said).not.toContain("sedang ditutup");
+    expect(said).not.toContain("000201010212");
+    expect(lastOrder(h, p).order_id).not.toBe("LTFOREIGN00009");
+    expect(lastOrder(h, p)).toMatchObject({ status: "pending", gateway: h.app.topups!.gateway.name, amount: 50_000 });
+  });
+
+  it("a shortfall credit landing while the payer types a top-up amount (after /isi from that bill's screen) leaves the amount step theirs", async ({ bot }) => {
+    const { h, gw, url } = await botWithGateway(bot, { DEMO_BALANCE: "20000" });
+    const p = h.payer("7994");
+    await toBill(p);
+    const ref = lastRef(p);
+    await p.tap(`topupbill:${ref}`);
+    const order = lastOrder(h, p);
+    expect(await p.say("/isi")).toMatch(/jumlah|berapa/i);
+    const stepOf = () => (JSON.parse(h.app.repos.sessions.get(order.user_id)!.state) as { step: string }).step;
+    expect(stepOf()).toBe("topup_amount");
+    gw.pay(order.order_id);
+    await notify(url, gw.notification(order.order_id));
+    await h.settle();
+    expect(h.app.repos.transactions.get(ref)!.status).toBe("paid");
+    expect(p.messages().some((m) => m.text.includes("Pembayaran berhasil"))).toBe(true);
+    expect(stepOf()).toBe("topup_amount");
+    // The amount they type now is read as one.
+    expect(await p.say("50000")).not.toContain("tidak dikenal");
+    expect(lastOrder(h, p)).toMatchObject({ amount: 50_000 });
+    expect(checkInvariants(h.app)).toEqual([]);
   });
 });

@@ -134,7 +134,7 @@ function alreadyCredited(ctx: ConversationContext, turn: Turn, order: OrderRow):
   turn.say(ctx.t(turn.locale, "topups.already_credited", { order: order.order_id, balance }), [[menuChoice(ctx, turn)]]);
 }
 
-/** What the payer's check found, unless the check itself changed the order (then its notice spoke). */
+/** What the payer's check found, unless the check itself told them of a change (then its notice spoke). */
 function answerCheck(ctx: ConversationContext, turn: Turn, result: CheckResult): void {
   const { t } = ctx;
   const l = turn.locale;
@@ -143,7 +143,7 @@ function answerCheck(ctx: ConversationContext, turn: Turn, result: CheckResult):
     turn.say(t(l, "errors.stale_button"));
     return;
   }
-  if (result.changed) return;
+  if (result.payerTold) return;
   switch (order.status) {
     case "pending":
       turn.say(t(l, "topups.not_yet", { order: order.order_id }), [
@@ -217,7 +217,12 @@ export function payShortfall(ctx: ConversationContext, turn: Turn, ref: string):
  * step and its menu stay theirs (docs/topups.md#the-shortfall).
  */
 function busyElsewhere(turn: Turn, ref: string): boolean {
-  return turn.state.ref !== ref && turn.state.step !== "idle" && turn.state.step !== "choosing_product";
+  const { step } = turn.state;
+  if (step === "idle" || step === "choosing_product") return false;
+  // This very bill on screen (to confirm, or being paid). A step that kept its ref — an amount
+  // being typed after /isi from this bill's screen — is something else on screen.
+  const billOnScreen = turn.state.ref === ref && (step === "confirming" || step === "confirming_again" || step === "paying");
+  return !billOnScreen;
 }
 
 /**
@@ -333,8 +338,8 @@ export function topupCheckEffect(ctx: ConversationContext): EffectHandler<Extrac
     run: async (effect) =>
       ctx.topups
         ? ctx.topups.service.check(effect.orderId, "payer", { minIntervalMs: PAYER_CHECK_INTERVAL_MS })
-        : { order: ctx.repos.topupOrders.get(effect.orderId), changed: false },
-    resume: (effect) => ({ order: ctx.repos.topupOrders.get(effect.orderId), changed: false }),
+        : { order: ctx.repos.topupOrders.get(effect.orderId), payerTold: false },
+    resume: (effect) => ({ order: ctx.repos.topupOrders.get(effect.orderId), payerTold: false }),
     after: (turn, result) => answerCheck(ctx, turn, result),
     apologyKey: "errors.internal",
   };

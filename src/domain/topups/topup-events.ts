@@ -34,6 +34,6 @@ export interface TopupEvents {
    * admin is checking.
    */
   reviewedOrderPaid(order: OrderRow, paidAmount: number | null): void;
-  /** At start-up: open orders made through another gateway than the one configured now (not asked about here). */
+  /** At start-up: open orders made through another gateway than the one configured now, just moved to review (this one cannot ask about them). */
   otherGatewayOrders(current: string, orders: readonly OrderRow[]): void;
 }

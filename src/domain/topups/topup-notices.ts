@@ -75,7 +75,9 @@ export function createTopupNotices(deps: {
       notifier.toAdmins((locale) => ({ text: t(locale, "topups.alert_review_paid", { ...base(order), paid, reason: order.review_reason ?? "-" }) }));
     },
     otherGatewayOrders(current, orders) {
-      // Told once for the same orders, however often the bot restarts with them still open.
+      // Each payer once (the orders were just moved to review): an admin looks at it on the old gateway.
+      for (const order of orders) notifier.toUser(order.user_id, (locale) => ({ text: t(locale, "topups.review", base(order)), choices: menu(locale) }));
+      // The admins once for the same orders.
       const key = "alerted:topup_other_gateway";
       const ids = orders.map((o) => o.order_id);
       const digest = createHash("sha256")

@@ -16,10 +16,13 @@ import {
   retryAt,
 } from "./topup-check-schedule.ts";
 
-/** What a check came to: the order as it is now, and whether this check changed it (then its events spoke). */
+/**
+ * What a check came to: the order as it is now, and whether this check told the payer of a change
+ * (a credit, a close, a review — then its notice spoke, and the payer's own check need not).
+ */
 export interface CheckResult {
   order: OrderRow | undefined;
-  changed: boolean;
+  payerTold: boolean;
 }
 
 /** A notification is confirmed at once after it is answered; should this process die, the poller does it by then. */
@@ -200,27 +203,27 @@ export function createTopupService(deps: {
 
   async function doCheck(orderId: string, by: CheckedBy, options: { minIntervalMs?: number }): Promise<CheckResult> {
     const order = orders.get(orderId);
-    if (order === undefined) return { order, changed: false };
+    if (order === undefined) return { order, payerTold: false };
     if (order.gateway !== gateway.name) {
       // Made through another gateway (GATEWAY changed while it was open): this one knows nothing of it.
       log.warn({ orderId, orderGateway: order.gateway }, "not asking about an order of another gateway");
-      return { order, changed: false };
+      return { order, payerTold: false };
     }
     const startedAt = deps.now();
     // Notifications stored before this point are confirmed by the answer this check gets.
     const seenNotification = repos.gatewayNotifications.lastIdFor(orderId);
     if (options.minIntervalMs !== undefined && order.last_checked_at !== null && startedAt - order.last_checked_at < options.minIntervalMs) {
-      return { order, changed: false };
+      return { order, payerTold: false };
     }
     if (order.status === "pending" && order.charge_started_at === null) {
       // The charge never started. Its effect runs right after the order's commit; long after, it never will.
       return commits.run(() => {
         if (deps.now() - order.created_at < CHARGE_GRACE_MS) {
           orders.recordCheck({ orderId, state: null, nextCheckAt: deps.now() + FIRST_CHECK_MS, attempts: order.check_attempts, now: deps.now() });
-          return { order: orders.get(orderId), changed: false };
+          return { order: orders.get(orderId), payerTold: false };
         }
         const closed = closeUncharged(orderId);
-        return { order: closed, changed: closed?.status !== order.status };
+        return { order: closed, payerTold: closed?.status !== order.status };
       });
     }
     if (order.status === "pending" && order.charge_answered_at === null && startedAt - (order.charge_started_at ?? 0) < CHARGE_GRACE_MS) {
@@ -228,7 +231,7 @@ export function createTopupService(deps: {
       // Looked at again soon, not at the grace's end: a lost notification must not wait that long.
       return commits.run(() => {
         orders.recordCheck({ orderId, state: null, nextCheckAt: deps.now() + FIRST_CHECK_MS, attempts: order.check_attempts, now: deps.now() });
-        return { order: orders.get(orderId), changed: false };
+        return { order: orders.get(orderId), payerTold: false };
       });
     }
     let outcome = await askStatus(orderId);
@@ -287,11 +290,12 @@ export function createTopupService(deps: {
           const to: OrderStatus = state === "failed" || (state === "not_found" && !gone) ? "failed" : now >= order.expires_at ? "expired" : "cancelled";
           changed = closeOrder(order, to, now);
         } else if ((state === "failed" || state === "cancelled") && (order.status === "paid" || reportedPaid(order))) {
-          changed = reverse(order, state, now);
+          // Told to the admins only: the payer's own check still gets its answer.
+          reverse(order, state, now);
         }
         break;
       case "refunded":
-        if (order.status === "paid" || order.status === "needs_review") changed = reverse(order, state, now);
+        if (order.status === "paid" || order.status === "needs_review") reverse(order, state, now);
         else if (order.status === "pending") changed = closeOrder(order, "failed", now);
         break;
     }
@@ -304,7 +308,7 @@ export function createTopupService(deps: {
     if (fresh.notified_at !== null) next = Math.min(next ?? Number.POSITIVE_INFINITY, now + NOTIFIED_CHECK_INTERVAL_MS);
     orders.recordCheck({ orderId, state, nextCheckAt: next, attempts: 0, now });
     if (fresh.status === "pending" && now >= fresh.expires_at + REVIEW_AFTER_EXPIRY_MS) changed = review(fresh, "open_past_expiry", now) || changed;
-    return { order: orders.get(orderId), changed };
+    return { order: orders.get(orderId), payerTold: changed };
   }
 
   /** No clear answer (a timeout, a 5xx): ask again later, backing off; long past expiry, a person looks. */
@@ -314,7 +318,7 @@ export function createTopupService(deps: {
     const next = open ? retryAt(attempts, now) : looksLate(order) ? lateLookAt(order.closed_at!, now) : null;
     orders.recordCheck({ orderId: order.order_id, state: null, nextCheckAt: next, attempts, now });
     const changed = order.status === "pending" && now >= order.expires_at + REVIEW_AFTER_EXPIRY_MS && review(order, "no_answer_past_expiry", now);
-    return { order: orders.get(order.order_id), changed };
+    return { order: orders.get(order.order_id), payerTold: changed };
   }
 
   /**
@@ -326,7 +330,7 @@ export function createTopupService(deps: {
     log.warn({ orderId: order.order_id }, "the gateway does not list an order it created; asking again");
     orders.recordCheck({ orderId: order.order_id, state: "not_found", nextCheckAt: nextCheckAt(order, now), attempts: order.check_attempts + 1, now });
     const changed = now >= order.expires_at + REVIEW_AFTER_EXPIRY_MS && review(order, "no_answer_past_expiry", now);
-    return { order: orders.get(order.order_id), changed };
+    return { order: orders.get(order.order_id), payerTold: changed };
   }
 
   /** An order under review that the gateway had reported paid (another amount, or since): a later reversal matters. */

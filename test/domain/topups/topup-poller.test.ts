@@ -19,7 +19,7 @@ function setup(rows: { order_id: string; next_check_at: number; notified_at: num
         checked.push([orderId, by]);
         const row = rows.find((r) => r.order_id === orderId)!;
         row.next_check_at = Date.now() + 20_000;
-        return { order: undefined, changed: false };
+        return { order: undefined, payerTold: false };
       },
     },
     now: () => Date.now(),
