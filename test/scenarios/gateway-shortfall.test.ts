@@ -1,19 +1,9 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+import { toBill, payCount } from "../helpers/flows.ts";
+import { checkInvariants, type PayerDriver } from "../helpers/app-harness.ts";
 import { balanceOf, botWithGateway, creditsOf, lastOrder, notify } from "../helpers/topups.ts";
 import { shortfallAmount } from "../../src/domain/topups/shortfall.ts";
-
-async function toBill(p: PayerDriver, number = "8801234560000"): Promise<string> {
-  await p.say("/start");
-  await p.tap("product:bpjs-kesehatan");
-  await p.say(number);
-  return p.tap("months:1");
-}
-
-function payCount(h: Harness): number {
-  return h.app.simulator!.payCalls().reduce((n, c) => n + c.payCount, 0);
-}
 
 function billRef(p: PayerDriver): string {
   const pay = p

@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
+import { toBill, payCount } from "../helpers/flows.ts";
 import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, userIdOf } from "../helpers/topups.ts";
 import { FIRST_CHECK_MS, LATE_LOOKS_AFTER_CLOSE_MS, NOTIFIED_CHECK_INTERVAL_MS } from "../../src/domain/topups/topup-check-schedule.ts";
@@ -21,13 +22,6 @@ async function runPoller(h: Harness): Promise<void> {
   await h.settle();
 }
 
-async function toBill(p: PayerDriver, number = "8801234560000"): Promise<string> {
-  await p.say("/start");
-  await p.tap("product:bpjs-kesehatan");
-  await p.say(number);
-  return p.tap("months:1");
-}
-
 function lastRef(p: PayerDriver): string {
   const pay = p
     .messages()
@@ -35,10 +29,6 @@ function lastRef(p: PayerDriver): string {
     .reverse()
     .find((c) => c.id.startsWith("topupbill:") || c.id.startsWith("pay:"));
   return pay!.id.split(":")[1]!;
-}
-
-function payCount(h: Harness): number {
-  return h.app.simulator!.payCalls().reduce((n, c) => n + c.payCount, 0);
 }
 
 /** An order left to a person: the status API said nothing readable for a day past its expiry. */

@@ -1,16 +1,10 @@
 import { MockAgent } from "undici";
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
+import { toBill } from "../helpers/flows.ts";
 import type { PaymentProvider } from "../../src/providers/port.ts";
 import { formatRupiah } from "../../src/domain/money.ts";
-import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-
-async function toBill(p: PayerDriver, number = "8801234560000"): Promise<void> {
-  await p.say("/start");
-  await p.tap("product:bpjs-kesehatan");
-  await p.say(number);
-  await p.tap("months:1");
-}
+import { checkInvariants, type Harness } from "../helpers/app-harness.ts";
 
 const adminTexts = (h: Harness) =>
   h.sent

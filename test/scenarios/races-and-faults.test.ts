@@ -3,19 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
+import { toBill, payCount } from "../helpers/flows.ts";
 import { inTransaction } from "../../src/db/open.ts";
-import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-
-async function toBill(p: PayerDriver, number = "8801234560000"): Promise<string> {
-  await p.say("/start");
-  await p.tap("product:bpjs-kesehatan");
-  await p.say(number);
-  return p.tap("months:1");
-}
-
-function payCount(h: Harness): number {
-  return h.app.simulator!.payCalls().reduce((n, c) => n + c.payCount, 0);
-}
+import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, type Harness } from "../helpers/app-harness.ts";
 
 function balanceOf(h: Harness, id: string): number {
   return h.app.repos.ledger.balance(h.app.repos.users.findByIdentity("telegram", id)!.id);

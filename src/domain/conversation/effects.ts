@@ -33,7 +33,7 @@ export interface EffectHandler<E extends Effect, R> {
   readonly apologyKey: string;
 }
 
-/** The engine's view: any effect, no kinds. */
+/** The engine's view: every effect alike, no kinds. */
 export interface EffectRegistry {
   run(effect: Effect, userId: number): Promise<unknown>;
   resume(effect: Effect): unknown;
