@@ -25,8 +25,8 @@ export interface GatewayTopups {
   /** Credited orders whose bill was left undone (a crash between the credit and paying it). */
   billsToSettle(): OrderRow[];
   /**
-   * Open orders of another gateway (GATEWAY changed while they were open) are not asked about here:
-   * logged, and the admins told once (docs/topups.md#admin). Run by start().
+   * Open orders of another gateway (GATEWAY changed while they were open) cannot be asked about here:
+   * moved to review once, their payers and the admins told (docs/topups.md#admin). Run by start().
    */
   reportOtherGateways(): Promise<void>;
   start(): void;
