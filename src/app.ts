@@ -46,7 +46,7 @@ import { createReminderScheduler, type ReminderScheduler } from "./domain/remind
  */
 export interface TransportPorts {
   config: Config;
-  engine: Pick<Engine, "handle" | "idle">;
+  engine: Pick<Engine, "handle" | "idle" | "forgetId">;
   delivery: Delivery;
   repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth" | "whatsappCloud" | "outbox">;
   /** Writes messages to the outbox inside the caller's commit (WhatsApp Cloud: a re-sent message, an admin alert). */

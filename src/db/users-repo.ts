@@ -32,6 +32,8 @@ export function createUsersRepo(db: Db) {
   const setBlocked = db.prepare<[number, number]>("UPDATE users SET blocked = ? WHERE id = ?");
   const erase = db.prepare<[number, number]>("UPDATE users SET display_name = NULL, erased_at = ? WHERE id = ?");
   const identitiesOf = db.prepare<[number], { platform: string; external_id: string }>("SELECT platform, external_id FROM user_identities WHERE user_id = ?");
+  const removeIdentity = db.prepare<[string, string, number]>("DELETE FROM user_identities WHERE platform = ? AND external_id = ? AND user_id = ?");
+  const setAddress = db.prepare<[string, number]>("UPDATE users SET address = ? WHERE id = ?");
 
   return {
     findByIdentity: (platform: Platform, externalId: string) => byIdentity.get(platform, externalId),
@@ -53,6 +55,10 @@ export function createUsersRepo(db: Db) {
       }
     },
     addIdentity: (platform: Platform, externalId: string, userId: number) => insertIdentity.run(platform, externalId, userId).changes > 0,
+    /** An id that no longer names this person (WhatsApp: the number they left); true when it did. */
+    removeIdentity: (platform: Platform, externalId: string, userId: number) => removeIdentity.run(platform, externalId, userId).changes > 0,
+    /** Where the person's messages go from now on. */
+    setAddress: (id: number, address: string) => void setAddress.run(address, id),
     touch: (id: number, address: string, now: number) => touch.run(now, address, id),
     setLocale: (id: number, locale: string) => setLocale.run(locale, id),
     setBroadcastOptOut: (id: number, optOut: boolean) => setOptOut.run(optOut ? 1 : 0, id),

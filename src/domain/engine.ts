@@ -321,6 +321,13 @@ export function createEngine(deps: EngineDeps) {
   }
 
   return {
+    /**
+     * An id no longer names its person (a WhatsApp number left for a new one; the caller removed
+     * it from the database): forgotten here too, so whoever writes from it next is nobody we know.
+     */
+    forgetId(platform: Platform, id: string): void {
+      people.delete(`${platform}\u0000${id}`);
+    },
     /** Handles one inbound event; resolves once its step and every effect it led to are answered. */
     async handle(incoming: InboundEvent): Promise<HandleResult> {
       const event: InboundEvent = incoming.receivedAt === undefined ? { ...incoming, receivedAt: stamp() } : incoming;

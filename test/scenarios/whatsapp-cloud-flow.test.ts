@@ -147,5 +147,47 @@ describe("WhatsApp Cloud: a whole payment with lists and buttons", () => {
     );
     await c.settle();
     expect(c.h.app.repos.users.findByIdentity("whatsapp", "6289999999999@s.whatsapp.net")?.id).toBe(user.id);
+    expect(c.h.app.repos.users.findById(user.id)!.address).toBe("6289999999999@s.whatsapp.net");
+  });
+
+  it("after a number change the old number no longer opens the account: whoever gets it later is a stranger", async () => {
+    const c = await setup();
+    await c.payer(WA).say("halo");
+    const user = c.h.app.repos.users.findByIdentity("whatsapp", JID)!;
+    await c.h.app.commits.run(() => c.h.app.repos.ledger.post({ userId: user.id, amount: 500_000, kind: "topup", actor: "test", now: c.clock.now() }));
+    const at = String(Math.floor(c.clock.now() / 1000));
+    await c.fake.post(
+      c.fake.envelope({
+        messages: [
+          { from: WA, id: "wamid.SYS1", timestamp: at, type: "system", system: { body: "changed", wa_id: "6289999999999", type: "user_changed_number" } },
+        ],
+      }),
+    );
+    await c.settle();
+    // Months later the carrier gives the old number to someone else, who writes.
+    c.clock.advance(120 * 24 * 3_600_000);
+    expect(await c.payer(WA, "Stranger").say("/saldo")).not.toContain("1.500.000");
+    expect(c.h.app.repos.users.findByIdentity("whatsapp", JID)?.id).not.toBe(user.id);
+    // The owner, on the new number, still has their money.
+    expect(await c.payer("6289999999999").say("/saldo")).toContain("1.500.000");
+  });
+
+  it("an admin (listed by LID) who changed number: whoever gets the old number later gets no dashboard link", async () => {
+    const LID = "123456789012345@lid";
+    const c = await setup({ env: { ADMIN_WHATSAPP_NUMBERS: LID, PUBLIC_BASE_URL: "https://loket.example.com" } });
+    await c.h.app.engine.handle({ platform: "whatsapp", userId: LID, aliases: [JID], address: LID, messageId: `${LID}|OLD1`, text: "halo" });
+    await c.h.app.engine.idle();
+    expect(await c.payer(WA).say("/dashboard")).toContain("/admin/login?token=");
+    const at = String(Math.floor(c.clock.now() / 1000));
+    await c.fake.post(
+      c.fake.envelope({
+        messages: [
+          { from: WA, id: "wamid.SYS2", timestamp: at, type: "system", system: { body: "changed", wa_id: "6289999999999", type: "user_changed_number" } },
+        ],
+      }),
+    );
+    await c.settle();
+    c.clock.advance(120 * 24 * 3_600_000);
+    expect(await c.payer(WA, "Stranger").say("/dashboard")).not.toContain("/admin/login?token=");
   });
 });

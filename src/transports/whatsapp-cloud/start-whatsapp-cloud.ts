@@ -178,12 +178,23 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
         return;
       }
       case "number_changed": {
-        await app.commits.run(() => {
-          const user = users.findByIdentity("whatsapp", personJidOf(route.from));
-          if (user !== undefined && !users.addIdentity("whatsapp", personJidOf(route.to), user.id)) {
+        // The person moved to a new number: their balance and history follow it, and the old number
+        // stops naming them — a carrier may give it to a stranger later (docs/whatsapp-cloud.md).
+        const oldJid = personJidOf(route.from);
+        const retired = await app.commits.run(() => {
+          const user = users.findByIdentity("whatsapp", oldJid);
+          if (user === undefined) return false;
+          const newJid = personJidOf(route.to);
+          const owner = users.findByIdentity("whatsapp", newJid);
+          if (owner !== undefined && owner.id !== user.id) {
             log.warn({ from: maskWaId(route.from), to: maskWaId(route.to) }, "a WhatsApp user's new number already belongs to someone else");
+            return false;
           }
+          if (owner === undefined) users.addIdentity("whatsapp", newJid, user.id);
+          users.setAddress(user.id, newJid);
+          return users.removeIdentity("whatsapp", oldJid, user.id);
         });
+        if (retired) app.engine.forgetId("whatsapp", oldJid);
         return;
       }
       case "ignored":
