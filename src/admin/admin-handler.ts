@@ -135,7 +135,8 @@ export function createAdminHandler(deps: {
           return;
         }
         const url = deps.dashboard.issue({ platform: ev.platform, externalId: ev.userId, actor: turn.actor, locale: l }, turn.now);
-        turn.say(t(l, "dashboard.chat_link", { url, minutes: LOGIN_LINK_TTL_MS / 60_000 }));
+        const minutes = LOGIN_LINK_TTL_MS / 60_000;
+        turn.replies.push({ text: t(l, "dashboard.chat_link", { url, minutes }), afterSent: t(l, "dashboard.chat_link_sent", { minutes }) });
         return;
       }
       case "broadcast_status":

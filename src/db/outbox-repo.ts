@@ -35,6 +35,7 @@ export function createOutboxRepo(db: Db) {
     "SELECT * FROM outbox WHERE platform = ? AND address = ? AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1",
   );
   const markSent = db.prepare<[number, string | null, number]>("UPDATE outbox SET sent_at = ?, sent_message_id = ? WHERE id = ?");
+  const replacePayload = db.prepare<[string, number]>("UPDATE outbox SET payload = ? WHERE id = ?");
   const markRetry = db.prepare<[number, string, number]>("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?");
   const wakePlatform = db.prepare<[number, string, number]>(
     "UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at > ?",
@@ -75,6 +76,8 @@ export function createOutboxRepo(db: Db) {
     /** Every unsent row of one chat, in order. */
     unsentForAddress: (platform: Platform, address: string) => unsentForAddress.all(platform, address),
     markSent: (id: number, now: number, messageId: string | null) => markSent.run(now, messageId, id),
+    /** What is kept of a sent message (OutboundMessage.afterSent). */
+    replacePayload: (id: number, payload: string) => replacePayload.run(payload, id),
     markRetry: (id: number, nextAttemptAt: number, error: string) => markRetry.run(nextAttemptAt, error, id),
     markFailed: (id: number, now: number, error: string) => markFailed.run(now, error, id),
     /** A platform came back: what waited for it is due now. */

@@ -32,6 +32,11 @@ export interface OutboundMessage {
    * Set on settlement notices (settlement-notices.ts) and meant for reminders; others leave it unset.
    */
   kind?: MessageKind;
+  /**
+   * What the outbox keeps of this message once it is sent, in place of `text`: a one-time login
+   * link is delivered, then does not rest in the database or its backups (docs/dashboard.md#login).
+   */
+  afterSent?: string;
 }
 
 /** The kinds of message a person gets unasked (WhatsApp Cloud picks a template by it). */

@@ -237,4 +237,17 @@ describe("dashboard CSRF", () => {
     expect((await c.post("/admin/login", { token: tokenOf(link) }, { origin: "https://evil.example" })).status).toBe(403);
     expect((await c.post("/admin/login", { token: tokenOf(link) })).status).toBe(303);
   });
+
+  it("a link's token does not rest in the database once the link is sent: the outbox keeps a note without it", async ({ bot }) => {
+    const h = await bot({ PUBLIC_BASE_URL: "https://loket.example.com" });
+    const link = await linkFromChat(h);
+    const token = new URL(link).searchParams.get("token")!;
+    await h.settle();
+    const rows = h.app.db.prepare("SELECT payload FROM outbox WHERE sent_at IS NOT NULL").all() as { payload: string }[];
+    expect(rows.filter((r) => r.payload.includes(token))).toEqual([]);
+    expect(rows.some((r) => r.payload.includes("/dashboard"))).toBe(true);
+    // The link itself still works: the admin got it.
+    const c = new DashboardClient(await listen(h));
+    expect((await c.post("/admin/login", { token })).status).toBe(303);
+  });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkInvariants } from "../helpers/app-harness.ts";
 import { startCloudHarness, TEMPLATE_ENV, type CloudHarness, type CloudPayer } from "../transports/whatsapp-cloud/harness.ts";
+import { windowOpen } from "../../src/transports/whatsapp-cloud/window.ts";
 
 const WA = "6281234567890";
 const HOUR = 3_600_000;
@@ -185,5 +186,35 @@ describe("WhatsApp Cloud: the 24-hour customer-service window", () => {
     expect(p.messages().find((m) => m.type === "image")?.view).toBe("Pindai QRIS ini");
     expect(answer).toContain("Pindai QRIS ini");
     expect(c.fake.mediaUploads()).toHaveLength(1);
+  });
+
+  it("a late 131047 status does not close a window the person reopened after the refused message", async () => {
+    const c = await setup({ env: TEMPLATE_ENV });
+    const p = c.payer(WA);
+    await p.say("halo");
+    const failedAt = c.clock.now();
+    const refused = p.last().wamid;
+    // The person writes again a minute later; Meta's failed status for the earlier message comes after that.
+    c.clock.advance(60_000);
+    await p.say("saldo");
+    c.clock.advance(5_000);
+    const status = await c.fake.post(
+      c.fake.envelope({
+        statuses: [
+          {
+            id: refused,
+            status: "failed",
+            timestamp: String(Math.floor(failedAt / 1000)),
+            recipient_id: WA,
+            errors: [{ code: 131047, title: "Re-engagement message", message: "Re-engagement message", error_data: { details: "more than 24 hours" } }],
+          },
+        ],
+      }),
+    );
+    expect(status).toBe(200);
+    await c.settle();
+    expect(windowOpen(c.h.app.repos.whatsappCloud.contact(WA)!, c.clock.now())).toBe(true);
+    // The re-sent message goes free-form (with its buttons), not as a paid template.
+    expect(p.last().type).not.toBe("template");
   });
 });

@@ -102,7 +102,11 @@ export function createOutboxSender(deps: {
     }
     try {
       const id = await sender.send(item.address, item.message, replaceable(item));
-      await mark(() => deps.outbox.markSent(item.id, deps.now(), id));
+      const { afterSent, ...message } = item.message;
+      await mark(() => {
+        deps.outbox.markSent(item.id, deps.now(), id);
+        if (afterSent !== undefined) deps.outbox.replacePayload(item.id, JSON.stringify({ ...message, text: afterSent }));
+      });
       if (item.message.tag !== undefined && item.message.image === undefined) lastTagged.set(`${key}\u0000${item.message.tag}`, id);
       done(key, item);
       return true;

@@ -40,7 +40,8 @@ export function createCloudAlerts(deps: { notifier: Pick<Notifier, "toAdmins">; 
         `template_refused:${kind}:${name}:${language}`,
         Infinity,
         "whatsapp_cloud.alert_template_refused",
-        { kind, name, language, detail },
+        // `template`, not `name`: the logger redacts any field called name (a payer's).
+        { kind, template: name, language, detail },
         "Meta refused a template; messages of its kind are held",
       );
     },

@@ -154,9 +154,12 @@ export function createCloudMessenger(deps: MessengerDeps) {
     }
   }
 
-  /** Meta says the window is closed although we thought it open: believed until the person writes. */
-  async function windowClosed(waId: string): Promise<void> {
-    await deps.commits.run(() => deps.repo.closeWindow(waId, deps.now()));
+  /**
+   * Meta says the window is closed although we thought it open: believed until the person writes.
+   * Closed as of the refused send's start, so a message the person wrote meanwhile reopens it.
+   */
+  async function windowClosed(waId: string, sentAt: number): Promise<void> {
+    await deps.commits.run(() => deps.repo.closeWindow(waId, sentAt));
     log.info({ to: maskWaId(waId) }, "Meta says the 24-hour window is closed (131047); using a template");
   }
 
@@ -176,6 +179,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
         return sendTemplate(waId, templateKindOf(message), message.text, locale, priority, hold);
       };
       if (!windowOpen(deps.repo.contact(waId), deps.now())) return outside();
+      const sentAt = deps.now();
       try {
         const id = await sendFree(waId, message, words, priority);
         succeeded(waId);
@@ -184,7 +188,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
         if (err instanceof SendError) throw err;
         const v = verdictOf(err);
         if (v.kind !== "window_closed") throw sendErrorOf(v, waId);
-        await windowClosed(waId);
+        await windowClosed(waId, sentAt);
         return outside();
       }
     },
@@ -200,6 +204,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
         await outside();
         return;
       }
+      const sentAt = deps.now();
       try {
         await sendFree(waId, { text: html }, words, "broadcast");
         succeeded(waId);
@@ -207,7 +212,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
         if (err instanceof SendError) throw err;
         const v = verdictOf(err);
         if (v.kind !== "window_closed") throw sendErrorOf(v, waId);
-        await windowClosed(waId);
+        await windowClosed(waId, sentAt);
         await outside();
       }
     },

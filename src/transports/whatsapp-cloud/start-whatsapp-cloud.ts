@@ -135,7 +135,10 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
         // Sent free-form, refused afterwards for the window: the same message again, now as a template (or held).
         const row = app.repos.outbox.sentWithMessageId("whatsapp", s.wamid);
         const message = row === undefined ? null : sentMessage(row.payload);
-        repo.closeWindow((row === undefined ? null : waIdOfAddress(row.address)) ?? s.recipient, now);
+        // Closed as of the refused message's send (our clock), or Meta's time for the failure: a
+        // status arriving after the person wrote again must not close the window they reopened.
+        const closedAt = row?.sent_at ?? s.at;
+        repo.closeWindow((row === undefined ? null : waIdOfAddress(row.address)) ?? s.recipient, closedAt);
         if (row === undefined || message === null) continue;
         app.notifier.toAddress("whatsapp", row.address, row.user_id, message);
       }
