@@ -14,6 +14,8 @@ import { sendScheduledMessage } from "./reminder-step.ts";
 import { isQuiet } from "./schedule-time.ts";
 
 export interface SchedulerOptions extends PlanOptions {
+  /** REMINDERS: false stops every auto-payment, a credit's wake-up included (docs/reminders.md#configuration). */
+  enabled?: boolean;
   /** How often to look when nothing is waiting for a send slot. */
   tickMs: number;
   /** Telegram's broadcast budget (TELEGRAM_BROADCAST_RATE): reminders are bulk notifications too. */
@@ -77,6 +79,8 @@ export function createReminderScheduler(deps: {
   let plannedDay: string | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
+  /** stop() was called (shutting down): a credit no longer wakes anything. */
+  let closing = false;
   let ticking: Promise<{ report: TickReport; done: Promise<void> }> | null = null;
 
   /**
@@ -289,17 +293,21 @@ export function createReminderScheduler(deps: {
      * for it are tried now rather than at the next tick. Resolves when those are answered.
      */
     async onBalanceCredited(userId: number): Promise<void> {
+      // The operator's switch (REMINDERS=false) and a shutdown stop this path too: it claims and pays.
+      if (options.enabled === false || closing) return;
       await claimAndDispatch(fundedPicks(repos.reminderRuns.waitingFor(userId), Number.MAX_SAFE_INTEGER));
       await Promise.all([...jobs]);
     },
     start(): void {
       if (!stopped) return;
       stopped = false;
+      closing = false;
       schedule(0);
     },
     /** Stops ticking; waits a little for runs in flight (a hung provider call must not block shutdown). */
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;
+      closing = true;
       if (timer) clearTimeout(timer);
       timer = null;
       let t: NodeJS.Timeout | undefined;
