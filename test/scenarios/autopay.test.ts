@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, vi } from "vitest";
 import { it } from "../fixtures.ts";
 import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+import { toBill } from "../helpers/flows.ts";
 import { autopayMe, runsOf, tick, userIdOf, wib, withSavedNumber } from "../helpers/reminders.ts";
 import type { PayResult } from "../../src/domain/payments/payment-service.ts";
 import type { TxRow } from "../../src/db/transactions-repo.ts";
@@ -434,5 +435,72 @@ describe("auto-pay", () => {
     } finally {
       release(h1.app.repos.transactions.get(autopayRun(h1)!.tx_ref ?? "")!);
     }
+  });
+
+  it("a payment pending at the month's end and settled on the 1st pays the month it was made in, not the next", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7020");
+    // ...1039: the simulator answers the pay "pending"; a later status check says paid.
+    await withAutopay(h, p, { number: "8801234561039", day: 28 });
+    clock.set(wib(2026, 12, 28, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+    clock.set(wib(2027, 1, 1, 0, 30));
+    await h.app.reconciler.runDue();
+    await h.settle();
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "done", reason: "paid" });
+    // January is not paid: its auto-payment is made, not skipped as already paid.
+    clock.set(wib(2027, 1, 28, 9));
+    await tick(h);
+    expect(autopayRun(h, "2027-01")).not.toMatchObject({ status: "skipped" });
+    expect(payCalls(h)).toBe(2);
+    clock.set(wib(2027, 1, 29, 9));
+    await h.app.reconciler.runDue();
+    await h.settle();
+    await tick(h);
+    expect(autopayRun(h, "2027-01")).toMatchObject({ status: "done", reason: "paid" });
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("a bill paid by hand at 23:50 on the 31st and settled after midnight does not hide the next month's auto-payment", async ({ bot }) => {
+    const clock = fakeClock(wib(2027, 1, 20, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7021");
+    await withAutopay(h, p, { number: "8801234561039", day: 3 });
+    clock.set(wib(2027, 1, 31, 23, 50));
+    await toBill(p, "8801234561039");
+    await p.tapLike("pay:");
+    expect(payCalls(h)).toBe(1);
+    clock.set(wib(2027, 2, 1, 0, 10));
+    await h.app.reconciler.runDue();
+    await h.settle();
+    clock.set(wib(2027, 2, 3, 9));
+    await tick(h);
+    expect(autopayRun(h, "2027-02")).not.toMatchObject({ status: "skipped" });
+    expect(payCalls(h)).toBe(2);
+  });
+
+  it("REMINDERS=false: a credit does not wake an auto-payment waiting for money", async ({ bot }) => {
+    const f = files();
+    const clock = fakeClock(wib(2026, 12, 5, 8));
+    const h1 = await bot({ DEMO_BALANCE: "50000" }, { ...f, clock });
+    const p = h1.payer("7022");
+    const { userId } = await withAutopay(h1, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h1);
+    expect(autopayRun(h1)).toMatchObject({ status: "waiting_funds" });
+    await h1.close();
+    // The operator restarts with the switch off; an admin credits the payer the same day.
+    const h2 = await bot({ DEMO_BALANCE: "50000", REMINDERS: "false" }, { ...f, clock });
+    clock.set(wib(2026, 12, 5, 10));
+    const publicId = h2.app.repos.users.findById(userId)!.public_id;
+    expect(await h2.payer("9000").say(`/topup ${publicId} 100000`)).toContain("Rp100.000");
+    await h2.app.reminders.onBalanceCredited(userId);
+    await h2.app.reminders.idle();
+    await h2.settle();
+    expect(payCalls(h2)).toBe(0);
+    expect(autopayRun(h2)).toMatchObject({ status: "waiting_funds" });
   });
 });
