@@ -89,6 +89,13 @@ export function createReminderRunsRepo(db: Db) {
     `SELECT COUNT(*) AS n FROM reminder_runs
      WHERE kind IN ('reminder', 'autopay_notice') AND status = 'done' AND finished_at >= ? AND platform = ?`,
   );
+  const findRun = db.prepare<[string, number, string], RunRow>("SELECT * FROM reminder_runs WHERE period = ? AND saved_number_id = ? AND kind = ?");
+  // The attempt count is kept (never reset): it is the claim's fence.
+  const reopen = db.prepare<{ id: number; dueAt: number; deadlineAt: number; now: number }>(
+    `UPDATE reminder_runs SET status = 'planned', reason = NULL, due_at = @dueAt, deadline_at = @deadlineAt, tx_ref = NULL, amount = NULL,
+       platform = NULL, claimed_at = NULL, finished_at = NULL, updated_at = @now
+     WHERE id = @id AND status IN ('skipped', 'failed')`,
+  );
   const keysOf = db.prepare<[string], { saved_number_id: number; kind: string }>(
     "SELECT saved_number_id, kind FROM reminder_runs WHERE period = ? AND saved_number_id IS NOT NULL",
   );
@@ -107,6 +114,13 @@ export function createReminderRunsRepo(db: Db) {
       for (const p of periods) for (const r of keysOf.iterate(p)) out.add(`${r.saved_number_id}|${r.kind}|${p}`);
       return out;
     },
+    /** The run of one saved number, kind and period, if there is one. */
+    find: (savedNumberId: number, kind: RunKind, period: string) => findRun.get(period, savedNumberId, kind),
+    /**
+     * An auto-payment that ended unpaid, planned again for a new day the payer just confirmed
+     * (reminder-plan.ts: replan decides when that is safe). A compare-and-set from skipped / failed.
+     */
+    reopen: (id: number, dueAt: number, deadlineAt: number, now: number) => reopen.run({ id, dueAt, deadlineAt, now }).changes === 1,
     /** Planned auto-payments whose time has come, oldest first. */
     dueAutopays: (now: number, limit: number) => dueAutopays.all(now, limit),
     /** Planned reminders and notices whose time has come, oldest first, a page after `after`. */

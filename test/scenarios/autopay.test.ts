@@ -503,4 +503,77 @@ describe("auto-pay", () => {
     expect(payCalls(h2)).toBe(0);
     expect(autopayRun(h2)).toMatchObject({ status: "waiting_funds" });
   });
+
+  it("set up again after this month's ran over the ceiling: planned again for the new day, as the confirmation says", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7023");
+    const { savedId } = await withAutopay(h, p, { ceiling: "100rb" });
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    // The payer does not tap Pay; they raise the ceiling and move the day to the 10th.
+    clock.set(wib(2026, 12, 5, 10));
+    expect(await autopayMe(p, savedId, 10, "200rb")).toContain("Yang pertama 10 Desember 2026");
+    expect(autopayRun(h)).toMatchObject({ status: "planned", reason: null, tx_ref: null });
+    clock.set(wib(2026, 12, 10, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+    expect(autopayRun(h)).toMatchObject({ status: "done", reason: "paid" });
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("set up again while this month's waits for money: planned again for the new day, paid then", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({ DEMO_BALANCE: "50000" }, { clock });
+    const p = h.payer("7024");
+    const { savedId, userId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "waiting_funds" });
+    clock.set(wib(2026, 12, 5, 12));
+    expect(await autopayMe(p, savedId, 20, "200rb")).toContain("Yang pertama 20 Desember 2026");
+    await h.app.commits.run(() => h.app.repos.ledger.post({ userId, amount: 500_000, kind: "topup", actor: "admin", now: clock.now() }));
+    clock.set(wib(2026, 12, 20, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+    expect(autopayRun(h)).toMatchObject({ status: "done", reason: "paid" });
+  });
+
+  it("set up again after this month was paid: the payer is told next month, and nothing is paid twice", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7025");
+    const { savedId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "done" });
+    clock.set(wib(2026, 12, 5, 10));
+    await p.tap(`rem:autopay:${savedId}`);
+    await p.say("10");
+    expect(await p.say("200rb")).toContain("mulai 10 Januari 2027");
+    expect(await p.tap("rem:apyes")).toContain("Yang pertama 10 Januari 2027");
+    expect(autopayRun(h)).toMatchObject({ status: "done" });
+    clock.set(wib(2026, 12, 10, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+  });
+
+  it("set up again after this month's was skipped as paid at the biller: not planned again, told next month", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7026");
+    const { savedId } = await withAutopay(h, p, { ceiling: "100rb" });
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    // Paid by hand from the confirm screen the auto-payment showed, then set up again.
+    expect(await p.tapLike("pay:")).toContain("Pembayaran berhasil");
+    clock.set(wib(2026, 12, 5, 10));
+    expect(await autopayMe(p, savedId, 10, "200rb")).toContain("Yang pertama 10 Januari 2027");
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    clock.set(wib(2026, 12, 10, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+  });
 });
