@@ -576,4 +576,106 @@ describe("auto-pay", () => {
     await tick(h);
     expect(payCalls(h)).toBe(1);
   });
+
+  it("the bot down through the auto-pay day: the payer, promised a payment, is told it did not happen, once, with Pay now", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7027");
+    const { savedId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 4, 9));
+    await tick(h);
+    expect(p.lastText()).toContain("Besok, 5 Desember 2026");
+    // Back at 03:00 on the 6th: the run ends, and the word waits for the morning.
+    clock.set(wib(2026, 12, 6, 3));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "late" });
+    expect(p.lastText()).toContain("Besok, 5 Desember 2026");
+    clock.set(wib(2026, 12, 6, 7));
+    await tick(h);
+    expect(p.lastText()).toContain("untuk Desember 2026 tidak terlaksana");
+    expect(p.last().choices).toEqual([[expect.objectContaining({ id: `rem:pay:${savedId}` })]]);
+    const told = p.messages().length;
+    clock.set(wib(2026, 12, 6, 8));
+    await tick(h);
+    expect(p.messages()).toHaveLength(told);
+    expect(payCalls(h)).toBe(0);
+    // Its Pay now works from any screen: the ordinary inquiry of that number.
+    expect(await p.tap(`rem:pay:${savedId}`)).toContain("Rp142.500");
+  });
+
+  it("claimed by a process that died before acting, at the day's last minute: the restart lets the day pass and tells the payer", async ({ bot }) => {
+    const f = files();
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h1 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+    const p = h1.payer("7028");
+    await withAutopay(h1, p);
+    clock.set(wib(2026, 12, 4, 10));
+    await tick(h1);
+    const run = autopayRun(h1)!;
+    clock.set(wib(2026, 12, 5, 23, 59) + 59_000);
+    await h1.app.commits.run(() => h1.app.repos.reminderRuns.claim(run.id, "planned", clock.now()));
+    clock.set(wib(2026, 12, 6, 0, 1));
+    const h2 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+    await h2.app.recover();
+    for (const at of [wib(2026, 12, 6, 0, 2), wib(2026, 12, 6, 0, 20), wib(2026, 12, 6, 0, 21), wib(2026, 12, 6, 9)]) {
+      clock.set(at);
+      await tick(h2);
+    }
+    expect(payCalls(h2)).toBe(0);
+    expect(autopayRun(h2)).toMatchObject({ status: "skipped" });
+    const told = h2.sent.filter((s) => s.address === "7028").map((s) => s.message.text);
+    expect(told).toEqual([expect.stringContaining("tidak terlaksana")]);
+  });
+
+  it("told 'paying' and cut off before the confirm, back after midnight: nothing paid, and the payer is told so in the morning", async ({ bot }) => {
+    const f = files();
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h1 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+    const p = h1.payer("7029");
+    await withAutopay(h1, p);
+    let release: (r: PayResult) => void = () => undefined;
+    vi.spyOn(h1.app.payments, "pay").mockImplementation(() => new Promise<PayResult>((r) => (release = r)));
+    try {
+      clock.set(wib(2026, 12, 5, 23, 30));
+      void h1.app.reminders.tick();
+      await vi.waitFor(() => expect(h1.app.payments.pay).toHaveBeenCalled());
+      await h1.app.outbox.flush();
+      expect(h1.sent.filter((s) => s.address === "7029").at(-1)!.message.text).toContain("membayar Rp142.500");
+      clock.set(wib(2026, 12, 6, 0, 5));
+      const h2 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+      await h2.app.recover();
+      await h2.settle();
+      clock.set(wib(2026, 12, 6, 0, 6));
+      await tick(h2);
+      expect(autopayRun(h2)).toMatchObject({ status: "skipped", reason: "late" });
+      expect(h2.sent.filter((s) => s.address === "7029")).toHaveLength(0); // quiet hours
+      clock.set(wib(2026, 12, 6, 9));
+      await tick(h2);
+      expect(payCalls(h2)).toBe(0);
+      expect(h2.sent.filter((s) => s.address === "7029").map((s) => s.message.text)).toEqual([expect.stringContaining("tidak terlaksana")]);
+    } finally {
+      release({ kind: "refused", why: "not_found" });
+    }
+  });
+
+  it("no word about a missed auto-payment whose bill was paid by hand meanwhile", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({ DEMO_BALANCE: "50000" }, { clock });
+    const p = h.payer("7030");
+    const { userId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "waiting_funds" });
+    clock.set(wib(2026, 12, 6, 0, 0));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "no_funds" });
+    await h.app.commits.run(() => h.app.repos.ledger.post({ userId, amount: 500_000, kind: "topup", actor: "admin", now: clock.now() }));
+    clock.set(wib(2026, 12, 6, 6, 30));
+    await toBill(p);
+    expect(await p.tapLike("pay:")).toContain("Pembayaran berhasil");
+    const before = p.messages().length;
+    clock.set(wib(2026, 12, 6, 7));
+    await tick(h);
+    expect(p.messages()).toHaveLength(before);
+  });
 });

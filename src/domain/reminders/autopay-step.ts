@@ -11,6 +11,7 @@ import { PRODUCTS } from "../products.ts";
 import { reasonText } from "../render.ts";
 import { billPaidFor } from "./reminder-plan.ts";
 import { autopayMessage, type AutopayNote } from "./reminder-notices.ts";
+import { afterQuietHours } from "./schedule-time.ts";
 
 /**
  * Auto-payment (docs/reminders.md#auto-pay): on its day, a step in the person's queue claims the
@@ -47,7 +48,8 @@ export function startAutopay(ctx: ConversationContext, turn: Turn, runId: number
   const run = repos.reminderRuns.get(runId);
   if (!run || run.kind !== "autopay" || run.user_id !== turn.user.id || run.status !== "claimed" || run.attempts !== attempt || run.tx_ref !== null) return;
   const end = (status: "skipped" | "failed", reason: string) => void repos.reminderRuns.finish(run.id, status, reason, now);
-  if (now >= run.deadline_at) return end("skipped", from === "waiting_funds" ? "no_funds" : "late");
+  // Its day is over: nothing is paid, and the payer is told so (once, after quiet hours).
+  if (now >= run.deadline_at) return void repos.reminderRuns.finishUntold(run.id, "skipped", from === "waiting_funds" ? "no_funds" : "late", now, tellAt(now));
   const s = run.saved_number_id === null ? undefined : repos.reminderSettings.get(turn.user.id, run.saved_number_id);
   if (!s) return end("skipped", "number_removed");
   if (s.autopay !== 1 || s.autopay_ceiling === null) return end("skipped", "off");
@@ -88,10 +90,35 @@ function stillWanted(ctx: ConversationContext, turn: Turn, run: RunRow, ref: str
   return undefined;
 }
 
-/** A run a crash cut off before any money moved: tried again by a later tick, a few times. */
+/** A run a crash cut off before any money moved: tried again by a later tick, a few times; then the payer is told. */
 function retryOrFail(ctx: ConversationContext, run: RunRow, now: number, reason: string): void {
   if (run.attempts < MAX_ATTEMPTS) ctx.repos.reminderRuns.release(run.id, now);
-  else ctx.repos.reminderRuns.finish(run.id, "failed", reason, now);
+  else ctx.repos.reminderRuns.finishUntold(run.id, "failed", reason, now, tellAt(now));
+}
+
+/**
+ * When a payer whose auto-payment ended unpaid unannounced (its day passed, a crash) is told: now,
+ * or at 07:00 WIB when it is quiet hours — the run row carries it (docs/reminders.md#an-auto-payment-that-did-not-happen).
+ */
+export function tellAt(now: number): number {
+  return afterQuietHours(now);
+}
+
+/**
+ * The owed "not paid automatically this month, pay it yourself", with Pay now for that number:
+ * written in the commit that clears the row's `tell_at` (a compare-and-set), so once. Said aside (the
+ * notifier, no menu), so it never takes over what the payer is doing. Not said when the number was
+ * deleted or the period got paid meanwhile.
+ */
+export function tellUnpaid(ctx: ConversationContext, run: RunRow): void {
+  const { repos } = ctx;
+  if (!repos.reminderRuns.told(run.id)) return;
+  const s = run.saved_number_id === null ? undefined : repos.reminderSettings.get(run.user_id, run.saved_number_id);
+  if (!s || billPaidFor(repos, s.product, s.number, run.period) || repos.transactions.openForBill(s.product, s.number)) return;
+  ctx.notifier.toUser(run.user_id, (locale) => {
+    const m = autopayMessage(ctx.t, locale, s, { kind: "missed", period: run.period });
+    return m.choices === undefined ? { text: m.text } : { text: m.text, choices: m.choices };
+  });
 }
 
 /**

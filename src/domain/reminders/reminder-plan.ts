@@ -3,7 +3,7 @@ import type { ReminderSettingRow } from "../../db/reminder-settings-repo.ts";
 import { coverageSince, paidForPeriod } from "./paid-rule.ts";
 import type { RunRow } from "../../db/reminder-runs-repo.ts";
 import { autopayWindow, planPeriods, planRuns, type PlanOptions } from "./planner.ts";
-import { addMonths, periodOf, type Period } from "./schedule-time.ts";
+import { addMonths, afterQuietHours, periodOf, type Period } from "./schedule-time.ts";
 import type { ProductId } from "../products.ts";
 
 /**
@@ -16,7 +16,7 @@ export function replan(repos: Repos, userId: number, savedNumberId: number, now:
   repos.reminderRuns.removePlanned(savedNumberId, ["autopay"]);
   const setting = repos.reminderSettings.get(userId, savedNumberId);
   if (!setting) return;
-  repos.reminderRuns.insertMany(planRuns(now, [setting], opts), now);
+  repos.reminderRuns.insertMany(planRuns(now, [setting], opts), now, afterQuietHours(now));
   if (setting.autopay !== 1 || setting.autopay_day === null || setting.autopay_confirmed_at === null) return;
   // Set up again after this month's auto-payment ended unpaid (over the ceiling, no money that day,
   // missed…): the one row of the period is planned again for the new day, when that is safe.

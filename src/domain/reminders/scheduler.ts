@@ -7,7 +7,7 @@ import { readSession } from "../conversation/session.ts";
 import type { Turn } from "../conversation/turn.ts";
 import type { Platform } from "../messages.ts";
 import { startOfWibDay, wibDate } from "../wib-time.ts";
-import { MAX_ATTEMPTS, finishFromTx, startAutopay } from "./autopay-step.ts";
+import { MAX_ATTEMPTS, finishFromTx, startAutopay, tellAt, tellUnpaid } from "./autopay-step.ts";
 import { createPacer, unpaced, type Pacer } from "./pacer.ts";
 import { planPeriods, planRuns, type PlanOptions } from "./planner.ts";
 import { sendScheduledMessage } from "./reminder-step.ts";
@@ -41,6 +41,8 @@ const STUCK_MS = 15 * 60_000;
 const DUE_PAGE = 1_000;
 const DUE_PAGES = 5;
 const PLAN_CHUNK = 1_000;
+/** "Not paid automatically" messages written per tick (the rest follow on the next ones). */
+const TELL_PAGE = 200;
 
 /**
  * The reminder scheduler (docs/reminders.md#the-tick): rows, not timers. Each tick plans (on a new
@@ -96,7 +98,8 @@ export function createReminderScheduler(deps: {
     let added = 0;
     for (let i = 0; i < rows.length; i += PLAN_CHUNK) {
       const chunk = rows.slice(i, i + PLAN_CHUNK);
-      added += await commits.run(() => repos.reminderRuns.insertMany(chunk, now));
+      // An auto-payment recorded missed (the bot was down all its day) is owed a word to its payer.
+      added += await commits.run(() => repos.reminderRuns.insertMany(chunk, now, tellAt(now)));
     }
     plannedDay = wibDate(now);
     if (added > 0) deps.log.info({ added }, "reminder runs planned");
@@ -177,7 +180,7 @@ export function createReminderScheduler(deps: {
         if ((run.claimed_at ?? 0) + STUCK_MS > now) continue;
         // A step that keeps failing (a bug: the person is apologised to each time) is not tried forever.
         if (run.attempts < MAX_ATTEMPTS) repos.reminderRuns.release(run.id, now);
-        else repos.reminderRuns.finish(run.id, "failed", "interrupted", now);
+        else repos.reminderRuns.finishUntold(run.id, "failed", "interrupted", now, tellAt(now));
         continue;
       }
       const tx = repos.transactions.get(run.tx_ref);
@@ -189,7 +192,7 @@ export function createReminderScheduler(deps: {
       if (effect !== undefined && "run" in effect && effect.run === run.id) continue;
       if (tx) repos.transactions.setStatusFrom(tx.ref, "inquired", "expired", now);
       if (run.attempts < MAX_ATTEMPTS) repos.reminderRuns.release(run.id, now);
-      else repos.reminderRuns.finish(run.id, "failed", "interrupted", now);
+      else repos.reminderRuns.finishUntold(run.id, "failed", "interrupted", now, tellAt(now));
     }
   }
 
@@ -208,8 +211,10 @@ export function createReminderScheduler(deps: {
     const now = deps.now();
     const planned = plannedDay === wibDate(now) ? 0 : await plan();
     await commits.run(() => {
-      repos.reminderRuns.expire(now);
+      repos.reminderRuns.expire(now, tellAt(now));
       sweep(now);
+      // Auto-payments that ended unpaid unannounced: their payers are told, never in quiet hours.
+      if (!isQuiet(now)) for (const run of repos.reminderRuns.toTell(now, TELL_PAGE)) tellUnpaid(deps.ctx, run);
     });
     const picks = fundedPicks(repos.reminderRuns.waiting(), maxAutopays - autopaysInFlight());
     // Auto-payments, a few at a time (each is a provider inquiry and payment); read apart from the
