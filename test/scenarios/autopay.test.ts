@@ -678,4 +678,49 @@ describe("auto-pay", () => {
     await tick(h);
     expect(p.messages()).toHaveLength(before);
   });
+
+  it("over the ceiling while the payer sets up another number's day: said aside, their typed '1' is still the 1st, nothing paid", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7031");
+    const a = await withSavedNumber(h, p, { number: "8801234560000", label: "Ibu" });
+    const b = await withSavedNumber(h, p, { number: "8801234562222", label: "Ayah" });
+    await autopayMe(p, a.savedId, 5, "100rb"); // Rp142.500 is above this ceiling
+    clock.set(wib(2026, 12, 5, 8, 59));
+    expect(await p.tap(`rem:autopay:${b.savedId}`)).toContain("tanggal berapa");
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    const aside = p.last();
+    expect(aside.text).toContain("di atas batas");
+    expect(aside.nonce).toBeUndefined();
+    expect(aside.choices).toEqual([[expect.objectContaining({ id: expect.stringMatching(/^apbill:LK/), label: "Bayar Rp142.500" })]]);
+    clock.advance(5_000);
+    expect(await p.say("1")).toContain("batas");
+    expect(payCalls(h)).toBe(0);
+    expect(h.app.repos.ledger.balance(userIdOf(h, p))).toBe(1_000_000);
+    // Its own button still pays that bill, from any screen, once.
+    expect(await p.tap(aside.choices![0]![0]!.id)).toContain("Pembayaran berhasil");
+    expect(payCalls(h)).toBe(1);
+    expect(paidFor(h, "8801234560000")).toHaveLength(1);
+  });
+
+  it("over the ceiling while the payer is on another bill's screen: their 'ya' pays their bill, not the auto-payment's", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7032");
+    const a = await withSavedNumber(h, p, { number: "8801234560000", label: "Ibu" });
+    await autopayMe(p, a.savedId, 5, "100rb");
+    clock.set(wib(2026, 12, 5, 8, 58));
+    expect(await toBill(p, "8801234562222")).toContain("8801234562222");
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(p.lastText()).toContain("di atas batas");
+    clock.advance(5_000);
+    await p.say("ya");
+    const paying = h.app.db.prepare("SELECT customer_number FROM transactions WHERE status IN ('paid', 'paying', 'pending')").all() as {
+      customer_number: string;
+    }[];
+    expect(paying.map((r) => r.customer_number)).toEqual(["8801234562222"]);
+  });
 });
