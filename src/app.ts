@@ -320,6 +320,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     now,
     log,
     options: {
+      enabled: config.reminders.enabled,
       daysBefore: config.reminders.daysBefore,
       hour: config.reminders.hour,
       tickMs: config.reminders.tickMs,

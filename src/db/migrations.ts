@@ -10,6 +10,7 @@ import { remindersMigration } from "./migrations/007-reminders.ts";
 import { dashboardMigration } from "./migrations/008-dashboard.ts";
 import { whatsappCloudMigration } from "./migrations/009-whatsapp-cloud.ts";
 import { topupReviewMigration } from "./migrations/010-topup-review.ts";
+import { autopayReviewMigration } from "./migrations/011-autopay-review.ts";
 
 /**
  * Numbered migrations, applied in order and recorded in schema_migrations. Never edit one that
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   dashboardMigration,
   whatsappCloudMigration,
   topupReviewMigration,
+  autopayReviewMigration,
 ];
 
 export function migrate(db: Database.Database): void {

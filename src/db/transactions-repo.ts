@@ -105,8 +105,10 @@ export function createTransactionsRepo(db: Db) {
     // By the number (a handful of rows), never by status: every paid row ever shares that one.
     "SELECT * FROM transactions INDEXED BY transactions_number WHERE product = ? AND customer_number = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at DESC LIMIT 1",
   );
-  const paidForBill = db.prepare<[string, string, number], { settled_at: number; months: number | null; total: number | null }>(
-    "SELECT settled_at, months, total FROM transactions INDEXED BY transactions_number WHERE customer_number = ? AND product = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at",
+  // Settled since `since` is a superset of paid (pay started) since `since`: a payment is started before
+  // it settles. The caller dates each row's coverage by when it was paid (paid-rule.ts).
+  const paidForBill = db.prepare<[string, string, number], { settled_at: number; pay_started_at: number | null; months: number | null; total: number | null }>(
+    "SELECT settled_at, pay_started_at, months, total FROM transactions INDEXED BY transactions_number WHERE customer_number = ? AND product = ? AND status = 'paid' AND settled_at >= ? ORDER BY settled_at",
   );
   const countByUser = db.prepare<[number, number], { n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE user_id = ? AND created_at >= ?");
   const othersByNumber = db.prepare<[string, number, number], { n: number }>(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, vi } from "vitest";
 import { it } from "../fixtures.ts";
 import { checkInvariants, crashAfterConfirm, crashAfterPayRequest, fakeClock, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
+import { toBill } from "../helpers/flows.ts";
 import { autopayMe, runsOf, tick, userIdOf, wib, withSavedNumber } from "../helpers/reminders.ts";
 import type { PayResult } from "../../src/domain/payments/payment-service.ts";
 import type { TxRow } from "../../src/db/transactions-repo.ts";
@@ -434,5 +435,292 @@ describe("auto-pay", () => {
     } finally {
       release(h1.app.repos.transactions.get(autopayRun(h1)!.tx_ref ?? "")!);
     }
+  });
+
+  it("a payment pending at the month's end and settled on the 1st pays the month it was made in, not the next", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7020");
+    // ...1039: the simulator answers the pay "pending"; a later status check says paid.
+    await withAutopay(h, p, { number: "8801234561039", day: 28 });
+    clock.set(wib(2026, 12, 28, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+    clock.set(wib(2027, 1, 1, 0, 30));
+    await h.app.reconciler.runDue();
+    await h.settle();
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "done", reason: "paid" });
+    // January is not paid: its auto-payment is made, not skipped as already paid.
+    clock.set(wib(2027, 1, 28, 9));
+    await tick(h);
+    expect(autopayRun(h, "2027-01")).not.toMatchObject({ status: "skipped" });
+    expect(payCalls(h)).toBe(2);
+    clock.set(wib(2027, 1, 29, 9));
+    await h.app.reconciler.runDue();
+    await h.settle();
+    await tick(h);
+    expect(autopayRun(h, "2027-01")).toMatchObject({ status: "done", reason: "paid" });
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("a bill paid by hand at 23:50 on the 31st and settled after midnight does not hide the next month's auto-payment", async ({ bot }) => {
+    const clock = fakeClock(wib(2027, 1, 20, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7021");
+    await withAutopay(h, p, { number: "8801234561039", day: 3 });
+    clock.set(wib(2027, 1, 31, 23, 50));
+    await toBill(p, "8801234561039");
+    await p.tapLike("pay:");
+    expect(payCalls(h)).toBe(1);
+    clock.set(wib(2027, 2, 1, 0, 10));
+    await h.app.reconciler.runDue();
+    await h.settle();
+    clock.set(wib(2027, 2, 3, 9));
+    await tick(h);
+    expect(autopayRun(h, "2027-02")).not.toMatchObject({ status: "skipped" });
+    expect(payCalls(h)).toBe(2);
+  });
+
+  it("REMINDERS=false: a credit does not wake an auto-payment waiting for money", async ({ bot }) => {
+    const f = files();
+    const clock = fakeClock(wib(2026, 12, 5, 8));
+    const h1 = await bot({ DEMO_BALANCE: "50000" }, { ...f, clock });
+    const p = h1.payer("7022");
+    const { userId } = await withAutopay(h1, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h1);
+    expect(autopayRun(h1)).toMatchObject({ status: "waiting_funds" });
+    await h1.close();
+    // The operator restarts with the switch off; an admin credits the payer the same day.
+    const h2 = await bot({ DEMO_BALANCE: "50000", REMINDERS: "false" }, { ...f, clock });
+    clock.set(wib(2026, 12, 5, 10));
+    const publicId = h2.app.repos.users.findById(userId)!.public_id;
+    expect(await h2.payer("9000").say(`/topup ${publicId} 100000`)).toContain("Rp100.000");
+    await h2.app.reminders.onBalanceCredited(userId);
+    await h2.app.reminders.idle();
+    await h2.settle();
+    expect(payCalls(h2)).toBe(0);
+    expect(autopayRun(h2)).toMatchObject({ status: "waiting_funds" });
+  });
+
+  it("set up again after this month's ran over the ceiling: planned again for the new day, as the confirmation says", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7023");
+    const { savedId } = await withAutopay(h, p, { ceiling: "100rb" });
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    // The payer does not tap Pay; they raise the ceiling and move the day to the 10th.
+    clock.set(wib(2026, 12, 5, 10));
+    expect(await autopayMe(p, savedId, 10, "200rb")).toContain("Yang pertama 10 Desember 2026");
+    expect(autopayRun(h)).toMatchObject({ status: "planned", reason: null, tx_ref: null });
+    clock.set(wib(2026, 12, 10, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+    expect(autopayRun(h)).toMatchObject({ status: "done", reason: "paid" });
+    expect(checkInvariants(h.app)).toEqual([]);
+  });
+
+  it("set up again while this month's waits for money: planned again for the new day, paid then", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({ DEMO_BALANCE: "50000" }, { clock });
+    const p = h.payer("7024");
+    const { savedId, userId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "waiting_funds" });
+    clock.set(wib(2026, 12, 5, 12));
+    expect(await autopayMe(p, savedId, 20, "200rb")).toContain("Yang pertama 20 Desember 2026");
+    await h.app.commits.run(() => h.app.repos.ledger.post({ userId, amount: 500_000, kind: "topup", actor: "admin", now: clock.now() }));
+    clock.set(wib(2026, 12, 20, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+    expect(autopayRun(h)).toMatchObject({ status: "done", reason: "paid" });
+  });
+
+  it("set up again after this month was paid: the payer is told next month, and nothing is paid twice", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7025");
+    const { savedId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "done" });
+    clock.set(wib(2026, 12, 5, 10));
+    await p.tap(`rem:autopay:${savedId}`);
+    await p.say("10");
+    expect(await p.say("200rb")).toContain("mulai 10 Januari 2027");
+    expect(await p.tap("rem:apyes")).toContain("Yang pertama 10 Januari 2027");
+    expect(autopayRun(h)).toMatchObject({ status: "done" });
+    clock.set(wib(2026, 12, 10, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+  });
+
+  it("set up again after this month's was skipped as paid at the biller: not planned again, told next month", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7026");
+    const { savedId } = await withAutopay(h, p, { ceiling: "100rb" });
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    // Paid by hand from the confirm screen the auto-payment showed, then set up again.
+    expect(await p.tapLike("pay:")).toContain("Pembayaran berhasil");
+    clock.set(wib(2026, 12, 5, 10));
+    expect(await autopayMe(p, savedId, 10, "200rb")).toContain("Yang pertama 10 Januari 2027");
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    clock.set(wib(2026, 12, 10, 9));
+    await tick(h);
+    expect(payCalls(h)).toBe(1);
+  });
+
+  it("the bot down through the auto-pay day: the payer, promised a payment, is told it did not happen, once, with Pay now", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7027");
+    const { savedId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 4, 9));
+    await tick(h);
+    expect(p.lastText()).toContain("Besok, 5 Desember 2026");
+    // Back at 03:00 on the 6th: the run ends, and the word waits for the morning.
+    clock.set(wib(2026, 12, 6, 3));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "late" });
+    expect(p.lastText()).toContain("Besok, 5 Desember 2026");
+    clock.set(wib(2026, 12, 6, 7));
+    await tick(h);
+    expect(p.lastText()).toContain("untuk Desember 2026 tidak terlaksana");
+    expect(p.last().choices).toEqual([[expect.objectContaining({ id: `rem:pay:${savedId}` })]]);
+    const told = p.messages().length;
+    clock.set(wib(2026, 12, 6, 8));
+    await tick(h);
+    expect(p.messages()).toHaveLength(told);
+    expect(payCalls(h)).toBe(0);
+    // Its Pay now works from any screen: the ordinary inquiry of that number.
+    expect(await p.tap(`rem:pay:${savedId}`)).toContain("Rp142.500");
+  });
+
+  it("claimed by a process that died before acting, at the day's last minute: the restart lets the day pass and tells the payer", async ({ bot }) => {
+    const f = files();
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h1 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+    const p = h1.payer("7028");
+    await withAutopay(h1, p);
+    clock.set(wib(2026, 12, 4, 10));
+    await tick(h1);
+    const run = autopayRun(h1)!;
+    clock.set(wib(2026, 12, 5, 23, 59) + 59_000);
+    await h1.app.commits.run(() => h1.app.repos.reminderRuns.claim(run.id, "planned", clock.now()));
+    clock.set(wib(2026, 12, 6, 0, 1));
+    const h2 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+    await h2.app.recover();
+    for (const at of [wib(2026, 12, 6, 0, 2), wib(2026, 12, 6, 0, 20), wib(2026, 12, 6, 0, 21), wib(2026, 12, 6, 9)]) {
+      clock.set(at);
+      await tick(h2);
+    }
+    expect(payCalls(h2)).toBe(0);
+    expect(autopayRun(h2)).toMatchObject({ status: "skipped" });
+    const told = h2.sent.filter((s) => s.address === "7028").map((s) => s.message.text);
+    expect(told).toEqual([expect.stringContaining("tidak terlaksana")]);
+  });
+
+  it("told 'paying' and cut off before the confirm, back after midnight: nothing paid, and the payer is told so in the morning", async ({ bot }) => {
+    const f = files();
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h1 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+    const p = h1.payer("7029");
+    await withAutopay(h1, p);
+    let release: (r: PayResult) => void = () => undefined;
+    vi.spyOn(h1.app.payments, "pay").mockImplementation(() => new Promise<PayResult>((r) => (release = r)));
+    try {
+      clock.set(wib(2026, 12, 5, 23, 30));
+      void h1.app.reminders.tick();
+      await vi.waitFor(() => expect(h1.app.payments.pay).toHaveBeenCalled());
+      await h1.app.outbox.flush();
+      expect(h1.sent.filter((s) => s.address === "7029").at(-1)!.message.text).toContain("membayar Rp142.500");
+      clock.set(wib(2026, 12, 6, 0, 5));
+      const h2 = await bot({ REMINDER_HOUR: "23" }, { ...f, clock });
+      await h2.app.recover();
+      await h2.settle();
+      clock.set(wib(2026, 12, 6, 0, 6));
+      await tick(h2);
+      expect(autopayRun(h2)).toMatchObject({ status: "skipped", reason: "late" });
+      expect(h2.sent.filter((s) => s.address === "7029")).toHaveLength(0); // quiet hours
+      clock.set(wib(2026, 12, 6, 9));
+      await tick(h2);
+      expect(payCalls(h2)).toBe(0);
+      expect(h2.sent.filter((s) => s.address === "7029").map((s) => s.message.text)).toEqual([expect.stringContaining("tidak terlaksana")]);
+    } finally {
+      release({ kind: "refused", why: "not_found" });
+    }
+  });
+
+  it("no word about a missed auto-payment whose bill was paid by hand meanwhile", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({ DEMO_BALANCE: "50000" }, { clock });
+    const p = h.payer("7030");
+    const { userId } = await withAutopay(h, p);
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "waiting_funds" });
+    clock.set(wib(2026, 12, 6, 0, 0));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "no_funds" });
+    await h.app.commits.run(() => h.app.repos.ledger.post({ userId, amount: 500_000, kind: "topup", actor: "admin", now: clock.now() }));
+    clock.set(wib(2026, 12, 6, 6, 30));
+    await toBill(p);
+    expect(await p.tapLike("pay:")).toContain("Pembayaran berhasil");
+    const before = p.messages().length;
+    clock.set(wib(2026, 12, 6, 7));
+    await tick(h);
+    expect(p.messages()).toHaveLength(before);
+  });
+
+  it("over the ceiling while the payer sets up another number's day: said aside, their typed '1' is still the 1st, nothing paid", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7031");
+    const a = await withSavedNumber(h, p, { number: "8801234560000", label: "Ibu" });
+    const b = await withSavedNumber(h, p, { number: "8801234562222", label: "Ayah" });
+    await autopayMe(p, a.savedId, 5, "100rb"); // Rp142.500 is above this ceiling
+    clock.set(wib(2026, 12, 5, 8, 59));
+    expect(await p.tap(`rem:autopay:${b.savedId}`)).toContain("tanggal berapa");
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(autopayRun(h)).toMatchObject({ status: "skipped", reason: "over_ceiling" });
+    const aside = p.last();
+    expect(aside.text).toContain("di atas batas");
+    expect(aside.nonce).toBeUndefined();
+    expect(aside.choices).toEqual([[expect.objectContaining({ id: expect.stringMatching(/^apbill:LK/), label: "Bayar Rp142.500" })]]);
+    clock.advance(5_000);
+    expect(await p.say("1")).toContain("batas");
+    expect(payCalls(h)).toBe(0);
+    expect(h.app.repos.ledger.balance(userIdOf(h, p))).toBe(1_000_000);
+    // Its own button still pays that bill, from any screen, once.
+    expect(await p.tap(aside.choices![0]![0]!.id)).toContain("Pembayaran berhasil");
+    expect(payCalls(h)).toBe(1);
+    expect(paidFor(h, "8801234560000")).toHaveLength(1);
+  });
+
+  it("over the ceiling while the payer is on another bill's screen: their 'ya' pays their bill, not the auto-payment's", async ({ bot }) => {
+    const clock = fakeClock(wib(2026, 12, 1, 10));
+    const h = await bot({}, { clock });
+    const p = h.payer("7032");
+    const a = await withSavedNumber(h, p, { number: "8801234560000", label: "Ibu" });
+    await autopayMe(p, a.savedId, 5, "100rb");
+    clock.set(wib(2026, 12, 5, 8, 58));
+    expect(await toBill(p, "8801234562222")).toContain("8801234562222");
+    clock.set(wib(2026, 12, 5, 9));
+    await tick(h);
+    expect(p.lastText()).toContain("di atas batas");
+    clock.advance(5_000);
+    await p.say("ya");
+    const paying = h.app.db.prepare("SELECT customer_number FROM transactions WHERE status IN ('paid', 'paying', 'pending')").all() as {
+      customer_number: string;
+    }[];
+    expect(paying.map((r) => r.customer_number)).toEqual(["8801234562222"]);
   });
 });

@@ -32,7 +32,9 @@ export type ParsedChoice =
   | { kind: "topup_bill"; ref: string }
   /** Reminders and auto-pay of one of the person's saved numbers (`page`: a page of the list). */
   | { kind: "reminder"; action: ReminderAction; id: number }
-  | { kind: "autopay_confirm" };
+  | { kind: "autopay_confirm" }
+  /** Pay the bill an auto-payment would not pay on its own (over the ceiling, arrears), said aside. */
+  | { kind: "autopay_bill"; ref: string };
 
 export type ReminderAction = "pay" | "on" | "off" | "manage" | "autopay" | "autopay_off" | "page";
 
@@ -63,6 +65,7 @@ export const choiceIds = {
   topupBill: (ref: string) => `topupbill:${ref}`,
   reminder: (action: ReminderAction, id: number) => `rem:${action}:${id}`,
   autopayConfirm: () => "rem:apyes",
+  autopayBill: (ref: string) => `apbill:${ref}`,
 } as const;
 
 const REF = "(LK[0-9A-Z]{12})";
@@ -97,6 +100,7 @@ const patterns: [RegExp, (m: RegExpExecArray) => ParsedChoice | null][] = [
   [new RegExp(`^topupbill:${REF}$`), (m) => ({ kind: "topup_bill", ref: m[1]! })],
   [new RegExp(`^rem:(pay|on|off|manage|autopay|autopay_off|page):${ID}$`), (m) => ({ kind: "reminder", action: m[1] as ReminderAction, id: Number(m[2]) })],
   [/^rem:apyes$/, () => ({ kind: "autopay_confirm" })],
+  [new RegExp(`^apbill:${REF}$`), (m) => ({ kind: "autopay_bill", ref: m[1]! })],
 ];
 
 export function parseChoice(id: string): ParsedChoice | null {
@@ -111,8 +115,20 @@ export function parseChoice(id: string): ParsedChoice | null {
 /** Choices that name their own subject (a ref, a request id) are checked against the database, not the menu. */
 export function isSelfIdentifying(choice: ParsedChoice): boolean {
   return (
-    ["pay", "pay_again", "cancel", "recheck", "receipt", "save", "topup_decision", "menu", "topup_start", "topup_check", "topup_bill", "reminder"].includes(
-      choice.kind,
-    ) && !(choice.kind === "cancel" && choice.ref === undefined)
+    [
+      "pay",
+      "pay_again",
+      "cancel",
+      "recheck",
+      "receipt",
+      "save",
+      "topup_decision",
+      "menu",
+      "topup_start",
+      "topup_check",
+      "topup_bill",
+      "reminder",
+      "autopay_bill",
+    ].includes(choice.kind) && !(choice.kind === "cancel" && choice.ref === undefined)
   );
 }

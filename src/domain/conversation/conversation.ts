@@ -12,7 +12,7 @@ import { checkOrder, payShortfall, startTopup, topupAmountTyped, topupChargeEffe
 import { payAsideEffect } from "./topup-steps.ts";
 import type { Turn } from "./turn.ts";
 import { receiptText, txLine } from "../render.ts";
-import { autopayInquiryEffect, autopayPayEffect } from "../reminders/autopay-step.ts";
+import { autopayInquiryEffect, autopayPayEffect, payAutopayBill } from "../reminders/autopay-step.ts";
 import { autopaySetupText, confirmAutopay, reminderChoice, reminderOffer } from "../reminders/settings-step.ts";
 
 const CONFIRM_WORDS = new Set(["ya", "yes", "y", "bayar", "pay", "ok", "oke"]);
@@ -188,6 +188,8 @@ function handleChoice(ctx: ConversationContext, turn: Turn, choice: ParsedChoice
       return reminderChoice(ctx, turn, choice.action, choice.id);
     case "autopay_confirm":
       return confirmAutopay(ctx, turn);
+    case "autopay_bill":
+      return payAutopayBill(ctx, turn, choice.ref);
   }
 }
 

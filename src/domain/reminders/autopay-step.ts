@@ -3,14 +3,19 @@ import type { RunRow } from "../../db/reminder-runs-repo.ts";
 import type { TxRow } from "../../db/transactions-repo.ts";
 import type { ConversationContext } from "../conversation/context.ts";
 import type { Effect, EffectHandler } from "../conversation/effects.ts";
+import { choiceIds } from "../conversation/choice-ids.ts";
 import { afterInquiry, inquiryEffect } from "../conversation/inquiry-step.ts";
-import { payEffect } from "../conversation/pay-step.ts";
+import { menuChoice } from "../conversation/menus.ts";
+import { explainStaleRef, payEffect } from "../conversation/pay-step.ts";
 import type { Turn } from "../conversation/turn.ts";
 import type { PayResult } from "../payments/payment-service.ts";
 import { PRODUCTS } from "../products.ts";
-import { reasonText } from "../render.ts";
+import { formatRupiah } from "../money.ts";
+import { billSummary, reasonText } from "../render.ts";
 import { billPaidFor } from "./reminder-plan.ts";
 import { autopayMessage, type AutopayNote } from "./reminder-notices.ts";
+import { inTheMiddleOfSomething } from "./reminder-step.ts";
+import { afterQuietHours } from "./schedule-time.ts";
 
 /**
  * Auto-payment (docs/reminders.md#auto-pay): on its day, a step in the person's queue claims the
@@ -47,7 +52,8 @@ export function startAutopay(ctx: ConversationContext, turn: Turn, runId: number
   const run = repos.reminderRuns.get(runId);
   if (!run || run.kind !== "autopay" || run.user_id !== turn.user.id || run.status !== "claimed" || run.attempts !== attempt || run.tx_ref !== null) return;
   const end = (status: "skipped" | "failed", reason: string) => void repos.reminderRuns.finish(run.id, status, reason, now);
-  if (now >= run.deadline_at) return end("skipped", from === "waiting_funds" ? "no_funds" : "late");
+  // Its day is over: nothing is paid, and the payer is told so (once, after quiet hours).
+  if (now >= run.deadline_at) return void repos.reminderRuns.finishUntold(run.id, "skipped", from === "waiting_funds" ? "no_funds" : "late", now, tellAt(now));
   const s = run.saved_number_id === null ? undefined : repos.reminderSettings.get(turn.user.id, run.saved_number_id);
   if (!s) return end("skipped", "number_removed");
   if (s.autopay !== 1 || s.autopay_ceiling === null) return end("skipped", "off");
@@ -88,10 +94,35 @@ function stillWanted(ctx: ConversationContext, turn: Turn, run: RunRow, ref: str
   return undefined;
 }
 
-/** A run a crash cut off before any money moved: tried again by a later tick, a few times. */
+/** A run a crash cut off before any money moved: tried again by a later tick, a few times; then the payer is told. */
 function retryOrFail(ctx: ConversationContext, run: RunRow, now: number, reason: string): void {
   if (run.attempts < MAX_ATTEMPTS) ctx.repos.reminderRuns.release(run.id, now);
-  else ctx.repos.reminderRuns.finish(run.id, "failed", reason, now);
+  else ctx.repos.reminderRuns.finishUntold(run.id, "failed", reason, now, tellAt(now));
+}
+
+/**
+ * When a payer whose auto-payment ended unpaid unannounced (its day passed, a crash) is told: now,
+ * or at 07:00 WIB when it is quiet hours — the run row carries it (docs/reminders.md#an-auto-payment-that-did-not-happen).
+ */
+export function tellAt(now: number): number {
+  return afterQuietHours(now);
+}
+
+/**
+ * The owed "not paid automatically this month, pay it yourself", with Pay now for that number:
+ * written in the commit that clears the row's `tell_at` (a compare-and-set), so once. Said aside (the
+ * notifier, no menu), so it never takes over what the payer is doing. Not said when the number was
+ * deleted or the period got paid meanwhile.
+ */
+export function tellUnpaid(ctx: ConversationContext, run: RunRow): void {
+  const { repos } = ctx;
+  if (!repos.reminderRuns.told(run.id)) return;
+  const s = run.saved_number_id === null ? undefined : repos.reminderSettings.get(run.user_id, run.saved_number_id);
+  if (!s || billPaidFor(repos, s.product, s.number, run.period) || repos.transactions.openForBill(s.product, s.number)) return;
+  ctx.notifier.toUser(run.user_id, (locale) => {
+    const m = autopayMessage(ctx.t, locale, s, { kind: "missed", period: run.period });
+    return m.choices === undefined ? { text: m.text } : { text: m.text, choices: m.choices };
+  });
 }
 
 /**
@@ -110,10 +141,24 @@ function decideOnBill(ctx: ConversationContext, turn: Turn, run: RunRow, s: Sett
   const ceiling = s.autopay_ceiling ?? 0;
   const arrears = showsArrears(tx);
   if (arrears || total > ceiling) {
-    // The ordinary confirm screen: the payer decides, with the ordinary Pay button.
-    say(ctx, turn, s, arrears ? { kind: "arrears", period: tx.period ?? "-" } : { kind: "over_ceiling", total, ceiling });
-    turn.state = { ...turn.state, product: tx.product, number: tx.customer_number, months: tx.months ?? undefined, ref: tx.ref, autopay: undefined };
-    afterInquiry(ctx, turn, tx);
+    const note: AutopayNote = arrears ? { kind: "arrears", period: tx.period ?? "-" } : { kind: "over_ceiling", total, ceiling };
+    if (inTheMiddleOfSomething(ctx, turn)) {
+      // The payer is in a flow of their own (setting up a day, on another bill): said aside, with
+      // only this bill's own Pay button; their step and menu stay theirs, so a typed "1" or "ya"
+      // still answers what they were doing (docs/reminders.md#auto-pay).
+      const l = turn.locale;
+      const m = autopayMessage(ctx.t, l, s, note);
+      turn.replies.push({
+        text: `${m.text}\n\n${billSummary(ctx.t, l, tx, repos.ledger.balance(turn.user.id))}`,
+        choices: [[{ id: choiceIds.autopayBill(tx.ref), label: ctx.t(l, "flow.pay_button", { total: formatRupiah(total) }) }]],
+        tag: `bill:${tx.ref}`,
+      });
+    } else {
+      // The ordinary confirm screen: the payer decides, with the ordinary Pay button.
+      say(ctx, turn, s, note);
+      turn.state = { ...turn.state, product: tx.product, number: tx.customer_number, months: tx.months ?? undefined, ref: tx.ref, autopay: undefined };
+      afterInquiry(ctx, turn, tx);
+    }
     repos.reminderRuns.finish(run.id, "skipped", arrears ? "arrears" : "over_ceiling", now);
     return;
   }
@@ -127,6 +172,25 @@ function decideOnBill(ctx: ConversationContext, turn: Turn, run: RunRow, s: Sett
   // Tagged like a bill: "processing…" and then the receipt replace it where the platform can edit.
   say(ctx, turn, s, { kind: "paying", total, ceiling }, `bill:${tx.ref}`);
   turn.request({ kind: "autopay_pay", ref: effect.ref, run: run.id });
+}
+
+/**
+ * The Pay button of a bill an auto-payment said aside: the payer's own tap on that bill at that
+ * total is their confirmation, from whatever screen they are on. It pays through the ordinary pay
+ * effect (payments.pay, exactly once) while the inquiry is valid; the bill becomes their screen.
+ */
+export function payAutopayBill(ctx: ConversationContext, turn: Turn, ref: string): void {
+  const { repos, t } = ctx;
+  const tx = repos.transactions.get(ref);
+  if (!tx || tx.user_id !== turn.user.id || tx.status !== "inquired") return explainStaleRef(ctx, turn, ref);
+  if (tx.expires_at === null || tx.expires_at <= turn.now) {
+    repos.transactions.setStatusFrom(ref, "inquired", "expired", turn.now);
+    turn.state = { ...turn.state, step: "idle", ref: undefined, autopay: undefined };
+    turn.say(t(turn.locale, "flow.expired"), [[{ id: choiceIds.recheck(ref), label: t(turn.locale, "flow.retry_button") }], [menuChoice(ctx, turn)]]);
+    return;
+  }
+  turn.state = { ...turn.state, step: "paying", ref, product: tx.product, number: tx.customer_number, months: tx.months ?? undefined, autopay: undefined };
+  turn.request({ kind: "pay", ref, again: false, actor: turn.actor });
 }
 
 /** The auto-payment's inquiry: the ordinary call and crash answer, its own decision afterwards. */

@@ -123,7 +123,7 @@ export function planRuns(now: number, settings: Iterable<PlanSetting>, opts: Pla
   return out;
 }
 
-/** When the first auto-payment of a setting turned on at `now` will be (what the payer is told). */
+/** When the first auto-payment of a setting turned on at `now` could be, from the clock alone (reminder-plan.ts: firstAutopayFor reads the rows too). */
 export function firstAutopayAt(now: number, day: number, opts: PlanOptions): number {
   for (const p of planPeriods(now)) {
     const w = autopayWindow(p, day, opts);

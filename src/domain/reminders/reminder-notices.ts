@@ -74,7 +74,9 @@ export type AutopayNote =
   | { kind: "failed_check"; reason: string }
   | { kind: "not_started"; reason: string }
   | { kind: "open_payment" }
-  | { kind: "unavailable" };
+  | { kind: "unavailable" }
+  /** Its day passed, or a crash cut it off, and nothing was paid: pay it yourself. */
+  | { kind: "missed"; period: string };
 
 /** What an auto-payment says at each turn; a way out ("pay it yourself") where nothing was paid. */
 export function autopayMessage(t: Translate, locale: Locale, s: Subject, note: AutopayNote): { text: string; choices?: Choice[][] } {
@@ -96,6 +98,11 @@ export function autopayMessage(t: Translate, locale: Locale, s: Subject, note: A
         }),
         choices: [[{ id: choiceIds.command("balance"), label: t(locale, "menu.balance") }]],
       };
+    case "missed": {
+      const [year, month] = note.period.split("-").map(Number);
+      const when = t(locale, "reminders.autopay.month", { month: t(locale, `reminders.month.${month}`), year });
+      return { text: t(locale, "reminders.autopay.missed", { ...base, month: when }), choices: [[payNowChoice(t, locale, s.saved_number_id)]] };
+    }
     case "failed_check":
     case "not_started":
       return { text: t(locale, `reminders.autopay.${note.kind}`, { ...base, reason: note.reason }), choices: [[payNowChoice(t, locale, s.saved_number_id)]] };

@@ -12,7 +12,7 @@ export type MessageStepOutcome = "sent" | "skipped" | "deferred" | "gone";
  * Someone in the middle of a flow (typing a number, on a bill) is not interrupted: a reminder
  * would replace the menu they are answering. Their session expires after its TTL; then it goes.
  */
-function inTheMiddleOfSomething(ctx: ConversationContext, turn: Turn): boolean {
+export function inTheMiddleOfSomething(ctx: ConversationContext, turn: Turn): boolean {
   const step = turn.state.step;
   return step !== "idle" && step !== "choosing_product" && turn.now - turn.state.at < ctx.settings.sessionTtlMs;
 }

@@ -7,13 +7,15 @@ import { readSession } from "../conversation/session.ts";
 import type { Turn } from "../conversation/turn.ts";
 import type { Platform } from "../messages.ts";
 import { startOfWibDay, wibDate } from "../wib-time.ts";
-import { MAX_ATTEMPTS, finishFromTx, startAutopay } from "./autopay-step.ts";
+import { MAX_ATTEMPTS, finishFromTx, startAutopay, tellAt, tellUnpaid } from "./autopay-step.ts";
 import { createPacer, unpaced, type Pacer } from "./pacer.ts";
 import { planPeriods, planRuns, type PlanOptions } from "./planner.ts";
 import { sendScheduledMessage } from "./reminder-step.ts";
 import { isQuiet } from "./schedule-time.ts";
 
 export interface SchedulerOptions extends PlanOptions {
+  /** REMINDERS: false stops every auto-payment, a credit's wake-up included (docs/reminders.md#configuration). */
+  enabled?: boolean;
   /** How often to look when nothing is waiting for a send slot. */
   tickMs: number;
   /** Telegram's broadcast budget (TELEGRAM_BROADCAST_RATE): reminders are bulk notifications too. */
@@ -39,6 +41,8 @@ const STUCK_MS = 15 * 60_000;
 const DUE_PAGE = 1_000;
 const DUE_PAGES = 5;
 const PLAN_CHUNK = 1_000;
+/** "Not paid automatically" messages written per tick (the rest follow on the next ones). */
+const TELL_PAGE = 200;
 
 /**
  * The reminder scheduler (docs/reminders.md#the-tick): rows, not timers. Each tick plans (on a new
@@ -77,6 +81,8 @@ export function createReminderScheduler(deps: {
   let plannedDay: string | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
+  /** stop() was called (shutting down): a credit no longer wakes anything. */
+  let closing = false;
   let ticking: Promise<{ report: TickReport; done: Promise<void> }> | null = null;
 
   /**
@@ -92,7 +98,8 @@ export function createReminderScheduler(deps: {
     let added = 0;
     for (let i = 0; i < rows.length; i += PLAN_CHUNK) {
       const chunk = rows.slice(i, i + PLAN_CHUNK);
-      added += await commits.run(() => repos.reminderRuns.insertMany(chunk, now));
+      // An auto-payment recorded missed (the bot was down all its day) is owed a word to its payer.
+      added += await commits.run(() => repos.reminderRuns.insertMany(chunk, now, tellAt(now)));
     }
     plannedDay = wibDate(now);
     if (added > 0) deps.log.info({ added }, "reminder runs planned");
@@ -173,7 +180,7 @@ export function createReminderScheduler(deps: {
         if ((run.claimed_at ?? 0) + STUCK_MS > now) continue;
         // A step that keeps failing (a bug: the person is apologised to each time) is not tried forever.
         if (run.attempts < MAX_ATTEMPTS) repos.reminderRuns.release(run.id, now);
-        else repos.reminderRuns.finish(run.id, "failed", "interrupted", now);
+        else repos.reminderRuns.finishUntold(run.id, "failed", "interrupted", now, tellAt(now));
         continue;
       }
       const tx = repos.transactions.get(run.tx_ref);
@@ -185,7 +192,7 @@ export function createReminderScheduler(deps: {
       if (effect !== undefined && "run" in effect && effect.run === run.id) continue;
       if (tx) repos.transactions.setStatusFrom(tx.ref, "inquired", "expired", now);
       if (run.attempts < MAX_ATTEMPTS) repos.reminderRuns.release(run.id, now);
-      else repos.reminderRuns.finish(run.id, "failed", "interrupted", now);
+      else repos.reminderRuns.finishUntold(run.id, "failed", "interrupted", now, tellAt(now));
     }
   }
 
@@ -204,8 +211,10 @@ export function createReminderScheduler(deps: {
     const now = deps.now();
     const planned = plannedDay === wibDate(now) ? 0 : await plan();
     await commits.run(() => {
-      repos.reminderRuns.expire(now);
+      repos.reminderRuns.expire(now, tellAt(now));
       sweep(now);
+      // Auto-payments that ended unpaid unannounced: their payers are told, never in quiet hours.
+      if (!isQuiet(now)) for (const run of repos.reminderRuns.toTell(now, TELL_PAGE)) tellUnpaid(deps.ctx, run);
     });
     const picks = fundedPicks(repos.reminderRuns.waiting(), maxAutopays - autopaysInFlight());
     // Auto-payments, a few at a time (each is a provider inquiry and payment); read apart from the
@@ -289,17 +298,21 @@ export function createReminderScheduler(deps: {
      * for it are tried now rather than at the next tick. Resolves when those are answered.
      */
     async onBalanceCredited(userId: number): Promise<void> {
+      // The operator's switch (REMINDERS=false) and a shutdown stop this path too: it claims and pays.
+      if (options.enabled === false || closing) return;
       await claimAndDispatch(fundedPicks(repos.reminderRuns.waitingFor(userId), Number.MAX_SAFE_INTEGER));
       await Promise.all([...jobs]);
     },
     start(): void {
       if (!stopped) return;
       stopped = false;
+      closing = false;
       schedule(0);
     },
     /** Stops ticking; waits a little for runs in flight (a hung provider call must not block shutdown). */
     async stop(graceMs = 5_000): Promise<void> {
       stopped = true;
+      closing = true;
       if (timer) clearTimeout(timer);
       timer = null;
       let t: NodeJS.Timeout | undefined;

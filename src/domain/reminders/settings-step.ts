@@ -9,8 +9,7 @@ import type { Choice } from "../messages.ts";
 import { formatRupiah, readRupiah } from "../money.ts";
 import { PRODUCTS, type ProductId } from "../products.ts";
 import { displayNumber, productLabel } from "../render.ts";
-import { firstAutopayAt } from "./planner.ts";
-import { replan } from "./reminder-plan.ts";
+import { firstAutopayFor, replan } from "./reminder-plan.ts";
 import { wibDateText } from "./reminder-notices.ts";
 import { DUE_DAY, hasDueDay } from "./schedule-time.ts";
 
@@ -284,7 +283,7 @@ export function autopaySetupText(ctx: ConversationContext, turn: Turn, text: str
         number: displayNumber(s.product, s.number),
         day: pending.day,
         hour: `${String(ctx.settings.reminders.hour).padStart(2, "0")}:00`,
-        first: wibDateText(t, l, firstAutopayAt(turn.now, pending.day, planOptions(ctx))),
+        first: wibDateText(t, l, firstAutopayFor(ctx.repos, s, pending.day, turn.now, planOptions(ctx))),
         ceiling: formatRupiah(ceiling),
       }),
       [[{ id: choiceIds.autopayConfirm(), label: t(l, "reminders.setup.confirm_button") }], [cancelChoice(ctx, turn)]],
@@ -323,7 +322,8 @@ export function confirmAutopay(ctx: ConversationContext, turn: Turn): void {
       label: s.label,
       day: pending.day,
       ceiling: formatRupiah(pending.ceiling),
-      first: wibDateText(t, l, firstAutopayAt(turn.now, pending.day, planOptions(ctx))),
+      // From the rows just written: this month's run planned (or planned again), or next month's.
+      first: wibDateText(t, l, firstAutopayFor(repos, s, pending.day, turn.now, planOptions(ctx))),
     }),
     [[menuChoice(ctx, turn)]],
   );

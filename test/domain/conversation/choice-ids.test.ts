@@ -22,6 +22,7 @@ describe("top-up choice ids", () => {
     expect(parseChoice(choiceIds.topupVia("permata_va", 10_000_000))).toEqual({ kind: "topup_via", method: "permata_va", amount: 10_000_000 });
     expect(parseChoice(choiceIds.topupCheck("LT0123456789AB"))).toEqual({ kind: "topup_check", orderId: "LT0123456789AB" });
     expect(parseChoice(choiceIds.topupBill("LK0123456789AB"))).toEqual({ kind: "topup_bill", ref: "LK0123456789AB" });
+    expect(parseChoice(choiceIds.autopayBill("LK0123456789AB"))).toEqual({ kind: "autopay_bill", ref: "LK0123456789AB" });
     for (const bad of [
       "topupvia:gopay:10000",
       "topupvia:qris:0",
@@ -39,6 +40,7 @@ describe("top-up choice ids", () => {
     // "Check payment" and the shortfall name their subject (checked against the database); a method is from its menu.
     expect(isSelfIdentifying(parseChoice(choiceIds.topupCheck("LT0123456789AB"))!)).toBe(true);
     expect(isSelfIdentifying(parseChoice(choiceIds.topupBill("LK0123456789AB"))!)).toBe(true);
+    expect(isSelfIdentifying(parseChoice(choiceIds.autopayBill("LK0123456789AB"))!)).toBe(true);
     expect(isSelfIdentifying(parseChoice(choiceIds.topupVia("qris", 10_000))!)).toBe(false);
   });
 });
