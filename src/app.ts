@@ -48,7 +48,7 @@ export interface TransportPorts {
   config: Config;
   engine: Pick<Engine, "handle" | "idle" | "forgetId">;
   delivery: Delivery;
-  repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth" | "whatsappCloud" | "outbox">;
+  repos: Pick<Repos, "users" | "telegramInbox" | "whatsappAuth" | "whatsappCloud" | "outbox" | "broadcasts">;
   /** Writes messages to the outbox inside the caller's commit (WhatsApp Cloud: a re-sent message, an admin alert). */
   notifier: Pick<Notifier, "toAddress" | "toAdmins">;
   /** The bot's one HTTP server (webhooks mount on it). */

@@ -64,8 +64,14 @@ export function createBroadcastRepo(db: Db) {
   const claim = db.prepare<[number, number, number]>(
     "UPDATE broadcast_recipients SET state = 'sending', updated_at = ? WHERE broadcast_id = ? AND user_id = ? AND state = 'pending'",
   );
-  const finish = db.prepare<[string, string | null, number, number, number]>(
-    "UPDATE broadcast_recipients SET state = ?, error = ?, updated_at = ? WHERE broadcast_id = ? AND user_id = ? AND state = 'sending'",
+  const finish = db.prepare<[string, string | null, number, string | null, number, number]>(
+    "UPDATE broadcast_recipients SET state = ?, error = ?, updated_at = ?, sent_message_id = ? WHERE broadcast_id = ? AND user_id = ? AND state = 'sending'",
+  );
+  const bySentMessage = db.prepare<[string, string], { broadcast_id: number; user_id: number; state: RecipientState; updated_at: number }>(
+    "SELECT broadcast_id, user_id, state, updated_at FROM broadcast_recipients WHERE platform = ? AND sent_message_id = ? LIMIT 1",
+  );
+  const refusedAfterSent = db.prepare<[string, number, number, number]>(
+    "UPDATE broadcast_recipients SET state = 'failed', error = ?, updated_at = ? WHERE broadcast_id = ? AND user_id = ? AND state = 'sent'",
   );
   const orphans = db.prepare<[string, number]>("UPDATE broadcast_recipients SET state = 'failed', error = ?, updated_at = ? WHERE state = 'sending'");
   const newest = db.prepare<[number], BroadcastRow>("SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?");
@@ -122,8 +128,18 @@ export function createBroadcastRepo(db: Db) {
     page: (id: number, platform: Platform, limit: number) => page.all(id, platform, limit),
     /** At most once per recipient: a row is `sending` before its message leaves. */
     claim: (id: number, userId: number, now: number) => claim.run(now, id, userId).changes === 1,
-    finish: (id: number, userId: number, state: "sent" | "failed" | "blocked" | "pending", error: string | null, now: number) =>
-      finish.run(state, error, now, id, userId).changes === 1,
+    finish: (
+      id: number,
+      userId: number,
+      state: "sent" | "failed" | "blocked" | "pending",
+      error: string | null,
+      now: number,
+      messageId: string | null = null,
+    ) => finish.run(state, error, now, messageId, id, userId).changes === 1,
+    /** The recipient whose message the platform knows by this id (a later report names only the id). */
+    bySentMessage: (platform: Platform, messageId: string) => bySentMessage.get(platform, messageId),
+    /** A message the platform accepted and then reported undelivered: the recipient failed after all. */
+    refusedAfterSent: (id: number, userId: number, error: string, now: number) => refusedAfterSent.run(error, now, id, userId).changes === 1,
     /** After a crash: rows caught in `sending` may have gone out; they are not sent again. */
     failOrphans: (now: number) => orphans.run("interrupted by a restart (not re-sent: at most once)", now).changes,
     sentSince: (platform: Platform, since: number) => sentSince.get(platform, since)?.n ?? 0,

@@ -10,6 +10,7 @@ import { remindersMigration } from "./migrations/007-reminders.ts";
 import { dashboardMigration } from "./migrations/008-dashboard.ts";
 import { whatsappCloudMigration } from "./migrations/009-whatsapp-cloud.ts";
 import { topupReviewMigration } from "./migrations/010-topup-review.ts";
+import { broadcastMessageIdsMigration } from "./migrations/012-broadcast-message-ids.ts";
 import { autopayReviewMigration } from "./migrations/011-autopay-review.ts";
 
 /**
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   whatsappCloudMigration,
   topupReviewMigration,
   autopayReviewMigration,
+  broadcastMessageIdsMigration,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -176,6 +176,23 @@ describe("WhatsApp Cloud: broadcasts", () => {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
+  it("a free-form broadcast Meta refuses afterwards (a 131047 status) is counted failed, and the next goes as the template", async () => {
+    const c = await setup({ env: TEMPLATE_ENV });
+    const p = c.payer(WA);
+    await p.say("halo");
+    // Meta's view of the window differs from ours: it accepts the send, then reports it failed.
+    c.fake.setLastInbound(WA, c.clock.now() - 30 * HOUR);
+    c.clock.advance(HOUR);
+    expect(await broadcast(c, "Iuran jatuh tempo tanggal 10")).toEqual({ failed: 1 });
+    const free = p.messages().find((m) => m.type === "text" && m.view.includes("Iuran"))!;
+    expect(c.h.app.repos.whatsappCloud.statusesOf(free.wamid)).toEqual([expect.objectContaining({ status: "failed", error_code: 131047 })]);
+    const row = c.h.app.db.prepare("SELECT error FROM broadcast_recipients WHERE address = ?").get(JID) as { error: string };
+    expect(row.error).toContain("131047");
+    // The window is closed for us now: the next broadcast reaches them as the template.
+    await broadcast(c, "Pengingat kedua");
+    expect(p.messages().some((m) => m.type === "template" && m.view.startsWith("template:loket_broadcast/"))).toBe(true);
+  });
+
   it("sends free-form inside the window and the broadcast template outside it", async () => {
     const c = await setup({ env: TEMPLATE_ENV });
     await c.payer("6281111111111").say("halo");

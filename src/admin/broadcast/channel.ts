@@ -7,8 +7,11 @@
 export interface BroadcastChannel {
   /** How many sends may be in flight at once on this platform. */
   readonly inFlight: number;
-  /** Sends `html` (escaped safe HTML) to one address. */
-  send(address: string, html: string): Promise<void>;
+  /**
+   * Sends `html` (escaped safe HTML) to one address; resolves with the platform's id for the message
+   * where a later report may name it (WhatsApp Cloud's `failed` status), else nothing.
+   */
+  send(address: string, html: string): Promise<string | void>;
   /** Whether another message may go out today (WhatsApp's daily cap). */
   underDailyCap?(sentToday: number): boolean;
 }

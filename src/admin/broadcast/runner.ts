@@ -11,7 +11,11 @@ import { type SendError, sendFailureOf } from "../../domain/delivery/send-error.
 import type { BroadcastChannel } from "./channel.ts";
 
 type Outcome =
-  { state: "sent" } | { state: "failed"; error: string } | { state: "blocked" } | { state: "pending"; retryAfterMs: number } | { state: "stop"; error: string };
+  | { state: "sent"; messageId: string | null }
+  | { state: "failed"; error: string }
+  | { state: "blocked" }
+  | { state: "pending"; retryAfterMs: number }
+  | { state: "stop"; error: string };
 
 /**
  * Delivers broadcasts in the background, one lane per platform, a page at a time. Each recipient
@@ -50,8 +54,8 @@ export function createBroadcastRunner(deps: {
 
   async function deliver(channel: BroadcastChannel, row: RecipientRow, text: string): Promise<Outcome> {
     try {
-      await channel.send(row.address, message(row, text));
-      return { state: "sent" };
+      const messageId = await channel.send(row.address, message(row, text));
+      return { state: "sent", messageId: typeof messageId === "string" ? messageId : null };
     } catch (err) {
       // The outbox's vocabulary (docs/delivery.md), read the broadcast way: at most once per recipient.
       const text = err instanceof Error ? err.message : String(err);
@@ -77,7 +81,7 @@ export function createBroadcastRunner(deps: {
       const o = outcomes[i]!;
       if (o.state === "pending") retryAfter = Math.max(retryAfter, o.retryAfterMs);
       if (o.state === "stop") stop = o.error;
-      broadcasts.finish(id, r.user_id, o.state === "stop" ? "pending" : o.state, "error" in o ? o.error : null, now);
+      broadcasts.finish(id, r.user_id, o.state === "stop" ? "pending" : o.state, "error" in o ? o.error : null, now, "messageId" in o ? o.messageId : null);
       if (o.state === "blocked") deps.users.setBlocked(r.user_id, true);
     });
     return { retryAfter, stop };

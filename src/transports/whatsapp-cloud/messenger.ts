@@ -193,27 +193,28 @@ export function createCloudMessenger(deps: MessengerDeps) {
       }
     },
 
-    /** One broadcast recipient: free-form inside the window, the broadcast template outside it. */
-    async broadcast(address: string, html: string): Promise<void> {
+    /**
+     * One broadcast recipient: free-form inside the window, the broadcast template outside it.
+     * Resolves with the wamid, kept on the recipient's row: Meta may refuse a free-form one afterwards.
+     */
+    async broadcast(address: string, html: string): Promise<string> {
       const waId = deps.resolve(address);
       if (waId === null) throw SendError.permanent("not an address the WhatsApp Cloud API can reach (a phone number is needed)");
       const { locale, words } = deps.wordsFor(address);
       // A broadcast recipient without a template fails (the runner records why) rather than stalling the broadcast.
       const outside = () => sendTemplate(waId, "broadcast", html, locale, "broadcast", (reason) => SendError.permanent(reason));
-      if (!windowOpen(deps.repo.contact(waId), deps.now())) {
-        await outside();
-        return;
-      }
+      if (!windowOpen(deps.repo.contact(waId), deps.now())) return outside();
       const sentAt = deps.now();
       try {
-        await sendFree(waId, { text: html }, words, "broadcast");
+        const id = await sendFree(waId, { text: html }, words, "broadcast");
         succeeded(waId);
+        return id;
       } catch (err) {
         if (err instanceof SendError) throw err;
         const v = verdictOf(err);
         if (v.kind !== "window_closed") throw sendErrorOf(v, waId);
         await windowClosed(waId, sentAt);
-        await outside();
+        return outside();
       }
     },
   };

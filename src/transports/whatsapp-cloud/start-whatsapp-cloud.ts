@@ -119,6 +119,19 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
   app.delivery.registerSender("whatsapp", sender);
   app.delivery.registerBroadcastChannel("whatsapp", broadcastChannel);
 
+  /**
+   * A broadcast Meta accepted and then refused for the window (131047): that recipient failed after
+   * all, as the broadcast's report now says, and the window is closed as of its send — the next
+   * broadcast to them goes as the template (docs/whatsapp-cloud.md). Inside the status's commit.
+   */
+  function refusedBroadcast(wamid: string, recipient: string): boolean {
+    const r = app.repos.broadcasts.bySentMessage("whatsapp", wamid);
+    if (r === undefined) return false;
+    app.repos.broadcasts.refusedAfterSent(r.broadcast_id, r.user_id, "refused by Meta after sending: outside the 24-hour window (131047)", app.now());
+    repo.closeWindow(recipient, r.updated_at);
+    return true;
+  }
+
   /** Everything a notification carries, in one commit, before Meta is answered 200. */
   async function store(parsed: ParsedWebhook): Promise<void> {
     for (const e of parsed.errors) log.error({ code: e.code, detail: e.detail }, "WhatsApp Cloud reports an error for the account");
@@ -134,6 +147,7 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
         if (s.errorCode !== 131047) continue;
         // Sent free-form, refused afterwards for the window: the same message again, now as a template (or held).
         const row = app.repos.outbox.sentWithMessageId("whatsapp", s.wamid);
+        if (row === undefined && refusedBroadcast(s.wamid, s.recipient)) continue;
         const message = row === undefined ? null : sentMessage(row.payload);
         // Closed as of the refused message's send (our clock), or Meta's time for the failure: a
         // status arriving after the person wrote again must not close the window they reopened.
