@@ -12,3 +12,13 @@ export async function toBill(p: PayerDriver, number = "8801234560000"): Promise<
 export function payCount(h: Harness): number {
   return h.app.simulator!.payCalls().reduce((n, c) => n + c.payCount, 0);
 }
+
+/** The ref of the newest bill the payer was offered (its Pay or its pay-the-shortfall button). */
+export function billRef(p: PayerDriver): string {
+  const pay = p
+    .messages()
+    .flatMap((m) => m.choices?.flat() ?? [])
+    .reverse()
+    .find((c) => c.id.startsWith("topupbill:") || c.id.startsWith("pay:"));
+  return pay!.id.split(":")[1]!;
+}

@@ -1,18 +1,9 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { toBill, payCount } from "../helpers/flows.ts";
-import { checkInvariants, type PayerDriver } from "../helpers/app-harness.ts";
+import { billRef, payCount, toBill } from "../helpers/flows.ts";
+import { checkInvariants } from "../helpers/app-harness.ts";
 import { balanceOf, botWithGateway, creditsOf, lastOrder, notify } from "../helpers/topups.ts";
 import { shortfallAmount } from "../../src/domain/topups/shortfall.ts";
-
-function billRef(p: PayerDriver): string {
-  const pay = p
-    .messages()
-    .flatMap((m) => m.choices?.flat() ?? [])
-    .reverse()
-    .find((c) => c.id.startsWith("topupbill:") || c.id.startsWith("pay:"));
-  return pay!.id.split(":")[1]!;
-}
 
 describe("paying a bill's shortfall with QRIS", () => {
   it("offers the shortfall rounded up to whole thousands; once credited the bill is paid once and the receipt follows", async ({ bot }) => {

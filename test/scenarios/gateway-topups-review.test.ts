@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
-import { toBill, payCount } from "../helpers/flows.ts";
+import { billRef, payCount, toBill } from "../helpers/flows.ts";
 import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
 import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, userIdOf } from "../helpers/topups.ts";
 import { FIRST_CHECK_MS, LATE_LOOKS_AFTER_CLOSE_MS, NOTIFIED_CHECK_INTERVAL_MS } from "../../src/domain/topups/topup-check-schedule.ts";
@@ -22,13 +22,15 @@ async function runPoller(h: Harness): Promise<void> {
   await h.settle();
 }
 
-function lastRef(p: PayerDriver): string {
-  const pay = p
-    .messages()
-    .flatMap((m) => m.choices?.flat() ?? [])
-    .reverse()
-    .find((c) => c.id.startsWith("topupbill:") || c.id.startsWith("pay:"));
-  return pay!.id.split(":")[1]!;
+/** An order left to a person: Rp100.000 ordered, Rp90.000 reported paid (the payer told an admin checks). */
+async function orderPaidAnotherAmount(h: Harness, p: PayerDriver, gw: Awaited<ReturnType<typeof botWithGateway>>["gw"], url: string) {
+  await p.say("/isi 100000");
+  const order = lastOrder(h, p);
+  gw.pay(order.order_id, 90_000);
+  await notify(url, gw.notification(order.order_id));
+  await h.settle();
+  expect(h.app.repos.topupOrders.get(order.order_id)!.status).toBe("needs_review");
+  return order;
 }
 
 /** An order left to a person: the status API said nothing readable for a day past its expiry. */
@@ -100,12 +102,7 @@ describe("R1: a payment confirmed for an order already in needs_review", () => {
   it("another amount paid: the review's own alert named it; the same report again says nothing new", async ({ bot }) => {
     const { h, gw, url } = await botWithGateway(bot);
     const p = h.payer("7913");
-    await p.say("/isi 100000");
-    const order = lastOrder(h, p);
-    gw.pay(order.order_id, 90_000);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
-    expect(h.app.repos.topupOrders.get(order.order_id)!.status).toBe("needs_review");
+    const order = await orderPaidAnotherAmount(h, p, gw, url);
     const before = adminTexts(h).length;
     h.clock.advance(60_000);
     await notify(url, gw.notification(order.order_id, { transaction_id: "gw-retry" }));
@@ -371,12 +368,12 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     const { h, gw, url } = await botWithGateway(bot, { DEMO_BALANCE: "20000" });
     const p = h.payer("7904");
     await toBill(p, "8801234560000");
-    const ref1 = lastRef(p);
+    const ref1 = billRef(p);
     await p.tap(`topupbill:${ref1}`);
     const order = lastOrder(h, p);
     // Another bill, on screen.
     await toBill(p, "8801234569999");
-    const ref2 = lastRef(p);
+    const ref2 = billRef(p);
     expect(ref2).not.toBe(ref1);
     const before = p.messages().length;
     gw.pay(order.order_id);
@@ -413,11 +410,11 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     const { h, gw, url } = await botWithGateway(bot, { DEMO_BALANCE: "20000" });
     const p = h.payer("7923");
     await toBill(p, "8801234560000");
-    const ref1 = lastRef(p);
+    const ref1 = billRef(p);
     await p.tap(`topupbill:${ref1}`);
     const order = lastOrder(h, p);
     await toBill(p, "8801234569999");
-    const ref2 = lastRef(p);
+    const ref2 = billRef(p);
     await h.payer("9000").say("/topup tg:7923 500000");
     gw.pay(order.order_id);
     await notify(url, gw.notification(order.order_id));
@@ -434,7 +431,7 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     const { h, gw, url } = await botWithGateway(bot, { DEMO_BALANCE: "20000" });
     const p = h.payer("7924");
     await toBill(p, "8801234560000");
-    const ref1 = lastRef(p);
+    const ref1 = billRef(p);
     await p.tap(`topupbill:${ref1}`);
     const order = lastOrder(h, p);
     await p.say("/start");
@@ -456,12 +453,12 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     const { h, gw, url } = await botWithGateway(bot, { DEMO_BALANCE: "20000" });
     const p = h.payer("7925");
     await toBill(p, "8801234560000");
-    const ref1 = lastRef(p);
+    const ref1 = billRef(p);
     await p.tap(`topupbill:${ref1}`);
     const order = lastOrder(h, p);
     h.clock.advance(2 * 60_000);
     await toBill(p, "8801234569999");
-    const ref2 = lastRef(p);
+    const ref2 = billRef(p);
     const tx1 = h.app.repos.transactions.get(ref1)!;
     h.clock.set(tx1.expires_at! + 1_000);
     expect(h.app.repos.transactions.get(ref2)!.expires_at! > h.clock.now()).toBe(true);
@@ -657,12 +654,7 @@ describe("R7: an order in review (another amount paid) later refunded or charged
   it("the reversal is recorded and the admins told once, to correct a hand credit with /koreksi", async ({ bot }) => {
     const { h, gw, url } = await botWithGateway(bot);
     const p = h.payer("7911");
-    await p.say("/isi 100000");
-    const order = lastOrder(h, p);
-    gw.pay(order.order_id, 90_000);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
-    expect(h.app.repos.topupOrders.get(order.order_id)!.status).toBe("needs_review");
+    const order = await orderPaidAnotherAmount(h, p, gw, url);
     // The admin, as the alert says, credits the real money by hand.
     await h.payer("9000").say("/topup tg:7911 90000");
     await h.settle();
@@ -741,13 +733,7 @@ describe("second review", () => {
   it("the payer's check of an order under review that the gateway now reports refunded gets an answer", async ({ bot }) => {
     const { h, gw, url } = await botWithGateway(bot);
     const p = h.payer("7991");
-    await p.say("/isi 100000");
-    const order = lastOrder(h, p);
-    // Another amount paid: the order goes to review (the payer told an admin checks).
-    gw.pay(order.order_id, 90_000);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
-    expect(h.app.repos.topupOrders.get(order.order_id)!.status).toBe("needs_review");
+    const order = await orderPaidAnotherAmount(h, p, gw, url);
     gw.setState(order.order_id, "refunded");
     h.clock.advance(60_000);
     const answer = await p.tap(`topupcheck:${order.order_id}`);
@@ -783,7 +769,7 @@ describe("second review", () => {
     const { h, gw, url } = await botWithGateway(bot, { DEMO_BALANCE: "20000" });
     const p = h.payer("7994");
     await toBill(p);
-    const ref = lastRef(p);
+    const ref = billRef(p);
     await p.tap(`topupbill:${ref}`);
     const order = lastOrder(h, p);
     expect(await p.say("/isi")).toMatch(/jumlah|berapa/i);
