@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/open.ts";
-import { createRepos } from "../../src/db/repos.ts";
+import { repositoryQueryPlans } from "../helpers/query-plans.ts";
 
 /**
  * Tables that grow with every message or payment. A statement that reads them must find its rows
@@ -17,29 +16,8 @@ const ALLOWED = [
   /^SELECT \* FROM ledger WHERE tx_ref = \? ORDER BY id/, // the operator's CLI and tests, one transaction's rows
 ];
 
-function preparedStatements(): { sql: string; plan: string }[] {
-  const db = openDatabase(":memory:");
-  const statements: string[] = [];
-  const prepare = db.prepare.bind(db);
-  (db as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
-    statements.push(sql.replace(/\s+/g, " ").trim());
-    return prepare(sql);
-  };
-  createRepos(db);
-  const out: { sql: string; plan: string }[] = [];
-  for (const sql of statements) {
-    if (!/^(SELECT|UPDATE|DELETE)/i.test(sql)) continue;
-    const named = sql.match(/@\w+/g);
-    const args = named ? [Object.fromEntries(named.map((k) => [k.slice(1), 1]))] : Array((sql.match(/\?/g) ?? []).length).fill(1);
-    const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((p) => p.detail).join(" | ");
-    out.push({ sql, plan });
-  }
-  db.close();
-  return out;
-}
-
 describe("query plans on growing tables", () => {
-  const plans = preparedStatements();
+  const plans = repositoryQueryPlans();
 
   it("reads at least the hot statements (the check sees the repositories)", () => {
     expect(plans.some((p) => p.sql.startsWith("SELECT * FROM transactions WHERE ref = ?"))).toBe(true);

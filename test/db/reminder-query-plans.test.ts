@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/open.ts";
-import { createRepos } from "../../src/db/repos.ts";
+import { repositoryQueryPlans } from "../helpers/query-plans.ts";
 
 /**
  * reminder_runs grows by a few rows per saved number every month: no statement of the reminder
@@ -9,24 +8,9 @@ import { createRepos } from "../../src/db/repos.ts";
  */
 const ALLOWED = [/FROM reminder_settings r JOIN saved_numbers s ON s\.id = r\.saved_number_id WHERE r\.reminder = 1 OR r\.autopay = 1/];
 
+/** The reminder repositories' statements, and the paid-in-month read of transactions they rely on. */
 function plans(): { sql: string; plan: string }[] {
-  const db = openDatabase(":memory:");
-  const statements: string[] = [];
-  const prepare = db.prepare.bind(db);
-  (db as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
-    statements.push(sql.replace(/\s+/g, " ").trim());
-    return prepare(sql);
-  };
-  createRepos(db);
-  const out: { sql: string; plan: string }[] = [];
-  for (const sql of statements) {
-    if (!/^(SELECT|UPDATE|DELETE)/i.test(sql) || !/reminder_|customer_number = \? AND product = \? AND status = 'paid'/.test(sql)) continue;
-    const named = sql.match(/@\w+/g);
-    const args = named ? [Object.fromEntries(named.map((k) => [k.slice(1), 1]))] : Array((sql.match(/\?/g) ?? []).length).fill(1);
-    out.push({ sql, plan: (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((p) => p.detail).join(" | ") });
-  }
-  db.close();
-  return out;
+  return repositoryQueryPlans().filter(({ sql }) => /reminder_|customer_number = \? AND product = \? AND status = 'paid'/.test(sql));
 }
 
 describe("reminder query plans", () => {
