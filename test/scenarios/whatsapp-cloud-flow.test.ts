@@ -11,6 +11,16 @@ afterEach(async () => {
   current = null;
 });
 
+/** Meta's word that the payer of WA moved to 6289999999999 (a `user_changed_number` system message). */
+async function changeNumber(c: CloudHarness, wamid: string): Promise<void> {
+  const at = String(Math.floor(c.clock.now() / 1000));
+  await c.fake.post(
+    c.fake.envelope({
+      messages: [{ from: WA, id: wamid, timestamp: at, type: "system", system: { body: "changed", wa_id: "6289999999999", type: "user_changed_number" } }],
+    }),
+  );
+}
+
 async function setup(...args: Parameters<typeof startCloudHarness>): Promise<CloudHarness> {
   current = await startCloudHarness(...args);
   return current;
@@ -137,14 +147,7 @@ describe("WhatsApp Cloud: a whole payment with lists and buttons", () => {
     const c = await setup();
     await c.payer(WA).say("halo");
     const user = c.h.app.repos.users.findByIdentity("whatsapp", JID)!;
-    const at = String(Math.floor(c.clock.now() / 1000));
-    await c.fake.post(
-      c.fake.envelope({
-        messages: [
-          { from: WA, id: "wamid.SYS", timestamp: at, type: "system", system: { body: "changed", wa_id: "6289999999999", type: "user_changed_number" } },
-        ],
-      }),
-    );
+    await changeNumber(c, "wamid.SYS");
     await c.settle();
     expect(c.h.app.repos.users.findByIdentity("whatsapp", "6289999999999@s.whatsapp.net")?.id).toBe(user.id);
     expect(c.h.app.repos.users.findById(user.id)!.address).toBe("6289999999999@s.whatsapp.net");
@@ -155,14 +158,7 @@ describe("WhatsApp Cloud: a whole payment with lists and buttons", () => {
     await c.payer(WA).say("halo");
     const user = c.h.app.repos.users.findByIdentity("whatsapp", JID)!;
     await c.h.app.commits.run(() => c.h.app.repos.ledger.post({ userId: user.id, amount: 500_000, kind: "topup", actor: "test", now: c.clock.now() }));
-    const at = String(Math.floor(c.clock.now() / 1000));
-    await c.fake.post(
-      c.fake.envelope({
-        messages: [
-          { from: WA, id: "wamid.SYS1", timestamp: at, type: "system", system: { body: "changed", wa_id: "6289999999999", type: "user_changed_number" } },
-        ],
-      }),
-    );
+    await changeNumber(c, "wamid.SYS1");
     await c.settle();
     // Months later the carrier gives the old number to someone else, who writes.
     c.clock.advance(120 * 24 * 3_600_000);
@@ -178,14 +174,7 @@ describe("WhatsApp Cloud: a whole payment with lists and buttons", () => {
     await c.h.app.engine.handle({ platform: "whatsapp", userId: LID, aliases: [JID], address: LID, messageId: `${LID}|OLD1`, text: "halo" });
     await c.h.app.engine.idle();
     expect(await c.payer(WA).say("/dashboard")).toContain("/admin/login?token=");
-    const at = String(Math.floor(c.clock.now() / 1000));
-    await c.fake.post(
-      c.fake.envelope({
-        messages: [
-          { from: WA, id: "wamid.SYS2", timestamp: at, type: "system", system: { body: "changed", wa_id: "6289999999999", type: "user_changed_number" } },
-        ],
-      }),
-    );
+    await changeNumber(c, "wamid.SYS2");
     await c.settle();
     c.clock.advance(120 * 24 * 3_600_000);
     expect(await c.payer(WA, "Stranger").say("/dashboard")).not.toContain("/admin/login?token=");
