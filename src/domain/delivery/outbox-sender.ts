@@ -22,6 +22,11 @@ export interface QueuedMessage {
   nextAttemptAt: number;
 }
 
+/** What the outbox keeps of a sent message that asked not to be kept whole (OutboundMessage.afterSent). */
+function keptAfterSending({ afterSent, ...message }: OutboundMessage): OutboundMessage {
+  return afterSent === undefined ? message : { ...message, text: afterSent };
+}
+
 function fromRow(row: OutboxRow): QueuedMessage | null {
   const message = readJson(row.payload) as OutboundMessage | undefined;
   if (message === undefined || typeof message.text !== "string") return null;
@@ -102,10 +107,9 @@ export function createOutboxSender(deps: {
     }
     try {
       const id = await sender.send(item.address, item.message, replaceable(item));
-      const { afterSent, ...message } = item.message;
       await mark(() => {
         deps.outbox.markSent(item.id, deps.now(), id);
-        if (afterSent !== undefined) deps.outbox.replacePayload(item.id, JSON.stringify({ ...message, text: afterSent }));
+        if (item.message.afterSent !== undefined) deps.outbox.replacePayload(item.id, JSON.stringify(keptAfterSending(item.message)));
       });
       if (item.message.tag !== undefined && item.message.image === undefined) lastTagged.set(`${key}\u0000${item.message.tag}`, id);
       done(key, item);
