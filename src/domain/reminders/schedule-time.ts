@@ -37,10 +37,6 @@ function parts(period: Period): { year: number; month: number } {
   return { year: Number(m[1]), month: Number(m[2]) };
 }
 
-export function isPeriod(value: string): boolean {
-  return PERIOD.test(value);
-}
-
 /** The WIB month of an instant. */
 export function periodOf(epochMs: number): Period {
   return new Date(epochMs + WIB_OFFSET_MS).toISOString().slice(0, 7);
