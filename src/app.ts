@@ -200,7 +200,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       if (!commits.afterCommit(() => outbox.queue(row))) setImmediate(() => outbox.kick());
     },
   });
-  const notices = createSettlementNotices({ notifier, t, ledger: repos.ledger, meta: repos.meta, now, lowDepositAlert: config.lowDepositAlert });
+  const notices = createSettlementNotices({
+    notifier,
+    t,
+    ledger: repos.ledger,
+    savedNumbers: repos.savedNumbers,
+    meta: repos.meta,
+    now,
+    lowDepositAlert: config.lowDepositAlert,
+  });
   // The reconciler looks soon after a payment became pending, rather than at its idle interval.
   let pokeReconciler = () => undefined as void;
   const payments = createPaymentService({

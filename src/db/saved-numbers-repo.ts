@@ -13,6 +13,7 @@ export interface SavedNumberRow {
 export function createSavedNumbersRepo(db: Db) {
   const list = db.prepare<[number], SavedNumberRow>("SELECT * FROM saved_numbers WHERE user_id = ? ORDER BY id");
   const listForProduct = db.prepare<[number, string], SavedNumberRow>("SELECT * FROM saved_numbers WHERE user_id = ? AND product = ? ORDER BY id LIMIT 8");
+  const isSaved = db.prepare<[number, string, string], { one: 1 }>("SELECT 1 AS one FROM saved_numbers WHERE user_id = ? AND product = ? AND number = ?");
   const get = db.prepare<[number, number], SavedNumberRow>("SELECT * FROM saved_numbers WHERE id = ? AND user_id = ?");
   const upsert = db.prepare<[number, string, string, string, number]>(
     `INSERT INTO saved_numbers (user_id, product, number, label, created_at) VALUES (?, ?, ?, ?, ?)
@@ -23,6 +24,7 @@ export function createSavedNumbersRepo(db: Db) {
   return {
     list: (userId: number) => list.all(userId),
     forProduct: (userId: number, product: ProductId) => listForProduct.all(userId, product),
+    isSaved: (userId: number, product: ProductId, number: string) => isSaved.get(userId, product, number) !== undefined,
     get: (userId: number, id: number) => get.get(id, userId),
     save: (userId: number, product: ProductId, number: string, label: string, now: number) => upsert.run(userId, product, number, label, now),
     remove: (userId: number, id: number) => remove.run(id, userId).changes > 0,

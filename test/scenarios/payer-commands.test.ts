@@ -8,7 +8,7 @@ async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
   await p.say(number);
   await p.tap("months:1");
   await p.tapLike("pay:");
-  // The receipt names the ref (the message after it offers to save the number).
+  // The receipt names the ref (and carries the offer to save the number).
   return [...p.messages()]
     .reverse()
     .find((m) => /LK[0-9A-Z]{12}/.test(m.text))!
@@ -86,6 +86,56 @@ describe("payer commands", () => {
     await p.say("/simpan");
     await p.tapLike("unsave:");
     expect(await p.say("/simpan")).toContain("Belum ada nomor tersimpan");
+  });
+
+  it("paying ends in the receipt alone, the offer to save its number a button on it; a saved number is not offered again", async ({ bot }) => {
+    const h = await bot();
+    const p = h.payer("6020");
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    await p.tap("months:1");
+    const before = p.messages().length;
+    await p.tapLike("pay:");
+    const caused = p.messages().slice(before);
+    // "processing…" and then the receipt, both edits of the bill message: nothing after the receipt.
+    expect(caused.map((m) => m.tag)).toEqual([expect.stringMatching(/^bill:/), expect.stringMatching(/^bill:/)]);
+    const receipt = caused.at(-1)!;
+    expect(receipt.text).toContain("berhasil");
+    expect(receipt.choices!.flat().map((c) => c.id)).toEqual([expect.stringMatching(/^save:LK/), "menu"]);
+    await p.tapLike("save:");
+    await p.say("Ibu");
+    // The same number again today (confirmed as a second payment): its receipt has no save button.
+    await p.say("/start");
+    await p.tap("product:bpjs-kesehatan");
+    await p.say("8801234560000");
+    await p.tap("months:1");
+    await p.tapLike("pay:");
+    await p.tapLike("payagain:");
+    expect(p.last().text).toContain("berhasil");
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .map((c) => c.id),
+    ).toEqual(["menu"]);
+  });
+
+  it("a number saved ninth of its product (past the quick picks) is still known as saved on the receipt", async ({ bot }) => {
+    const h = await bot();
+    const p = h.payer("6021");
+    await p.say("/saldo");
+    const { user_id: userId } = h.app.db.prepare("SELECT user_id FROM user_identities WHERE external_id = '6021'").get() as { user_id: number };
+    for (let i = 1; i <= 8; i++) h.app.repos.savedNumbers.save(userId, "bpjs-kesehatan", `880123456100${i}`, `Nomor ${i}`, 0);
+    h.app.repos.savedNumbers.save(userId, "bpjs-kesehatan", "8801234560000", "Ibu", 0);
+    await pay(p);
+    expect(p.last().text).toContain("berhasil");
+    expect(
+      p
+        .last()
+        .choices!.flat()
+        .map((c) => c.id),
+    ).toEqual(["menu"]);
   });
 
   it("cancel anywhere; 'menu' returns to the main menu", async ({ bot }) => {

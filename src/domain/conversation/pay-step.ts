@@ -1,4 +1,3 @@
-import type { TxRow } from "../../db/transactions-repo.ts";
 import type { PayResult } from "../payments/payment-service.ts";
 import { formatRupiah } from "../money.ts";
 import { displayNumber, txLine } from "../render.ts";
@@ -26,15 +25,15 @@ export function confirmPay(ctx: ConversationContext, turn: Turn, ref: string, ag
   turn.request({ kind: "pay", ref, again, actor: turn.actor });
 }
 
-/** What the payer hears when a payment did not start, or what comes next when it did. */
+/**
+ * What the payer hears when a payment did not start. One that started has said everything already:
+ * its receipt (with the offer to save the number) or its refund or "pending" notice.
+ */
 export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, result: PayResult): void {
   const { t, repos } = ctx;
   const l = turn.locale;
   turn.state = { ...turn.state, step: "idle", ref: undefined };
-  if (result.kind === "sent") {
-    offerToSave(ctx, turn, result.tx);
-    return;
-  }
+  if (result.kind === "sent") return;
   const tx = result.tx ?? repos.transactions.get(ref);
   switch (result.why) {
     case "expired":
@@ -61,15 +60,6 @@ export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, resu
     default:
       explainStaleRef(ctx, turn, ref);
   }
-}
-
-/** After a receipt: the number can be kept for next time, in one tap. */
-function offerToSave(ctx: ConversationContext, turn: Turn, tx: TxRow): void {
-  if (tx.status !== "paid" || tx.erased) return;
-  const saved = ctx.repos.savedNumbers.forProduct(turn.user.id, tx.product).some((s) => s.number === tx.customer_number);
-  if (saved) return;
-  const l = turn.locale;
-  turn.say(ctx.t(l, "flow.offer_save"), [[{ id: choiceIds.save(tx.ref), label: ctx.t(l, "flow.save_button") }], [menuChoice(ctx, turn)]]);
 }
 
 /** A button for a ref that is no longer on screen: say what became of it, never act. */

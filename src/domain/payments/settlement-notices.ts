@@ -1,5 +1,6 @@
 import type { MetaRepo } from "../../db/meta-repo.ts";
 import type { LedgerRepo } from "../../db/ledger-repo.ts";
+import type { SavedNumbersRepo } from "../../db/saved-numbers-repo.ts";
 import type { TxRow } from "../../db/transactions-repo.ts";
 import type { Locale, Translate } from "../../i18n.ts";
 import { choiceIds } from "../conversation/choice-ids.ts";
@@ -15,18 +16,25 @@ import type { PaymentEvents, SettledBy } from "./payment-events.ts";
  * /resolve, the CLI (docs/architecture.md). Payers get the processing note, the receipt, the refund
  * or the "still pending"; admins get the alerts. An outcome learnt while the payer waits on the
  * pay call edits the bill message into it (tag `bill:<ref>`); one learnt later is a new message, so
- * the payer's phone notifies them.
+ * the payer's phone notifies them. A receipt for a number the payer has not saved carries the offer
+ * to save it as a button, so paying is one message, not a receipt and then a question
+ * (docs/conversation.md#after-the-receipt).
  */
 export function createSettlementNotices(deps: {
   notifier: Notifier;
   t: Translate;
   ledger: LedgerRepo;
+  savedNumbers: Pick<SavedNumbersRepo, "isSaved">;
   meta: MetaRepo;
   now: () => number;
   lowDepositAlert: number;
 }): PaymentEvents {
   const { notifier, t } = deps;
   const menu = (locale: Locale): Choice[][] => [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
+  const receiptChoices = (tx: TxRow, userId: number, locale: Locale): Choice[][] =>
+    tx.erased || deps.savedNumbers.isSaved(userId, tx.product, tx.customer_number)
+      ? menu(locale)
+      : [[{ id: choiceIds.save(tx.ref), label: t(locale, "flow.save_button") }], ...menu(locale)];
   const tagFor = (tx: TxRow, by: SettledBy) => (by === "pay" ? { tag: `bill:${tx.ref}` } : {});
 
   const alertOncePerHour = createHourlyAlert({ meta: deps.meta, now: deps.now, notifier });
@@ -38,7 +46,13 @@ export function createSettlementNotices(deps: {
     },
     paid(tx, by) {
       if (tx.user_id === null) return;
-      notifier.toUser(tx.user_id, (locale) => ({ text: receiptText(t, locale, tx), choices: menu(locale), kind: "receipt", ...tagFor(tx, by) }));
+      const userId = tx.user_id;
+      notifier.toUser(userId, (locale) => ({
+        text: receiptText(t, locale, tx),
+        choices: receiptChoices(tx, userId, locale),
+        kind: "receipt",
+        ...tagFor(tx, by),
+      }));
     },
     failed(tx, by, refund) {
       if (tx.user_id === null) return;
