@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from "undici";
+import { Agent, type Dispatcher } from "undici";
+import { requestText } from "../shared/http-request.ts";
 import { toProviderError } from "./errors.ts";
 
 export interface HttpOptions {
@@ -40,17 +41,14 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
 
   async function send(method: "GET" | "POST", url: string, body: string | undefined, headers: Record<string, string>) {
     try {
-      const res = await request(url, {
+      return await requestText(dispatcher, url, {
         method,
-        body,
         headers,
-        dispatcher,
+        ...(body !== undefined && { body }),
         headersTimeout: responseTimeout,
         bodyTimeout: responseTimeout,
         signal: AbortSignal.timeout(responseTimeout + connectTimeout),
       });
-      const text = await res.body.text();
-      return { statusCode: res.statusCode, body: text };
     } catch (err) {
       throw toProviderError(err);
     }
