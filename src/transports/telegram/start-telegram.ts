@@ -1,6 +1,6 @@
 import { backoffMs } from "../../shared/backoff.ts";
 import { Api, Bot, type ApiClientOptions } from "grammy";
-import { createBotApiFetch } from "./bot-api-fetch.ts";
+import { createBotApiDispatcher, createBotApiFetch, jsonCallsTransformer } from "./bot-api-http.ts";
 import type { CallbackQuery, Update, User } from "grammy/types";
 import type { Logger } from "pino";
 import type { TransportPorts } from "../../app.ts";
@@ -70,17 +70,20 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
   const pollTimeout = deps.pollTimeoutSeconds ?? 30;
   const flood = deps.flood ?? createFloodControl({ broadcastRatePerSecond: app.config.broadcast.telegramRate });
 
+  const dispatcher = createBotApiDispatcher();
+  const timeoutSeconds = Math.max(60, pollTimeout + 20);
   const clientOptions: ApiClientOptions = {
     apiRoot: config.apiRoot,
-    timeoutSeconds: Math.max(60, pollTimeout + 20),
-    // grammY types its fetch as node-fetch's; it reads only the JSON body (bot-api-fetch.ts).
-    fetch: createBotApiFetch() as unknown as NonNullable<ApiClientOptions["fetch"]>,
+    timeoutSeconds,
+    // grammY types its fetch as node-fetch's; it reads only the JSON body (bot-api-http.ts).
+    fetch: createBotApiFetch(dispatcher) as unknown as NonNullable<ApiClientOptions["fetch"]>,
   };
+  const jsonCalls = jsonCallsTransformer({ apiRoot: config.apiRoot, token: config.token, dispatcher, timeoutSeconds });
   const bot = new Bot(config.token, { client: clientOptions });
-  bot.api.config.use(floodControlTransformer(flood, "payer", deps.retry));
+  bot.api.config.use(jsonCalls, floodControlTransformer(flood, "payer", deps.retry));
   // Broadcasts go through an Api of their own, so their calls are paced as broadcasts.
   const broadcastApi = new Api(config.token, clientOptions);
-  broadcastApi.config.use(floodControlTransformer(flood, "broadcast", deps.retry));
+  broadcastApi.config.use(jsonCalls, floodControlTransformer(flood, "broadcast", deps.retry));
   // Telegram unreachable at start (network down, API outage) must not take the bot down with it:
   // keep trying, loudly, while the console, WhatsApp and the reconciler go on. One getMe request per
   // attempt and one warning per failed one: not bot.init(), which retries 5xx and network errors on
