@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Api, GrammyError, HttpError, InputFile } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ async function fake(): Promise<FakeTelegram> {
   return f;
 }
 
-async function rawServer(answer: (res: import("node:http").ServerResponse) => void): Promise<{ apiRoot: string; server: Server }> {
+async function rawServer(answer: (res: ServerResponse) => void): Promise<{ apiRoot: string; server: Server }> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => answer(res));
