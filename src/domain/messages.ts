@@ -2,6 +2,16 @@ import type { Locale } from "../i18n.ts";
 
 export type Platform = "telegram" | "whatsapp" | "console";
 
+/**
+ * Whether a notice's choices (a message that is not the menu on screen: a receipt, an admin's
+ * approve/reject) reach the person as buttons they can use. On Telegram they do, as an inline
+ * keyboard naming its own subject; WhatsApp and the console number only the menu on screen, so a
+ * notice's choices are not shown there (docs/conversation.md#menus-and-choices).
+ */
+export function showsNoticeChoices(platform: Platform): boolean {
+  return platform === "telegram";
+}
+
 /** A choice the payer can pick: a button on Telegram, a numbered line on WhatsApp and the console. */
 export interface Choice {
   id: string;

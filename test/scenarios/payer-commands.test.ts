@@ -121,6 +121,30 @@ describe("payer commands", () => {
     ).toEqual(["menu"]);
   });
 
+  it.for(["whatsapp", "console"] as const)(
+    "on %s, where a receipt's buttons are not shown, the offer to save follows it as the menu on screen: '1' saves",
+    async (platform, { bot }) => {
+      const h = await bot();
+      const p = h.payer(platform === "whatsapp" ? "6281200000022@s.whatsapp.net" : "console", platform);
+      await pay(p);
+      const [receipt, offer] = p.messages().slice(-2);
+      expect(receipt!.text).toContain("berhasil");
+      expect(offer!.text).toContain("Simpan nomor ini untuk pembayaran berikutnya?");
+      expect(offer!.nonce).toBeDefined();
+      expect(offer!.choices!.flat().map((c) => c.id)).toEqual([expect.stringMatching(/^save:LK/), "menu"]);
+      expect(await p.say("1")).toContain("nama");
+      expect(await p.say("Ibu")).toContain("Ibu");
+      // Saved: the next receipt for it comes alone.
+      await p.say("/start");
+      await p.say("1");
+      await p.say("8801234560000");
+      await p.say("1");
+      await p.say("1");
+      await p.say("1"); // pay again (already paid today)
+      expect(p.last().text).toContain("berhasil");
+    },
+  );
+
   it("a number saved ninth of its product (past the quick picks) is still known as saved on the receipt", async ({ bot }) => {
     const h = await bot();
     const p = h.payer("6021");

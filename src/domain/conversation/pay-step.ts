@@ -1,3 +1,5 @@
+import type { TxRow } from "../../db/transactions-repo.ts";
+import { showsNoticeChoices } from "../messages.ts";
 import type { PayResult } from "../payments/payment-service.ts";
 import { formatRupiah } from "../money.ts";
 import { displayNumber, txLine } from "../render.ts";
@@ -26,14 +28,17 @@ export function confirmPay(ctx: ConversationContext, turn: Turn, ref: string, ag
 }
 
 /**
- * What the payer hears when a payment did not start. One that started has said everything already:
- * its receipt (with the offer to save the number) or its refund or "pending" notice.
+ * What the payer hears when a payment did not start, or what comes after the receipt when it did:
+ * the offer to save the number, where the receipt could not carry it as a button.
  */
 export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, result: PayResult): void {
   const { t, repos } = ctx;
   const l = turn.locale;
   turn.state = { ...turn.state, step: "idle", ref: undefined };
-  if (result.kind === "sent") return;
+  if (result.kind === "sent") {
+    if (!showsNoticeChoices(turn.user.platform)) offerToSave(ctx, turn, result.tx);
+    return;
+  }
   const tx = result.tx ?? repos.transactions.get(ref);
   switch (result.why) {
     case "expired":
@@ -60,6 +65,17 @@ export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, resu
     default:
       explainStaleRef(ctx, turn, ref);
   }
+}
+
+/**
+ * WhatsApp and the console: the receipt's "save this number" button is not shown there (a notice's
+ * choices are not), so the offer follows as the menu on screen (docs/conversation.md#after-the-receipt).
+ */
+function offerToSave(ctx: ConversationContext, turn: Turn, tx: TxRow): void {
+  if (tx.status !== "paid" || tx.erased || tx.user_id !== turn.user.id) return;
+  if (ctx.repos.savedNumbers.isSaved(turn.user.id, tx.product, tx.customer_number)) return;
+  const l = turn.locale;
+  turn.say(ctx.t(l, "flow.offer_save"), [[{ id: choiceIds.save(tx.ref), label: ctx.t(l, "flow.save_button") }], [menuChoice(ctx, turn)]]);
 }
 
 /** A button for a ref that is no longer on screen: say what became of it, never act. */
