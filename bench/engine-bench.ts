@@ -22,6 +22,9 @@ export interface EngineFigures {
 
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
 
+/** Payers whose flows run before the measurement starts: the first calls of a fresh process pay for the JIT and for opening connections. */
+const WARMUP_PAYERS = 5;
+
 /** A customer number per (payer, flow) that the simulator answers with "success". */
 export function numberFor(product: string, payer: number, flow: number): string {
   if (product === "bpjs-kesehatan") return `88${pad(payer, 6)}${pad(flow, 2)}2222`;
@@ -34,9 +37,6 @@ export function numberFor(product: string, payer: number, flow: number): string 
  * in its own process over loopback. Latency: from an inbound message to the last outbound message
  * it causes (provider round trips included).
  */
-/** Payers whose flows run before the measurement starts: the first calls of a fresh process pay for the JIT and for opening connections. */
-const WARMUP_PAYERS = 5;
-
 export async function benchEngine(opts: { payers: number; flowsPerPayer: number; oneAtATime?: boolean }): Promise<EngineFigures> {
   const dir = mkdtempSync(join(tmpdir(), "loket-bench-"));
   const sim = await startSimulatorProcess({ SIMULATOR_DB: join(dir, "sim.db") });

@@ -23,9 +23,24 @@ export interface TextRequest {
  * client's CPU per call, measured (docs/architecture.md#speed). Errors are undici's own (connect and
  * headers/body timeouts, a closed socket) or the signal's reason when it aborts, as with `request()`.
  */
+/** A streamed body (an upload) that will not be sent after all is closed, as undici's `request()` does. */
+function discard(body: TextRequest["body"]): void {
+  if (typeof body === "object" && !body.destroyed) body.destroy();
+}
+
+/** The body as text, a leading UTF-8 byte order mark dropped, as undici's `body.text()` does (PHP backends send one). */
+function utf8Text(chunks: Buffer[]): string {
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString("utf8", bom ? 3 : 0);
+}
+
 export function requestText(dispatcher: Dispatcher, url: string, init: TextRequest): Promise<TextResponse> {
   const { signal } = init;
-  if (signal?.aborted) return Promise.reject(signal.reason as Error);
+  if (signal?.aborted) {
+    discard(init.body);
+    return Promise.reject(signal.reason as Error);
+  }
   const target = new URL(url);
   return new Promise<TextResponse>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -61,10 +76,11 @@ export function requestText(dispatcher: Dispatcher, url: string, init: TextReque
         },
         onResponseEnd() {
           finish();
-          resolve({ statusCode, body: Buffer.concat(chunks).toString("utf8") });
+          resolve({ statusCode, body: utf8Text(chunks) });
         },
         onResponseError(_c, err) {
           finish();
+          discard(init.body);
           reject(err);
         },
       },

@@ -145,6 +145,15 @@ describe("payer commands", () => {
     },
   );
 
+  it("on Telegram the receipt's buttons become the menu on screen: a typed '1' saves the number, never answers the paid bill", async ({ bot }) => {
+    const h = await bot();
+    const p = h.payer("6023");
+    await pay(p);
+    expect(p.last().text).toContain("berhasil");
+    expect(await p.say("1")).toContain("nama");
+    expect(await p.say("Ibu")).toContain("Ibu");
+  });
+
   it("a number saved ninth of its product (past the quick picks) is still known as saved on the receipt", async ({ bot }) => {
     const h = await bot();
     const p = h.payer("6021");

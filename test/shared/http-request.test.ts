@@ -48,6 +48,14 @@ describe("requestText", () => {
     expect(JSON.parse(res.body)).toEqual({ ok: true, big });
   });
 
+  it("a body that starts with a UTF-8 byte order mark (a PHP backend's habit) is given without it, as undici's body.text() did", async () => {
+    const { url, agent } = await serve((_req, _body, res) => {
+      res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data":{"rc":"00"}}')]));
+    });
+    const res = await requestText(agent, `${url}/x`, { method: "POST", body: "{}" });
+    expect(JSON.parse(res.body)).toEqual({ data: { rc: "00" } });
+  });
+
   it("an error status is an answer, not a failure: its body is given back", async () => {
     const { url, agent } = await serve((_req, _body, res) => {
       res.writeHead(429, { "content-type": "application/json" });
@@ -103,6 +111,22 @@ describe("requestText", () => {
     } finally {
       await http.close();
     }
+  });
+
+  it("a streamed upload that is not sent after all is closed, aborted first or refused", async () => {
+    const aborted = Readable.from(["never sent"]);
+    const unused = new Agent();
+    await expect(
+      requestText(unused, "http://127.0.0.1:9/x", { method: "POST", body: aborted, signal: AbortSignal.abort(new Error("stopped")) }),
+    ).rejects.toThrow("stopped");
+    expect(aborted.destroyed).toBe(true);
+    await unused.close();
+    const { url, agent } = await serve((_req, _body, res) => res.end());
+    open.pop()!.server.close();
+    const refused = Readable.from(["never sent"]);
+    await expect(requestText(agent, `${url}/x`, { method: "POST", body: refused })).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    expect(refused.destroyed).toBe(true);
+    await agent.close();
   });
 
   it("a refused connection rejects", async () => {

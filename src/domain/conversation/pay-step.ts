@@ -1,6 +1,7 @@
 import type { TxRow } from "../../db/transactions-repo.ts";
 import { showsNoticeChoices } from "../messages.ts";
 import type { PayResult } from "../payments/payment-service.ts";
+import { receiptChoices } from "../payments/settlement-notices.ts";
 import { formatRupiah } from "../money.ts";
 import { displayNumber, txLine } from "../render.ts";
 import { choiceIds } from "./choice-ids.ts";
@@ -27,16 +28,13 @@ export function confirmPay(ctx: ConversationContext, turn: Turn, ref: string, ag
   turn.request({ kind: "pay", ref, again, actor: turn.actor });
 }
 
-/**
- * What the payer hears when a payment did not start, or what comes after the receipt when it did:
- * the offer to save the number, where the receipt could not carry it as a button.
- */
+/** What the payer hears when a payment did not start, or what follows its outcome's notice when it did. */
 export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, result: PayResult): void {
   const { t, repos } = ctx;
   const l = turn.locale;
   turn.state = { ...turn.state, step: "idle", ref: undefined };
   if (result.kind === "sent") {
-    if (!showsNoticeChoices(turn.user.platform)) offerToSave(ctx, turn, result.tx);
+    afterOutcome(ctx, turn, result.tx);
     return;
   }
   const tx = result.tx ?? repos.transactions.get(ref);
@@ -68,14 +66,18 @@ export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, resu
 }
 
 /**
- * WhatsApp and the console: the receipt's "save this number" button is not shown there (a notice's
- * choices are not), so the offer follows as the menu on screen (docs/conversation.md#after-the-receipt).
+ * The outcome's notice (receipt, refund, "pending") has replaced the bill, so its choices become the
+ * menu on screen: a typed "1" picks from them, never from the bill that was paid. Where a notice's
+ * buttons are shown (Telegram) that is all; where they are not (WhatsApp, the console), a receipt's
+ * offer to save the number follows as its own menu (docs/conversation.md#after-the-receipt).
  */
-function offerToSave(ctx: ConversationContext, turn: Turn, tx: TxRow): void {
-  if (tx.status !== "paid" || tx.erased || tx.user_id !== turn.user.id) return;
-  if (ctx.repos.savedNumbers.isSaved(turn.user.id, tx.product, tx.customer_number)) return;
+function afterOutcome(ctx: ConversationContext, turn: Turn, tx: TxRow): void {
   const l = turn.locale;
-  turn.say(ctx.t(l, "flow.offer_save"), [[{ id: choiceIds.save(tx.ref), label: ctx.t(l, "flow.save_button") }], [menuChoice(ctx, turn)]]);
+  const paid = tx.status === "paid" && tx.user_id === turn.user.id;
+  const choices = paid ? receiptChoices(ctx.t, l, tx, ctx.repos.savedNumbers.isSaved(turn.user.id, tx.product, tx.customer_number)) : [[menuChoice(ctx, turn)]];
+  const offersToSave = choices.length > 1;
+  if (offersToSave && !showsNoticeChoices(turn.user.platform)) turn.say(ctx.t(l, "flow.offer_save"), choices);
+  else turn.offer(choices);
 }
 
 /** A button for a ref that is no longer on screen: say what became of it, never act. */

@@ -20,6 +20,12 @@ import type { PaymentEvents, SettledBy } from "./payment-events.ts";
  * to save it as a button, so paying is one message, not a receipt and then a question
  * (docs/conversation.md#after-the-receipt).
  */
+/** A receipt's buttons: "save this number" while it is not saved (and the payer's data not erased), then "Menu". */
+export function receiptChoices(t: Translate, locale: Locale, tx: TxRow, saved: boolean): Choice[][] {
+  const menu: Choice[][] = [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
+  return saved || tx.erased ? menu : [[{ id: choiceIds.save(tx.ref), label: t(locale, "flow.save_button") }], ...menu];
+}
+
 export function createSettlementNotices(deps: {
   notifier: Notifier;
   t: Translate;
@@ -31,10 +37,6 @@ export function createSettlementNotices(deps: {
 }): PaymentEvents {
   const { notifier, t } = deps;
   const menu = (locale: Locale): Choice[][] => [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
-  const receiptChoices = (tx: TxRow, userId: number, locale: Locale): Choice[][] =>
-    tx.erased || deps.savedNumbers.isSaved(userId, tx.product, tx.customer_number)
-      ? menu(locale)
-      : [[{ id: choiceIds.save(tx.ref), label: t(locale, "flow.save_button") }], ...menu(locale)];
   const tagFor = (tx: TxRow, by: SettledBy) => (by === "pay" ? { tag: `bill:${tx.ref}` } : {});
 
   const alertOncePerHour = createHourlyAlert({ meta: deps.meta, now: deps.now, notifier });
@@ -46,10 +48,10 @@ export function createSettlementNotices(deps: {
     },
     paid(tx, by) {
       if (tx.user_id === null) return;
-      const userId = tx.user_id;
-      notifier.toUser(userId, (locale) => ({
+      const saved = deps.savedNumbers.isSaved(tx.user_id, tx.product, tx.customer_number);
+      notifier.toUser(tx.user_id, (locale) => ({
         text: receiptText(t, locale, tx),
-        choices: receiptChoices(tx, userId, locale),
+        choices: receiptChoices(t, locale, tx, saved),
         kind: "receipt",
         ...tagFor(tx, by),
       }));

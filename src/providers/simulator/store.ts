@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS sim_espay_uuids (
 );
 `;
 
-/** A row as SQLite gives it back (the CHECK constraints above hold its enums). */
+/** A row as SQLite gives it back. Its enums are written by this file alone (protocol and pay_status are also CHECKed). */
 interface RawRow {
   id: number;
   protocol: Protocol;
@@ -72,9 +72,9 @@ interface RawRow {
   balance_after: number | null;
 }
 
-// A plain mapping, not a schema: the rows are the simulator's own, written by this file into a
-// table whose constraints hold the enums, and a parse per request was a tenth of the simulator's
-// time under the benchmark's load (where it stands in for a provider that costs the bot nothing).
+// A plain mapping, not a schema: the rows are the simulator's own, written only through this
+// file's typed statements, and a parse per request was a tenth of the simulator's time under the
+// benchmark's load (where it stands in for a provider that costs the bot nothing).
 function toRow(r: RawRow) {
   return {
     id: r.id,

@@ -43,6 +43,13 @@ describe("pay: success", () => {
     expect(s.seen[0]?.body.sign).toBe("9386f0f492f209e3eba5017365087f85");
   });
 
+  it("a success answer that starts with a UTF-8 byte order mark is still a success, not a malformed body left pending", async () => {
+    const s = setup();
+    s.answer(200, `\uFEFF${JSON.stringify(pay["8801234560000 success"])}`);
+    const outcome = await s.client.pay(req);
+    expect(outcome).toMatchObject({ status: "success", receipt: { providerRef: "148732328035714773" } });
+  });
+
   it("sends a non-numeric token as a string", async () => {
     const s = setup();
     s.answer(200, envelope({ ...pay["8801234560000 success"].data, tr_id: "TRX9732787" }));
