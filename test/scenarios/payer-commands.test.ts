@@ -1,12 +1,10 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { type PayerDriver } from "../helpers/app-harness.ts";
+import { toBill } from "../helpers/flows.ts";
 
 async function pay(p: PayerDriver, number = "8801234560000"): Promise<string> {
-  await p.say("/start");
-  await p.tap("product:bpjs-kesehatan");
-  await p.say(number);
-  await p.tap("months:1");
+  await toBill(p, number);
   await p.tapLike("pay:");
   // The receipt names the ref (and carries the offer to save the number).
   return [...p.messages()]
@@ -91,10 +89,7 @@ describe("payer commands", () => {
   it("paying ends in the receipt alone, the offer to save its number a button on it; a saved number is not offered again", async ({ bot }) => {
     const h = await bot();
     const p = h.payer("6020");
-    await p.say("/start");
-    await p.tap("product:bpjs-kesehatan");
-    await p.say("8801234560000");
-    await p.tap("months:1");
+    await toBill(p);
     const before = p.messages().length;
     await p.tapLike("pay:");
     const caused = p.messages().slice(before);
@@ -106,10 +101,7 @@ describe("payer commands", () => {
     await p.tapLike("save:");
     await p.say("Ibu");
     // The same number again today (confirmed as a second payment): its receipt has no save button.
-    await p.say("/start");
-    await p.tap("product:bpjs-kesehatan");
-    await p.say("8801234560000");
-    await p.tap("months:1");
+    await toBill(p);
     await p.tapLike("pay:");
     await p.tapLike("payagain:");
     expect(p.last().text).toContain("berhasil");
