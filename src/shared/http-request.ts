@@ -16,13 +16,6 @@ export interface TextRequest {
   bodyTimeout?: number;
 }
 
-/**
- * One HTTP request through an undici dispatcher, its answer collected as text. It is what undici's
- * `request()` does for our callers, without the Readable stream `request()` wraps every answer in:
- * every Bot API call and provider call is one of these, and that stream was about a third of the
- * client's CPU per call, measured (docs/architecture.md#speed). Errors are undici's own (connect and
- * headers/body timeouts, a closed socket) or the signal's reason when it aborts, as with `request()`.
- */
 /** A streamed body (an upload) that will not be sent after all is closed, as undici's `request()` does. */
 function discard(body: TextRequest["body"]): void {
   if (typeof body === "object" && !body.destroyed) body.destroy();
@@ -35,6 +28,13 @@ function utf8Text(chunks: Buffer[]): string {
   return bytes.toString("utf8", bom ? 3 : 0);
 }
 
+/**
+ * One HTTP request through an undici dispatcher, its answer collected as text. It is what undici's
+ * `request()` does for our callers, without the Readable stream `request()` wraps every answer in:
+ * every Bot API call and provider call is one of these, and that stream was about a third of the
+ * client's CPU per call, measured (docs/architecture.md#speed). Errors are undici's own (connect and
+ * headers/body timeouts, a closed socket) or the signal's reason when it aborts, as with `request()`.
+ */
 export function requestText(dispatcher: Dispatcher, url: string, init: TextRequest): Promise<TextResponse> {
   const { signal } = init;
   if (signal?.aborted) {

@@ -11,21 +11,23 @@ import type { Notifier } from "../notifier.ts";
 import { reasonText, receiptText } from "../render.ts";
 import type { PaymentEvents, SettledBy } from "./payment-events.ts";
 
+const menuChoices = (t: Translate, locale: Locale): Choice[][] => [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
+
+/** A receipt's buttons: "save this number" while it is not saved (and the payer's data not erased), then "Menu". */
+export function receiptChoices(t: Translate, locale: Locale, tx: TxRow, saved: boolean): Choice[][] {
+  const menu = menuChoices(t, locale);
+  return saved || tx.erased ? menu : [[{ id: choiceIds.save(tx.ref), label: t(locale, "flow.save_button") }], ...menu];
+}
+
 /**
  * Every word said about a payment, whoever settled it — the pay call, the reconciler, an admin's
  * /resolve, the CLI (docs/architecture.md). Payers get the processing note, the receipt, the refund
  * or the "still pending"; admins get the alerts. An outcome learnt while the payer waits on the
  * pay call edits the bill message into it (tag `bill:<ref>`); one learnt later is a new message, so
  * the payer's phone notifies them. A receipt for a number the payer has not saved carries the offer
- * to save it as a button, so paying is one message, not a receipt and then a question
- * (docs/conversation.md#after-the-receipt).
+ * to save it as a button; on Telegram, which shows a notice's buttons, paying then ends in one
+ * message rather than a receipt and a question (docs/conversation.md#after-the-receipt).
  */
-/** A receipt's buttons: "save this number" while it is not saved (and the payer's data not erased), then "Menu". */
-export function receiptChoices(t: Translate, locale: Locale, tx: TxRow, saved: boolean): Choice[][] {
-  const menu: Choice[][] = [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
-  return saved || tx.erased ? menu : [[{ id: choiceIds.save(tx.ref), label: t(locale, "flow.save_button") }], ...menu];
-}
-
 export function createSettlementNotices(deps: {
   notifier: Notifier;
   t: Translate;
@@ -36,7 +38,7 @@ export function createSettlementNotices(deps: {
   lowDepositAlert: number;
 }): PaymentEvents {
   const { notifier, t } = deps;
-  const menu = (locale: Locale): Choice[][] => [[{ id: choiceIds.menu(), label: t(locale, "flow.menu_button") }]];
+  const menu = (locale: Locale) => menuChoices(t, locale);
   const tagFor = (tx: TxRow, by: SettledBy) => (by === "pay" ? { tag: `bill:${tx.ref}` } : {});
 
   const alertOncePerHour = createHourlyAlert({ meta: deps.meta, now: deps.now, notifier });
