@@ -18,7 +18,7 @@ export interface TextRequest {
 
 /** A streamed body (an upload) that will not be sent after all is closed, as undici's `request()` does. */
 function discard(body: TextRequest["body"]): void {
-  if (typeof body === "object" && !body.destroyed) body.destroy();
+  if (body !== undefined && typeof body !== "string" && typeof body.destroy === "function" && !body.destroyed) body.destroy();
 }
 
 /** The body as text, a leading UTF-8 byte order mark dropped, as undici's `body.text()` does (PHP backends send one). */
@@ -38,8 +38,9 @@ function utf8Text(chunks: Buffer[]): string {
 export function requestText(dispatcher: Dispatcher, url: string, init: TextRequest): Promise<TextResponse> {
   const { signal } = init;
   if (signal?.aborted) {
+    const rejected = Promise.reject(signal.reason as Error);
     discard(init.body);
-    return Promise.reject(signal.reason as Error);
+    return rejected;
   }
   const target = new URL(url);
   return new Promise<TextResponse>((resolve, reject) => {
@@ -80,8 +81,8 @@ export function requestText(dispatcher: Dispatcher, url: string, init: TextReque
         },
         onResponseError(_c, err) {
           finish();
-          discard(init.body);
           reject(err);
+          discard(init.body);
         },
       },
     );

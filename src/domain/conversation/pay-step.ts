@@ -66,18 +66,16 @@ export function afterPay(ctx: ConversationContext, turn: Turn, ref: string, resu
 }
 
 /**
- * The outcome's notice (receipt, refund, "pending") has replaced the bill, so its choices become the
- * menu on screen: a typed "1" picks from them, never from the bill that was paid. Where a notice's
- * buttons are shown (Telegram) that is all; where they are not (WhatsApp, the console), a receipt's
- * offer to save the number follows as its own menu (docs/conversation.md#after-the-receipt).
+ * Where a notice's buttons are shown (Telegram) the receipt carries the offer to save the number.
+ * Where they are not (WhatsApp, the console), the offer follows the receipt as its own menu
+ * (docs/conversation.md#after-the-receipt). Nothing else changes the menu on screen here: a menu
+ * only ever becomes current with the message that shows it.
  */
 function afterOutcome(ctx: ConversationContext, turn: Turn, tx: TxRow): void {
+  if (showsNoticeChoices(turn.user.platform) || tx.status !== "paid" || tx.user_id !== turn.user.id) return;
   const l = turn.locale;
-  const paid = tx.status === "paid" && tx.user_id === turn.user.id;
-  const choices = paid ? receiptChoices(ctx.t, l, tx, ctx.repos.savedNumbers.isSaved(turn.user.id, tx.product, tx.customer_number)) : [[menuChoice(ctx, turn)]];
-  const offersToSave = choices.length > 1;
-  if (offersToSave && !showsNoticeChoices(turn.user.platform)) turn.say(ctx.t(l, "flow.offer_save"), choices);
-  else turn.offer(choices);
+  const choices = receiptChoices(ctx.t, l, tx, ctx.repos.savedNumbers.isSaved(turn.user.id, tx.product, tx.customer_number));
+  if (choices.length > 1) turn.say(ctx.t(l, "flow.offer_save"), choices);
 }
 
 /** A button for a ref that is no longer on screen: say what became of it, never act. */
