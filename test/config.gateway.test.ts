@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../src/config.ts";
+import { parseConfig } from "../src/config.ts";
+import { configProblems as problems } from "./helpers/config-problems.ts";
 
 const IAK = { PROVIDERS: "iak", IAK_USERNAME: "user", IAK_API_KEY: "key" };
 const MIDTRANS = { GATEWAY: "midtrans", MIDTRANS_SERVER_KEY: "SB-Mid-server-x", PUBLIC_BASE_URL: "https://loket.example.id" };
-
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe("parseConfig: the payment gateway (docs/topups.md#configuration)", () => {
   it("defaults to the simulator while PROVIDERS is the simulator, to none with real providers", () => {

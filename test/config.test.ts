@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../src/config.ts";
+import { configProblems as problems } from "./helpers/config-problems.ts";
 
 const IAK = { IAK_USERNAME: "user", IAK_API_KEY: "key" };
 const ESPAY = { ESPAY_SENDER_ID: "S", ESPAY_PASSWORD: "p", ESPAY_SIGNATURE_KEY: "k", ESPAY_BASIC_USER: "u", ESPAY_BASIC_PASSWORD: "b" };
-
-/** The problems of a configuration that must not start, or a failure if it starts. */
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe("parseConfig", () => {
   it("has the documented defaults for an empty environment", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../src/config.ts";
+import { parseConfig } from "../src/config.ts";
+import { configProblems as problems } from "./helpers/config-problems.ts";
 
 const CLOUD = {
   WHATSAPP_MODE: "cloud",
@@ -8,16 +9,6 @@ const CLOUD = {
   WHATSAPP_APP_SECRET: "0123456789abcdef0123456789abcdef",
   WHATSAPP_VERIFY_TOKEN: "a-long-verify-token",
 };
-
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe("parseConfig: WHATSAPP_MODE=cloud", () => {
   it("keeps Baileys the default: no cloud section, WhatsApp off", () => {
