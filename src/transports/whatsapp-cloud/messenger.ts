@@ -163,6 +163,26 @@ export function createCloudMessenger(deps: MessengerDeps) {
     log.info({ to: maskWaId(waId) }, "Meta says the 24-hour window is closed (131047); using a template");
   }
 
+  /**
+   * Free-form while the 24-hour window is open, `outside` (a template, or a hold) when it is not —
+   * including when Meta refuses the free-form message because the window closed after all.
+   */
+  async function freeOrTemplate(waId: string, free: () => Promise<string>, outside: () => Promise<string>): Promise<string> {
+    if (!windowOpen(deps.repo.contact(waId), deps.now())) return outside();
+    const sentAt = deps.now();
+    try {
+      const id = await free();
+      succeeded(waId);
+      return id;
+    } catch (err) {
+      if (err instanceof SendError) throw err;
+      const v = verdictOf(err);
+      if (v.kind !== "window_closed") throw sendErrorOf(v, waId);
+      await windowClosed(waId, sentAt);
+      return outside();
+    }
+  }
+
   const hold = (reason: string) => SendError.retryAfter(reason, HOLD_MS);
 
   return {
@@ -178,19 +198,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
         if (message.image !== undefined) throw hold("a picture cannot go outside the 24-hour window");
         return sendTemplate(waId, templateKindOf(message), message.text, locale, priority, hold);
       };
-      if (!windowOpen(deps.repo.contact(waId), deps.now())) return outside();
-      const sentAt = deps.now();
-      try {
-        const id = await sendFree(waId, message, words, priority);
-        succeeded(waId);
-        return id;
-      } catch (err) {
-        if (err instanceof SendError) throw err;
-        const v = verdictOf(err);
-        if (v.kind !== "window_closed") throw sendErrorOf(v, waId);
-        await windowClosed(waId, sentAt);
-        return outside();
-      }
+      return freeOrTemplate(waId, () => sendFree(waId, message, words, priority), outside);
     },
 
     /**
@@ -203,19 +211,7 @@ export function createCloudMessenger(deps: MessengerDeps) {
       const { locale, words } = deps.wordsFor(address);
       // A broadcast recipient without a template fails (the runner records why) rather than stalling the broadcast.
       const outside = () => sendTemplate(waId, "broadcast", html, locale, "broadcast", (reason) => SendError.permanent(reason));
-      if (!windowOpen(deps.repo.contact(waId), deps.now())) return outside();
-      const sentAt = deps.now();
-      try {
-        const id = await sendFree(waId, { text: html }, words, "broadcast");
-        succeeded(waId);
-        return id;
-      } catch (err) {
-        if (err instanceof SendError) throw err;
-        const v = verdictOf(err);
-        if (v.kind !== "window_closed") throw sendErrorOf(v, waId);
-        await windowClosed(waId, sentAt);
-        return outside();
-      }
+      return freeOrTemplate(waId, () => sendFree(waId, { text: html }, words, "broadcast"), outside);
     },
   };
 }
