@@ -17,6 +17,7 @@ import { plainText } from "./render.ts";
 import { createTelegramSender } from "./sender.ts";
 import { blockedFlagOf, callbackToEvent, chatKeyOf, messageToEvent, parseUpdateJson } from "./updates.ts";
 import { createUpdateWorker } from "./update-worker.ts";
+import { drainTransport } from "../drain.ts";
 
 export interface StartTelegramDeps {
   /** The flood control (tests inject one with a manual clock); one is made from the config otherwise. */
@@ -225,17 +226,13 @@ export async function startTelegram(app: TransportPorts, deps: StartTelegramDeps
     broadcastChannel,
     async idle() {
       if (processUpdates) await worker.idle();
-      await app.engine.idle();
-      await app.delivery.flush();
-      await flood.idle();
+      await drainTransport(app, flood);
     },
     stop() {
       stopping ??= (async () => {
         await receiving.stop();
         await worker.stop();
-        await app.engine.idle();
-        await app.delivery.flush();
-        await flood.idle();
+        await drainTransport(app, flood);
         log.info("telegram transport stopped");
       })();
       return stopping;

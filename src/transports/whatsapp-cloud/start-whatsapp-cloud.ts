@@ -19,6 +19,7 @@ import { createCloudMessenger } from "./messenger.ts";
 import type { ParsedWebhook } from "./webhook-payload.ts";
 import { WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, createCloudWebhook } from "./webhook.ts";
 import { windowOpen } from "./window.ts";
+import { drainTransport } from "../drain.ts";
 
 const DAY_MS = 24 * 3_600_000;
 /** Handled inbox rows outlive Meta's 7 days of re-delivery, so a late duplicate is still known. */
@@ -265,18 +266,14 @@ export async function startWhatsappCloud(app: TransportPorts, deps: StartWhatsap
     prune,
     async idle() {
       if (processUpdates) await worker.idle();
-      await app.engine.idle();
-      await app.delivery.flush();
-      await flood.idle();
+      await drainTransport(app, flood);
     },
     stop() {
       stopping ??= (async () => {
         webhook.stop();
         clearInterval(pruneTimer);
         await worker.stop();
-        await app.engine.idle();
-        await app.delivery.flush();
-        await flood.idle();
+        await drainTransport(app, flood);
         await graph.close();
         log.info("WhatsApp Cloud transport stopped");
       })();
