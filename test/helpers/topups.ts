@@ -18,6 +18,13 @@ export async function botWithGateway(
   return { h, gw, url: `http://127.0.0.1:${port}${NOTIFICATION_PATH}` };
 }
 
+/** The payer pays the order at the gateway (its whole amount, or `amount`), the gateway notifies, and the app settles. */
+export async function paidAtGateway(h: Harness, gw: FakeGateway, url: string, orderId: string, amount?: number): Promise<void> {
+  gw.pay(orderId, amount);
+  await notify(url, gw.notification(orderId));
+  await h.settle();
+}
+
 /** Posts a notification body (an object, or raw text) to the endpoint; the status and the JSON answer. */
 export async function notify(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, {

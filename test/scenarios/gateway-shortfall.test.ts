@@ -2,7 +2,7 @@ import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { billRef, payCount, toBill } from "../helpers/flows.ts";
 import { checkInvariants } from "../helpers/app-harness.ts";
-import { balanceOf, botWithGateway, creditsOf, lastOrder, notify } from "../helpers/topups.ts";
+import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, paidAtGateway } from "../helpers/topups.ts";
 import { shortfallAmount } from "../../src/domain/topups/shortfall.ts";
 
 describe("paying a bill's shortfall with QRIS", () => {
@@ -84,9 +84,7 @@ describe("paying a bill's shortfall with QRIS", () => {
     await p.tap(`topupbill:${ref}`);
     const order = lastOrder(h, p);
     await p.tap(`cancel:${ref}`);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(payCount(h)).toBe(0);
     expect(balanceOf(h, p)).toBe(20_000 + order.amount);
     expect(p.lastText()).toContain(`Tagihan ${ref} sudah tidak menunggu pembayaran (dibatalkan)`);
@@ -123,9 +121,7 @@ describe("paying a bill's shortfall with QRIS", () => {
     const ref = billRef(p);
     expect(await p.tap(`topupbill:${ref}`)).toContain(order.order_id);
     expect(h.app.repos.topupOrders.get(order.order_id)!.bill_ref).toBe(ref);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(payCount(h)).toBe(1);
   });
 

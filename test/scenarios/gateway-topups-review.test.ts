@@ -2,7 +2,7 @@ import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { billRef, payCount, toBill } from "../helpers/flows.ts";
 import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, userIdOf } from "../helpers/topups.ts";
+import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, userIdOf, paidAtGateway } from "../helpers/topups.ts";
 import { FIRST_CHECK_MS, LATE_LOOKS_AFTER_CLOSE_MS, NOTIFIED_CHECK_INTERVAL_MS } from "../../src/domain/topups/topup-check-schedule.ts";
 import { MAX_NOTIFICATIONS_PER_ORDER } from "../../src/domain/topups/topup-service.ts";
 import { verifyMidtransSignature } from "../../src/gateway/midtrans/signature.ts";
@@ -26,9 +26,7 @@ async function runPoller(h: Harness): Promise<void> {
 async function orderPaidAnotherAmount(h: Harness, p: PayerDriver, gw: Awaited<ReturnType<typeof botWithGateway>>["gw"], url: string) {
   await p.say("/isi 100000");
   const order = lastOrder(h, p);
-  gw.pay(order.order_id, 90_000);
-  await notify(url, gw.notification(order.order_id));
-  await h.settle();
+  await paidAtGateway(h, gw, url, order.order_id, 90_000);
   expect(h.app.repos.topupOrders.get(order.order_id)!.status).toBe("needs_review");
   return order;
 }
@@ -146,9 +144,7 @@ describe("R2: a genuine notification replayed with different bytes", () => {
     const p = h.payer("7914");
     await p.say("/isi 50000");
     const order = lastOrder(h, p);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(creditsOf(h, order.order_id)).toBe(1);
     const start = h.clock.now();
     const callsBefore = gw.callsOf("status", order.order_id);
@@ -185,9 +181,7 @@ describe("R2: a genuine notification replayed with different bytes", () => {
     await h.settle();
     expect(gw.callsOf("status", order.order_id)).toBe(1);
     h.clock.advance(5_000);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(gw.callsOf("status", order.order_id)).toBe(2);
     expect(creditsOf(h, order.order_id)).toBe(1);
   });
@@ -197,9 +191,7 @@ describe("R2: a genuine notification replayed with different bytes", () => {
     const p = h.payer("7916");
     await p.say("/isi 50000");
     const order = lastOrder(h, p);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     h.clock.advance(10_000);
     // Midtrans' refund notification carries status_code 200 and the same gross_amount: the same signature.
     gw.setState(order.order_id, "refunded");
@@ -221,9 +213,7 @@ describe("R2: a genuine notification replayed with different bytes", () => {
     const p = h.payer("7917");
     await p.say("/isi 50000");
     const order = lastOrder(h, p);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     for (let i = 0; i < MAX_NOTIFICATIONS_PER_ORDER + 5; i++) await notify(url, gw.notification(order.order_id, { transaction_id: `filler-${i}` }));
     await h.settle();
     expect(h.app.repos.gatewayNotifications.forOrder(order.order_id)).toHaveLength(MAX_NOTIFICATIONS_PER_ORDER);
@@ -376,9 +366,7 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     const ref2 = billRef(p);
     expect(ref2).not.toBe(ref1);
     const before = p.messages().length;
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(h.app.repos.transactions.get(ref1)!.status).toBe("paid");
     expect(payCount(h)).toBe(1);
     const said = p.since(before);
@@ -398,9 +386,7 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     expect(shown).not.toContain("sudah tidak berlaku");
     const order2 = lastOrder(h, p);
     expect(order2).toMatchObject({ bill_ref: ref2, status: "pending" });
-    gw.pay(order2.order_id);
-    await notify(url, gw.notification(order2.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order2.order_id);
     expect(h.app.repos.transactions.get(ref2)!.status).toBe("paid");
     expect(payCount(h)).toBe(2);
     expect(checkInvariants(h.app)).toEqual([]);
@@ -416,9 +402,7 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     await toBill(p, "8801234569999");
     const ref2 = billRef(p);
     await h.payer("9000").say("/topup tg:7923 500000");
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(h.app.repos.transactions.get(ref1)!.status).toBe("paid");
     const answer = await p.tap(`pay:${ref2}`);
     expect(answer).not.toContain("sudah tidak berlaku");
@@ -436,9 +420,7 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     const order = lastOrder(h, p);
     await p.say("/start");
     await p.tap("product:bpjs-kesehatan");
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(h.app.repos.transactions.get(ref1)!.status).toBe("paid");
     await p.say("8801234569999");
     expect(
@@ -463,9 +445,7 @@ describe("R4: the credit of a shortfall order lands while the payer has another 
     h.clock.set(tx1.expires_at! + 1_000);
     expect(h.app.repos.transactions.get(ref2)!.expires_at! > h.clock.now()).toBe(true);
     const before = p.messages().length;
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(h.app.repos.transactions.get(ref1)!.status).toBe("expired");
     expect(p.since(before)).toContain(`tagihan ${ref1} habis`);
     expect(
@@ -775,9 +755,7 @@ describe("second review", () => {
     expect(await p.say("/isi")).toMatch(/jumlah|berapa/i);
     const stepOf = () => (JSON.parse(h.app.repos.sessions.get(order.user_id)!.state) as { step: string }).step;
     expect(stepOf()).toBe("topup_amount");
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     expect(h.app.repos.transactions.get(ref)!.status).toBe("paid");
     expect(p.messages().some((m) => m.text.includes("Pembayaran berhasil"))).toBe(true);
     expect(stepOf()).toBe("topup_amount");

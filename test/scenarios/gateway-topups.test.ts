@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import { it } from "../fixtures.ts";
 import { checkInvariants, type Harness, type PayerDriver } from "../helpers/app-harness.ts";
-import { balanceOf, botWithGateway, creditsOf, lastOrder, notify } from "../helpers/topups.ts";
+import { balanceOf, botWithGateway, creditsOf, lastOrder, notify, paidAtGateway } from "../helpers/topups.ts";
 import { FIRST_CHECK_MS } from "../../src/domain/topups/topup-check-schedule.ts";
 
 /** Messages sent to the admin on Telegram (9000, in the harness; the console user is an admin too). */
@@ -535,9 +535,7 @@ describe("money rules", () => {
     const p = h.payer("7208");
     await p.say("/isi 100000");
     const order = lastOrder(h, p);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     gw.setState(order.order_id, "failed");
     await notify(url, gw.notification(order.order_id));
     await h.settle();
@@ -587,9 +585,7 @@ describe("admin", () => {
     const p = h.payer("7301");
     await p.say("/isi 100000");
     const order = lastOrder(h, p);
-    gw.pay(order.order_id);
-    await notify(url, gw.notification(order.order_id));
-    await h.settle();
+    await paidAtGateway(h, gw, url, order.order_id);
     const admin = h.payer("9000");
     expect(await admin.say("/stats")).toContain("Isi saldo otomatis: hari ini 1 (Rp100.000), bulan ini 1 (Rp100.000)");
     const info = await admin.say(`/user tg:7301`);
